@@ -1,0 +1,187 @@
+//! Articles: one language version of one item, linked to its translations by a shared key.
+
+use crate::{ArticleId, Lang, PublicationDate, SectionKey, Slug, TagKey};
+
+/// Where an article is in the editorial workflow. Only `Published` items reach readers;
+/// `Archived` ones answer 410 Gone so that a removed statement says so rather than vanishing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Review,
+    Scheduled,
+    Published,
+    Archived,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [Status::Draft, Status::Review, Status::Scheduled, Status::Published, Status::Archived];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Review => "review",
+            Status::Scheduled => "scheduled",
+            Status::Published => "published",
+            Status::Archived => "archived",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|status| status.as_str() == s)
+    }
+}
+
+/// A tag as an article shows it: its key for the URL and its name in the article's language.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TagRef {
+    pub key: TagKey,
+    pub name: String,
+}
+
+/// One language version of an item, as stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Article {
+    pub id: ArticleId,
+    pub translation_key: String,
+    pub lang: Lang,
+    pub section: SectionKey,
+    pub slug: Slug,
+    pub title: String,
+    pub lead: String,
+    pub body: String,
+    pub cover: Option<String>,
+    pub featured: bool,
+    pub status: Status,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: PublicationDate,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: PublicationDate,
+    pub tags: Vec<TagRef>,
+}
+
+/// What an editor or an import supplies to create or replace an article version.
+/// Tags are given by name in the article's language (or by key); the store resolves them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleDraft {
+    pub translation_key: String,
+    pub lang: Lang,
+    pub section: SectionKey,
+    pub slug: Slug,
+    pub title: String,
+    pub lead: String,
+    pub body: String,
+    pub cover: Option<String>,
+    pub featured: bool,
+    pub status: Status,
+    pub published_at: PublicationDate,
+    pub tags: Vec<String>,
+}
+
+/// A validation problem: the field it concerns and a message key from the catalogue, so the text
+/// is chosen in the editor's language at the edge.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub key: &'static str,
+}
+
+const TITLE_MAX: usize = 300;
+const LEAD_MAX: usize = 2000;
+const TRANSLATION_KEY_MAX: usize = 200;
+
+impl ArticleDraft {
+    /// Checks what the types cannot: required text, lengths, printable keys.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let title = self.title.trim();
+        if title.is_empty() {
+            errors.push(FieldError { field: "title", key: "error_title_missing" });
+        } else if title.chars().count() > TITLE_MAX {
+            errors.push(FieldError { field: "title", key: "error_title_too_long" });
+        }
+        if self.lead.chars().count() > LEAD_MAX {
+            errors.push(FieldError { field: "lead", key: "error_lead_too_long" });
+        }
+        let key = self.translation_key.trim();
+        if key.is_empty() || key.len() > TRANSLATION_KEY_MAX || key.chars().any(char::is_control) {
+            errors.push(FieldError { field: "translation", key: "error_translation_key_invalid" });
+        }
+        if self.tags.iter().any(|t| t.trim().is_empty()) {
+            errors.push(FieldError { field: "tags", key: "error_tag_empty" });
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse_publication_date;
+
+    fn draft() -> ArticleDraft {
+        ArticleDraft {
+            translation_key: "council-2025".into(),
+            lang: Lang::parse("en").unwrap(),
+            section: SectionKey::parse("news").unwrap(),
+            slug: Slug::parse("council").unwrap(),
+            title: "Council met".into(),
+            lead: String::new(),
+            body: String::new(),
+            cover: None,
+            featured: false,
+            status: Status::Published,
+            published_at: parse_publication_date("2025-06-30").unwrap(),
+            tags: vec![],
+        }
+    }
+
+    #[test]
+    fn a_complete_draft_is_valid() {
+        assert_eq!(draft().validate(), Ok(()));
+    }
+
+    #[test]
+    fn missing_title_and_bad_key_are_named() {
+        let mut d = draft();
+        d.title = "  ".into();
+        d.translation_key = String::new();
+        let fields: Vec<_> = d.validate().unwrap_err().iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["title", "translation"]);
+    }
+
+    #[test]
+    fn statuses_parse_back() {
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(Status::parse("deleted"), None);
+    }
+}
+
+/// What a list shows of an article: enough for its date, title, lead and link.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ArticleSummary {
+    pub id: ArticleId,
+    pub lang: Lang,
+    pub section: SectionKey,
+    pub slug: Slug,
+    pub title: String,
+    pub lead: String,
+    pub cover: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: PublicationDate,
+}
+
+/// A link to another language version of an item.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TranslationRef {
+    pub lang: Lang,
+    pub section: SectionKey,
+    pub slug: Slug,
+    pub title: String,
+}

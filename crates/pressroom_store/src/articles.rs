@@ -1,0 +1,269 @@
+//! What readers see: published articles, lists, archives, translations, related items, tags.
+
+use pressroom_domain::{
+    archive_period, Article, ArticleId, ArticleSummary, Lang, Page, SectionKey, Slug, Status, Tag, TagKey, TagKind, TagRef, TranslationRef,
+    PAGE_SIZE,
+};
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, Row};
+
+use crate::site::parse_lang;
+use crate::{to_time, Engine, Result, Store, StoreError};
+
+/// Which published articles of one language a list shows.
+#[derive(Debug, Clone, Copy)]
+pub enum Listing<'a> {
+    All,
+    Section(&'a SectionKey),
+    Tag(&'a TagKey),
+    /// Published in `[from, to)`, as Unix seconds.
+    Period {
+        from: i64,
+        to: i64,
+    },
+}
+
+const SUMMARY_COLUMNS: &str = "a.id, a.lang, s.key, a.slug, a.title, a.lead, a.cover, a.published_at";
+
+const ARTICLE_COLUMNS: &str =
+    "a.id, a.lang, s.key, a.slug, a.title, a.lead, a.cover, a.published_at, a.translation_key, a.body, a.featured, a.status, a.updated_at";
+
+impl Store {
+    /// One page (1-based) of published articles in `lang`, newest first.
+    pub async fn list_published(&self, lang: &Lang, listing: Listing<'_>, page: u32) -> Result<Page<ArticleSummary>> {
+        let (filter, extra): (&str, Vec<Param>) = match listing {
+            Listing::All => ("", vec![]),
+            Listing::Section(key) => (" AND s.key = $2", vec![Param::Text(key.as_str().to_owned())]),
+            Listing::Tag(key) => (
+                " AND EXISTS (SELECT 1 FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id AND t.key = $2)",
+                vec![Param::Text(key.as_str().to_owned())],
+            ),
+            Listing::Period { from, to } => (" AND a.published_at >= $2 AND a.published_at < $3", vec![Param::Int(from), Param::Int(to)]),
+        };
+        let from = "FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.lang = $1 AND a.status = 'published'";
+        let count_sql = format!("SELECT COUNT(*) {from}{filter}");
+        let list_sql = format!(
+            "SELECT {SUMMARY_COLUMNS} {from}{filter} ORDER BY a.published_at DESC, a.id DESC LIMIT {PAGE_SIZE} OFFSET {}",
+            u64::from(page.saturating_sub(1)) * u64::from(PAGE_SIZE)
+        );
+        let count = bind_params(sqlx::query(&count_sql).bind(lang.as_str()), &extra);
+        let list = bind_params(sqlx::query(&list_sql).bind(lang.as_str()), &extra);
+        let total: i64 = count.fetch_one(&self.pool).await?.try_get(0)?;
+        let rows = list.fetch_all(&self.pool).await?;
+        let items = rows.iter().map(summary_from_row).collect::<Result<Vec<_>>>()?;
+        Ok(Page { items, page, total: total.max(0) as u64 })
+    }
+
+    /// Published articles marked as featured, newest first.
+    pub async fn featured(&self, lang: &Lang, limit: u32) -> Result<Vec<ArticleSummary>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
+             WHERE a.lang = $1 AND a.status = 'published' AND a.featured = $2 ORDER BY a.published_at DESC, a.id DESC LIMIT {limit}"
+        );
+        let rows = sqlx::query(&sql).bind(lang.as_str()).bind(1_i64).fetch_all(&self.pool).await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    /// The article at a public URL, whatever its status; the caller decides what readers see.
+    pub async fn article_at(&self, lang: &Lang, section: &SectionKey, slug: &Slug) -> Result<Article> {
+        let sql = format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
+             WHERE a.lang = $1 AND s.key = $2 AND a.slug = $3"
+        );
+        let row = sqlx::query(&sql)
+            .bind(lang.as_str())
+            .bind(section.as_str())
+            .bind(slug.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut article = article_from_row(&row)?;
+        article.tags = self.article_tags(article.id, lang).await?;
+        Ok(article)
+    }
+
+    /// Every article version, with tags, in a stable order (translation key, then language).
+    pub async fn all_articles(&self) -> Result<Vec<Article>> {
+        let sql =
+            format!("SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id ORDER BY a.translation_key, a.lang");
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>>>()?;
+        for article in &mut articles {
+            article.tags = self.article_tags(article.id, &article.lang.clone()).await?;
+        }
+        Ok(articles)
+    }
+
+    /// The published versions of the same item in other languages.
+    pub async fn translations(&self, article: &Article) -> Result<Vec<TranslationRef>> {
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT a.lang, s.key, a.slug, a.title FROM articles a JOIN sections s ON s.id = a.section_id \
+             JOIN languages l ON l.code = a.lang \
+             WHERE a.translation_key = $1 AND a.lang <> $2 AND a.status = 'published' ORDER BY l.position",
+        )
+        .bind(&article.translation_key)
+        .bind(article.lang.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(lang, section, slug, title)| {
+                Ok(TranslationRef {
+                    lang: parse_lang(&lang)?,
+                    section: parse_key(SectionKey::parse(&section))?,
+                    slug: parse_key(Slug::parse(&slug))?,
+                    title,
+                })
+            })
+            .collect()
+    }
+
+    /// Published items of the same language that share the most tags with `article`, newest
+    /// first among equals; the latest of its section when it shares none.
+    pub async fn related(&self, article: &Article, limit: u32) -> Result<Vec<ArticleSummary>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
+             JOIN (SELECT x.article_id, COUNT(*) AS shared FROM article_tags x \
+                   WHERE x.tag_id IN (SELECT tag_id FROM article_tags WHERE article_id = $1) GROUP BY x.article_id) r \
+               ON r.article_id = a.id \
+             WHERE a.id <> $1 AND a.lang = $2 AND a.status = 'published' \
+             ORDER BY r.shared DESC, a.published_at DESC, a.id DESC LIMIT {limit}"
+        );
+        let rows = sqlx::query(&sql).bind(article.id.0).bind(article.lang.as_str()).fetch_all(&self.pool).await?;
+        if !rows.is_empty() {
+            return rows.iter().map(summary_from_row).collect();
+        }
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
+             WHERE a.id <> $1 AND a.lang = $2 AND s.key = $3 AND a.status = 'published' \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT {limit}"
+        );
+        let rows =
+            sqlx::query(&sql).bind(article.id.0).bind(article.lang.as_str()).bind(article.section.as_str()).fetch_all(&self.pool).await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    /// Years with published articles in `lang`, newest first, with their counts.
+    pub async fn archive_years(&self, lang: &Lang) -> Result<Vec<(i32, u64)>> {
+        self.archive_counts(lang, "year", i64::MIN, i64::MAX).await
+    }
+
+    /// Months (1–12) of `year` with published articles in `lang`, newest first, with counts.
+    pub async fn archive_months(&self, lang: &Lang, year: i32) -> Result<Vec<(i32, u64)>> {
+        let (from, to) = archive_period(year, None).ok_or(StoreError::NotFound)?;
+        self.archive_counts(lang, "month", from, to).await
+    }
+
+    async fn archive_counts(&self, lang: &Lang, unit: &str, from: i64, to: i64) -> Result<Vec<(i32, u64)>> {
+        let part = match (self.engine, unit) {
+            (Engine::Sqlite, "year") => "CAST(strftime('%Y', published_at, 'unixepoch') AS INTEGER)".to_owned(),
+            (Engine::Sqlite, _) => "CAST(strftime('%m', published_at, 'unixepoch') AS INTEGER)".to_owned(),
+            (Engine::Postgres, unit) => format!("CAST(EXTRACT({unit} FROM to_timestamp(published_at) AT TIME ZONE 'UTC') AS BIGINT)"),
+        };
+        let sql = format!(
+            "SELECT {part} AS p, COUNT(*) FROM articles WHERE lang = $1 AND status = 'published' \
+             AND published_at >= $2 AND published_at < $3 GROUP BY p ORDER BY p DESC"
+        );
+        let rows: Vec<(i64, i64)> = sqlx::query_as(&sql).bind(lang.as_str()).bind(from).bind(to).fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(|(p, n)| (p as i32, n.max(0) as u64)).collect())
+    }
+
+    /// A tag by key, with its names.
+    pub async fn tag(&self, key: &TagKey) -> Result<Tag> {
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, kind FROM tags WHERE key = $1").bind(key.as_str()).fetch_optional(&self.pool).await?;
+        let (id, kind) = row.ok_or(StoreError::NotFound)?;
+        let names: Vec<(String, String)> = sqlx::query_as(
+            "SELECT n.lang, n.name FROM tag_names n JOIN languages l ON l.code = n.lang WHERE n.tag_id = $1 ORDER BY l.position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Tag {
+            key: key.clone(),
+            kind: TagKind::parse(&kind).ok_or_else(|| StoreError::Invalid(format!("unknown tag kind {kind:?}")))?,
+            names: names.into_iter().map(|(l, n)| Ok((parse_lang(&l)?, n))).collect::<Result<_>>()?,
+        })
+    }
+
+    /// Every tag, ordered by key.
+    pub async fn all_tags(&self) -> Result<Vec<Tag>> {
+        let keys: Vec<(String,)> = sqlx::query_as("SELECT key FROM tags ORDER BY key").fetch_all(&self.pool).await?;
+        let mut tags = Vec::with_capacity(keys.len());
+        for (key,) in keys {
+            tags.push(self.tag(&parse_key(TagKey::parse(&key))?).await?);
+        }
+        Ok(tags)
+    }
+
+    async fn article_tags(&self, id: ArticleId, lang: &Lang) -> Result<Vec<TagRef>> {
+        let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+            "SELECT t.key, n.name FROM article_tags x JOIN tags t ON t.id = x.tag_id \
+             LEFT JOIN tag_names n ON n.tag_id = t.id AND n.lang = $2 \
+             WHERE x.article_id = $1 ORDER BY x.position",
+        )
+        .bind(id.0)
+        .bind(lang.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(key, name)| {
+                let name = name.unwrap_or_else(|| key.clone());
+                Ok(TagRef { key: parse_key(TagKey::parse(&key))?, name })
+            })
+            .collect()
+    }
+}
+
+enum Param {
+    Text(String),
+    Int(i64),
+}
+
+fn bind_params<'q>(mut query: Query<'q, Any, AnyArguments<'q>>, params: &[Param]) -> Query<'q, Any, AnyArguments<'q>> {
+    for param in params {
+        query = match param {
+            Param::Text(s) => query.bind(s.clone()),
+            Param::Int(i) => query.bind(*i),
+        };
+    }
+    query
+}
+
+fn parse_key<T>(parsed: std::result::Result<T, pressroom_domain::InvalidKey>) -> Result<T> {
+    parsed.map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+fn summary_from_row(row: &AnyRow) -> Result<ArticleSummary> {
+    Ok(ArticleSummary {
+        id: ArticleId(row.try_get(0)?),
+        lang: parse_lang(&row.try_get::<String, _>(1)?)?,
+        section: parse_key(SectionKey::parse(&row.try_get::<String, _>(2)?))?,
+        slug: parse_key(Slug::parse(&row.try_get::<String, _>(3)?))?,
+        title: row.try_get(4)?,
+        lead: row.try_get(5)?,
+        cover: row.try_get(6)?,
+        published_at: to_time(row.try_get(7)?),
+    })
+}
+
+fn article_from_row(row: &AnyRow) -> Result<Article> {
+    let summary = summary_from_row(row)?;
+    let status: String = row.try_get(11)?;
+    Ok(Article {
+        id: summary.id,
+        translation_key: row.try_get(8)?,
+        lang: summary.lang,
+        section: summary.section,
+        slug: summary.slug,
+        title: summary.title,
+        lead: summary.lead,
+        body: row.try_get(9)?,
+        cover: summary.cover,
+        featured: row.try_get::<i64, _>(10)? != 0,
+        status: Status::parse(&status).ok_or_else(|| StoreError::Invalid(format!("unknown status {status:?}")))?,
+        published_at: summary.published_at,
+        updated_at: to_time(row.try_get(12)?),
+        tags: Vec::new(),
+    })
+}

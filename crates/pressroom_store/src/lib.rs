@@ -1,0 +1,196 @@
+//! Pressroom's storage. One SQL implementation serves SQLite and PostgreSQL through sqlx's `Any`
+//! driver: the engines differ only in their migrations and in a few expressions chosen by
+//! [`Engine`], so a feature written once works on both and cannot drift between twins.
+//!
+//! Every write runs in one transaction that also appends to the `changes` feed, which caches,
+//! the search index and other server processes follow.
+
+mod articles;
+mod import;
+mod migrate;
+mod site;
+pub mod testing;
+mod users;
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+use time::OffsetDateTime;
+use tokio::sync::{Mutex, MutexGuard};
+
+pub use articles::Listing;
+pub use import::{ImportReport, TagDef};
+pub use migrate::{SchemaStatus, LATEST_VERSION};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A write that would break a uniqueness rule; the message names what collided.
+    #[error("{0}")]
+    Conflict(String),
+    /// Input the store cannot accept, such as a reference to an unknown language.
+    #[error("{0}")]
+    Invalid(String),
+    #[error(
+        "this database was written by a newer Pressroom (schema version {found}; this program knows up to {known}). \
+         Install the newer Pressroom, or restore a backup made by this version."
+    )]
+    NewerSchema { found: i64, known: i64 },
+    #[error("the database has not been migrated to this version yet (schema version {found}, needs {known}); run `pressroom migrate`")]
+    OlderSchema { found: i64, known: i64 },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which database engine a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn from_url(url: &str) -> Option<Engine> {
+        if url.starts_with("sqlite:") {
+            Some(Engine::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Engine::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    engine: Engine,
+    /// SQLite allows one writer at a time; taking this lock before a write transaction keeps
+    /// writers from failing with "database is locked" when a read snapshot would need upgrading.
+    write_lock: Option<Arc<Mutex<()>>>,
+}
+
+/// A write transaction, holding the SQLite writer lock where there is one.
+pub(crate) struct WriteTx<'a> {
+    pub tx: Transaction<'static, Any>,
+    _guard: Option<MutexGuard<'a, ()>>,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://PATH` or `postgres://…`). A SQLite file is created when
+    /// missing. The schema is neither checked nor migrated here; see [`Store::migrate`].
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let engine = Engine::from_url(url)
+            .ok_or_else(|| StoreError::Invalid(format!("unsupported database URL {:?}: use sqlite://PATH or postgres://…", redact(url))))?;
+        let url = match engine {
+            Engine::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
+            _ => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match engine {
+                Engine::Sqlite => 8,
+                Engine::Postgres => 10,
+            })
+            .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        // WAL lets readers run beside the writer; synchronous=FULL makes every
+                        // acknowledged commit durable across power loss, not only kill -9.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = FULL").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 5000").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        let write_lock = (engine == Engine::Sqlite).then(|| Arc::new(Mutex::new(())));
+        Ok(Store { pool, engine, write_lock })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx<'_>> {
+        let guard = match &self.write_lock {
+            Some(lock) => Some(lock.lock().await),
+            None => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx { tx, _guard: guard })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Appends to the change feed inside a write transaction.
+pub(crate) async fn record_change(tx: &mut Transaction<'static, Any>, kind: &str, article_id: Option<i64>) -> Result<()> {
+    sqlx::query("INSERT INTO changes (at, kind, article_id) VALUES ($1, $2, $3)")
+        .bind(now())
+        .bind(kind)
+        .bind(article_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Appends to the audit log inside a write transaction.
+pub(crate) async fn audit(tx: &mut Transaction<'static, Any>, actor: &str, action: &str, target: &str, detail: &str) -> Result<()> {
+    sqlx::query("INSERT INTO audit_log (at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)")
+        .bind(now())
+        .bind(actor)
+        .bind(action)
+        .bind(target)
+        .bind(detail)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub(crate) fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+pub(crate) fn to_time(seconds: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// A database URL fit for a log line: the password, if any, is replaced.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &credentials[..colon], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_logs() {
+        assert_eq!(redact("postgres://news:s3cret@db:5432/site"), "postgres://news:***@db:5432/site");
+        assert_eq!(redact("postgres://db/site"), "postgres://db/site");
+        assert_eq!(redact("sqlite:///var/lib/pressroom/site.db"), "sqlite:///var/lib/pressroom/site.db");
+    }
+}

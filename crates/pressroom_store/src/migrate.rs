@@ -1,0 +1,106 @@
+//! Embedded, append-only migrations. Each version carries its SQLite and its PostgreSQL script
+//! side by side, so the two schemas move together; a database written by a newer Pressroom is
+//! refused rather than misread.
+
+use crate::{now, Engine, Result, Store, StoreError};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "content_model",
+    sqlite: include_str!("../migrations/sqlite/0001_content_model.sql"),
+    postgres: include_str!("../migrations/postgres/0001_content_model.sql"),
+}];
+
+/// The schema version this program writes and reads.
+pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchemaStatus {
+    pub current: i64,
+    pub latest: i64,
+}
+
+impl Store {
+    /// The version the database is at (0 for a new, empty database).
+    pub async fn schema_status(&self) -> Result<SchemaStatus> {
+        self.ensure_migrations_table().await?;
+        let (current,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetch_one(&self.pool).await?;
+        Ok(SchemaStatus { current, latest: LATEST_VERSION })
+    }
+
+    /// Refuses a database that is behind or ahead of this program.
+    pub async fn check_schema(&self) -> Result<()> {
+        let status = self.schema_status().await?;
+        match status.current.cmp(&status.latest) {
+            std::cmp::Ordering::Equal => Ok(()),
+            std::cmp::Ordering::Greater => Err(StoreError::NewerSchema { found: status.current, known: status.latest }),
+            std::cmp::Ordering::Less => Err(StoreError::OlderSchema { found: status.current, known: status.latest }),
+        }
+    }
+
+    /// Applies every pending migration, each in its own transaction; returns how many ran.
+    pub async fn migrate(&self) -> Result<usize> {
+        self.ensure_migrations_table().await?;
+        let mut applied = 0;
+        for migration in MIGRATIONS {
+            let mut w = self.begin_write().await?;
+            if self.engine == Engine::Postgres {
+                // Several servers may start at once against one database: one migrates, the
+                // others wait here and then find nothing left to do.
+                sqlx::query("SELECT pg_advisory_xact_lock(7283401)").execute(&mut *w.tx).await?;
+            }
+            let (current,): (i64,) =
+                sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetch_one(&mut *w.tx).await?;
+            if current > LATEST_VERSION {
+                return Err(StoreError::NewerSchema { found: current, known: LATEST_VERSION });
+            }
+            if migration.version <= current {
+                continue;
+            }
+            let script = match self.engine {
+                Engine::Sqlite => migration.sqlite,
+                Engine::Postgres => migration.postgres,
+            };
+            sqlx::raw_sql(script).execute(&mut *w.tx).await?;
+            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(migration.version)
+                .bind(migration.name)
+                .bind(now())
+                .execute(&mut *w.tx)
+                .await?;
+            w.tx.commit().await?;
+            tracing::info!(version = migration.version, name = migration.name, "applied migration");
+            applied += 1;
+        }
+        Ok(applied)
+    }
+
+    async fn ensure_migrations_table(&self) -> Result<()> {
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_consecutive_and_both_engines_present() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1);
+            assert!(!m.sqlite.trim().is_empty() && !m.postgres.trim().is_empty());
+        }
+    }
+}

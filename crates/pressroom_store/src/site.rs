@@ -1,0 +1,94 @@
+//! Languages, sections and site names.
+
+use pressroom_domain::{Lang, Language, Section, SectionKey, Site};
+
+use crate::{record_change, Result, Store, StoreError};
+
+impl Store {
+    /// The site's languages in order and its sections with their names.
+    pub async fn site(&self) -> Result<Site> {
+        let languages: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT code, native_name, site_name FROM languages ORDER BY position, code").fetch_all(&self.pool).await?;
+        let languages = languages
+            .into_iter()
+            .map(|(code, native_name, site_name)| Ok(Language { code: parse_lang(&code)?, native_name, site_name }))
+            .collect::<Result<Vec<_>>>()?;
+        let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT s.key, n.lang, n.name FROM sections s \
+             LEFT JOIN section_names n ON n.section_id = s.id \
+             LEFT JOIN languages l ON l.code = n.lang \
+             ORDER BY s.position, s.key, l.position",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut sections: Vec<Section> = Vec::new();
+        for (key, lang, name) in rows {
+            if sections.last().is_none_or(|s| s.key.as_str() != key) {
+                let key = SectionKey::parse(&key).map_err(|e| StoreError::Invalid(e.to_string()))?;
+                sections.push(Section { key, names: Vec::new() });
+            }
+            if let (Some(lang), Some(name)) = (lang, name) {
+                let section = sections.last_mut().expect("pushed above");
+                section.names.push((parse_lang(&lang)?, name));
+            }
+        }
+        if languages.is_empty() {
+            return Err(StoreError::Invalid("the site has no languages; run `pressroom init`".into()));
+        }
+        Ok(Site { languages, sections })
+    }
+
+    /// Writes `site` into an empty database; returns false, changing nothing, if the site
+    /// already has languages.
+    pub async fn ensure_site(&self, site: &Site) -> Result<bool> {
+        let mut w = self.begin_write().await?;
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM languages").fetch_one(&mut *w.tx).await?;
+        if count > 0 {
+            return Ok(false);
+        }
+        for (position, language) in site.languages.iter().enumerate() {
+            sqlx::query("INSERT INTO languages (code, position, native_name, site_name) VALUES ($1, $2, $3, $4)")
+                .bind(language.code.as_str())
+                .bind(position as i64)
+                .bind(&language.native_name)
+                .bind(&language.site_name)
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        for (position, section) in site.sections.iter().enumerate() {
+            let (id,): (i64,) = sqlx::query_as("INSERT INTO sections (key, position) VALUES ($1, $2) RETURNING id")
+                .bind(section.key.as_str())
+                .bind(position as i64)
+                .fetch_one(&mut *w.tx)
+                .await?;
+            for (lang, name) in &section.names {
+                sqlx::query("INSERT INTO section_names (section_id, lang, name) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(lang.as_str())
+                    .bind(name)
+                    .execute(&mut *w.tx)
+                    .await?;
+            }
+        }
+        record_change(&mut w.tx, "site", None).await?;
+        w.tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Renames the site in one language.
+    pub async fn set_site_name(&self, lang: &Lang, name: &str) -> Result<()> {
+        let mut w = self.begin_write().await?;
+        let done =
+            sqlx::query("UPDATE languages SET site_name = $1 WHERE code = $2").bind(name).bind(lang.as_str()).execute(&mut *w.tx).await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        record_change(&mut w.tx, "site", None).await?;
+        w.tx.commit().await?;
+        Ok(())
+    }
+}
+
+pub(crate) fn parse_lang(code: &str) -> Result<Lang> {
+    Lang::parse(code).map_err(|e| StoreError::Invalid(e.to_string()))
+}

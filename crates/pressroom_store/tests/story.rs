@@ -1,0 +1,140 @@
+//! The storage story: one sequence of use cases run against a real SQLite file (and against
+//! PostgreSQL once its harness lands), checking what each engine returns.
+
+use pressroom_domain::{parse_publication_date, ArticleDraft, Lang, SectionKey, Site, Slug, Status, TagKey, TagKind};
+use pressroom_store::{Listing, Store, StoreError, TagDef};
+
+fn lang(s: &str) -> Lang {
+    Lang::parse(s).unwrap()
+}
+
+fn draft(key: &str, l: &str, section: &str, slug: &str, date: &str, tags: &[&str]) -> ArticleDraft {
+    ArticleDraft {
+        translation_key: key.into(),
+        lang: lang(l),
+        section: SectionKey::parse(section).unwrap(),
+        slug: Slug::parse(slug).unwrap(),
+        title: format!("Title of {slug}"),
+        lead: format!("Lead of {slug}"),
+        body: format!("Body of {slug}"),
+        cover: None,
+        featured: false,
+        status: Status::Published,
+        published_at: parse_publication_date(date).unwrap(),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+    }
+}
+
+async fn sqlite_store(dir: &tempfile::TempDir) -> Store {
+    let url = format!("sqlite://{}", dir.path().join("site.db").display());
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    store
+}
+
+#[tokio::test]
+async fn story_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite_store(&dir).await;
+    story(&store).await;
+}
+
+async fn story(store: &Store) {
+    store.check_schema().await.unwrap();
+    assert!(store.ensure_site(&Site::standard()).await.unwrap());
+    assert!(!store.ensure_site(&Site::standard()).await.unwrap(), "a second call changes nothing");
+    let site = store.site().await.unwrap();
+    assert_eq!(site.default_lang().as_str(), "ru");
+    assert_eq!(site.section("news").unwrap().name(&lang("en")), "News");
+
+    let council = TagDef {
+        key: TagKey::parse("council-of-foreign-ministers").unwrap(),
+        kind: TagKind::Body,
+        names: vec![(lang("ru"), "Совет министров иностранных дел".into()), (lang("en"), "Council of Foreign Ministers".into())],
+    };
+    let mut drafts = vec![
+        draft("cfm-2025", "en", "news", "cfm-meeting", "2025-06-30", &["Council of Foreign Ministers"]),
+        draft("cfm-2025", "ru", "news", "zasedanie-smid", "2025-06-30", &["Совет министров иностранных дел"]),
+        draft("patriot", "en", "news", "patriot-park", "2025-07-07T09:00:00Z", &["Russia"]),
+        draft("tass", "en", "interviews", "tass-interview", "2024-06-24", &["Council of Foreign Ministers"]),
+    ];
+    drafts[3].featured = true;
+    let report = store.import(&[council], &drafts, "test", &|| {}).await.unwrap();
+    assert_eq!((report.created, report.updated), (4, 0));
+
+    let en = lang("en");
+    let page = store.list_published(&en, Listing::All, 1).await.unwrap();
+    assert_eq!(page.total, 3);
+    let slugs: Vec<_> = page.items.iter().map(|a| a.slug.as_str()).collect();
+    assert_eq!(slugs, ["patriot-park", "cfm-meeting", "tass-interview"], "newest first");
+    let news = SectionKey::parse("news").unwrap();
+    assert_eq!(store.list_published(&en, Listing::Section(&news), 1).await.unwrap().total, 2);
+    let tag = TagKey::parse("council-of-foreign-ministers").unwrap();
+    assert_eq!(store.list_published(&en, Listing::Tag(&tag), 1).await.unwrap().total, 2);
+    let (from, to) = pressroom_domain::archive_period(2024, Some(6)).unwrap();
+    assert_eq!(store.list_published(&en, Listing::Period { from, to }, 1).await.unwrap().total, 1);
+    assert_eq!(store.archive_years(&en).await.unwrap(), vec![(2025, 2), (2024, 1)]);
+    assert_eq!(store.archive_months(&en, 2025).await.unwrap(), vec![(7, 1), (6, 1)]);
+    assert_eq!(store.featured(&en, 3).await.unwrap().len(), 1);
+    assert_eq!(store.list_published(&en, Listing::All, 2).await.unwrap().items.len(), 0);
+
+    let article = store.article_at(&en, &news, &Slug::parse("cfm-meeting").unwrap()).await.unwrap();
+    assert_eq!(article.tags[0].name, "Council of Foreign Ministers");
+    let translations = store.translations(&article).await.unwrap();
+    assert_eq!(translations.len(), 1);
+    assert_eq!(translations[0].slug.as_str(), "zasedanie-smid");
+    let related = store.related(&article, 5).await.unwrap();
+    assert_eq!(related.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["tass-interview"]);
+    let new_tag = store.tag(&TagKey::parse("russia").unwrap()).await.unwrap();
+    assert_eq!(new_tag.kind, TagKind::Topic, "an unknown tag name becomes a topic");
+
+    // Re-importing updates in place; a clashing slug from another item changes nothing.
+    let mut edited = drafts[0].clone();
+    edited.title = "Edited".into();
+    let report = store.import(&[], &[edited], "test", &|| {}).await.unwrap();
+    assert_eq!((report.created, report.updated), (0, 1));
+    let clash = draft("other", "en", "news", "cfm-meeting", "2025-01-01", &[]);
+    let fresh = draft("fresh", "en", "news", "fresh", "2025-01-01", &[]);
+    match store.import(&[], &[fresh, clash], "test", &|| {}).await {
+        Err(StoreError::Conflict(message)) => assert!(message.contains("cfm-meeting"), "{message}"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(store.list_published(&en, Listing::All, 1).await.unwrap().total, 3, "the failed import left nothing behind");
+    assert!(matches!(store.article_at(&en, &news, &Slug::parse("fresh").unwrap()).await, Err(StoreError::NotFound)));
+    assert_eq!(store.all_articles().await.unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite_store(&dir).await;
+    store.close().await;
+    let url = format!("sqlite://{}", dir.path().join("site.db").display());
+    {
+        let store = Store::connect(&url).await.unwrap();
+        // Pretend a future Pressroom migrated this file.
+        store.migrate().await.unwrap();
+        let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)").execute(&pool).await.unwrap();
+        pool.close().await;
+        store.close().await;
+    }
+    let store = Store::connect(&url).await.unwrap();
+    let err = store.migrate().await.unwrap_err();
+    assert!(matches!(err, StoreError::NewerSchema { found: 99, .. }), "{err}");
+    assert!(err.to_string().contains("newer Pressroom"));
+}
+
+#[tokio::test]
+async fn story_on_postgres() {
+    let Ok(admin_url) = std::env::var("PRESSROOM_TEST_POSTGRES") else {
+        eprintln!("PRESSROOM_TEST_POSTGRES is not set; skipping the PostgreSQL story");
+        return;
+    };
+    let db = pressroom_store::testing::TempPostgres::create(&admin_url).await.unwrap();
+    let store = Store::connect(db.url()).await.unwrap();
+    store.migrate().await.unwrap();
+    story(&store).await;
+    store.close().await;
+    db.drop().await.unwrap();
+}
