@@ -63,13 +63,13 @@ impl Store {
         }
         let mut report = ImportReport::default();
         let now = now();
-        for draft in drafts {
+        for (index, draft) in drafts.iter().enumerate() {
             if !languages.iter().any(|l| l == draft.lang.as_str()) {
-                return Err(StoreError::Invalid(format!("unknown language {:?}", draft.lang.as_str())));
+                return Err(StoreError::Rejected { index, reason: format!("unknown language {:?}", draft.lang.as_str()) });
             }
             let section_id = *sections
                 .get(draft.section.as_str())
-                .ok_or_else(|| StoreError::Invalid(format!("unknown section {:?}", draft.section.as_str())))?;
+                .ok_or_else(|| StoreError::Rejected { index, reason: format!("unknown section {:?}", draft.section.as_str()) })?;
             let existing: Option<(i64, i64)> = sqlx::query_as("SELECT id, revision FROM articles WHERE translation_key = $1 AND lang = $2")
                 .bind(&draft.translation_key)
                 .bind(draft.lang.as_str())
@@ -84,12 +84,13 @@ impl Store {
                     .await?;
             if let Some((owner, key)) = slug_owner {
                 if existing.is_none_or(|(id, _)| id != owner) {
-                    return Err(StoreError::Conflict(format!(
-                        "the slug {:?} is already used in /{}/{}/ by the item {key:?}",
+                    let reason = format!(
+                        "duplicate slug: {:?} is already used in /{}/{}/ by the item {key:?}",
                         draft.slug.as_str(),
                         draft.lang,
                         draft.section
-                    )));
+                    );
+                    return Err(StoreError::Rejected { index, reason });
                 }
             }
             let published_at = draft.published_at.unix_timestamp();

@@ -35,6 +35,10 @@ pub enum StoreError {
     /// Input the store cannot accept, such as a reference to an unknown language.
     #[error("{0}")]
     Invalid(String),
+    /// One item of a batch was refused (unknown language or section, a slug taken by another
+    /// item); `index` says which, so the caller can name the file or field it came from.
+    #[error("{reason}")]
+    Rejected { index: usize, reason: String },
     #[error(
         "this database was written by a newer Pressroom (schema version {found}; this program knows up to {known}). \
          Install the newer Pressroom, or restore a backup made by this version."

@@ -96,7 +96,7 @@ async fn story(store: &Store) {
     let clash = draft("other", "en", "news", "cfm-meeting", "2025-01-01", &[]);
     let fresh = draft("fresh", "en", "news", "fresh", "2025-01-01", &[]);
     match store.import(&[], &[fresh, clash], "test", &|| {}).await {
-        Err(StoreError::Conflict(message)) => assert!(message.contains("cfm-meeting"), "{message}"),
+        Err(StoreError::Rejected { index: 1, reason }) => assert!(reason.contains("cfm-meeting"), "{reason}"),
         other => panic!("expected a conflict, got {other:?}"),
     }
     assert_eq!(store.list_published(&en, Listing::All, 1).await.unwrap().total, 3, "the failed import left nothing behind");

@@ -1,0 +1,41 @@
+//! Every public URL of the site, built in one place. Lists end with `/`; articles do not.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use pressroom_domain::{Lang, SectionKey, Slug, TagKey};
+
+pub fn home(lang: &Lang) -> String {
+    format!("/{lang}/")
+}
+
+pub fn section(lang: &Lang, section: &SectionKey) -> String {
+    format!("/{lang}/{section}/")
+}
+
+pub fn article(lang: &Lang, section: &SectionKey, slug: &Slug) -> String {
+    format!("/{lang}/{section}/{slug}")
+}
+
+pub fn tag(lang: &Lang, tag: &TagKey) -> String {
+    format!("/{lang}/tags/{tag}")
+}
+
+pub fn archive(lang: &Lang) -> String {
+    format!("/{lang}/archive/")
+}
+
+pub fn archive_year(lang: &Lang, year: i32) -> String {
+    format!("/{lang}/archive/{year}/")
+}
+
+pub fn archive_month(lang: &Lang, year: i32, month: u8) -> String {
+    format!("/{lang}/archive/{year}/{month:02}/")
+}
+
+/// The switch of the high-contrast mode, which comes back to `path` afterwards.
+pub fn contrast_toggle(on: bool, path: &str) -> String {
+    let back = utf8_percent_encode(path, QUERY_VALUE);
+    format!("/prefs/contrast?set={}&back={back}", if on { "on" } else { "off" })
+}
+
+/// Everything but unreserved characters and `/` is encoded in a query value.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b'/');

@@ -1,0 +1,271 @@
+//! The content folder format: parsing, checking and writing Markdown files with front matter.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use pressroom_domain::{
+    format_publication_date, parse_publication_date, slugify, Article, ArticleDraft, Lang, SectionKey, Site, Slug, Status, Tag, TagKey,
+    TagKind,
+};
+use pressroom_render::Catalogue;
+use pressroom_store::TagDef;
+use serde::{Deserialize, Serialize};
+
+use crate::{FileProblem, TransferError};
+
+pub const TAGS_FILE: &str = "tags.yaml";
+
+/// One file of a content folder, by its path relative to the folder.
+#[derive(Debug, Clone)]
+pub struct ContentFile {
+    pub path: String,
+    pub text: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatterIn {
+    title: Option<String>,
+    lang: Option<String>,
+    section: Option<String>,
+    slug: Option<String>,
+    date: Option<String>,
+    lead: Option<String>,
+    tags: Option<Vec<String>>,
+    translation: Option<String>,
+    status: Option<String>,
+    cover: Option<String>,
+    featured: Option<bool>,
+}
+
+/// Written keys in the order the format documents them; empty optional keys are left out.
+#[derive(Serialize)]
+struct FrontMatterOut<'a> {
+    title: &'a str,
+    lang: &'a str,
+    section: &'a str,
+    slug: &'a str,
+    date: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    lead: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<&'a str>,
+    translation: &'a str,
+    status: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cover: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    featured: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TagEntry {
+    key: String,
+    kind: String,
+    names: BTreeMap<String, String>,
+}
+
+/// Reads the Markdown files under `folder` (sorted by path) and its `tags.yaml`, if any.
+pub(crate) fn read_folder(folder: &Path) -> Result<Vec<ContentFile>, TransferError> {
+    let mut paths = Vec::new();
+    collect_files(folder, folder, &mut paths)?;
+    paths.sort();
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let text = std::fs::read(&path).map_err(|source| TransferError::Io { path: path.clone(), source })?;
+        let relative = path.strip_prefix(folder).unwrap_or(&path).to_string_lossy().into_owned();
+        match String::from_utf8(text) {
+            Ok(text) => files.push(ContentFile { path: relative, text }),
+            Err(_) => {
+                return Err(TransferError::Invalid(vec![FileProblem { file: relative, problem: "the file is not UTF-8 text".into() }]));
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Collects `*.md` files at any depth, and `tags.yaml` at the top of the folder only.
+fn collect_files(root: &Path, dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), TransferError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| TransferError::Io { path: dir.to_owned(), source })?;
+    for entry in entries {
+        let entry = entry.map_err(|source| TransferError::Io { path: dir.to_owned(), source })?;
+        let path = entry.path();
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            collect_files(root, &path, out)?;
+        } else if path.extension().is_some_and(|e| e == "md") || (dir == root && name == TAGS_FILE) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Parses and checks every file; all problems are reported together.
+pub(crate) fn parse_all(files: &[ContentFile], site: &Site) -> Result<(Vec<TagDef>, Vec<(String, ArticleDraft)>), TransferError> {
+    let mut problems = Vec::new();
+    let mut tags = Vec::new();
+    let mut articles = Vec::new();
+    for file in files {
+        if file.path == TAGS_FILE {
+            match parse_tags(&file.text, site) {
+                Ok(defs) => tags = defs,
+                Err(problem) => problems.push(FileProblem { file: file.path.clone(), problem }),
+            }
+            continue;
+        }
+        match parse_article(&file.text, site) {
+            Ok(draft) => articles.push((file.path.clone(), draft)),
+            Err(problem) => problems.push(FileProblem { file: file.path.clone(), problem }),
+        }
+    }
+    let mut slugs: HashMap<(String, String, String), &str> = HashMap::new();
+    let mut versions: HashMap<(String, String), &str> = HashMap::new();
+    for (path, draft) in &articles {
+        let slug_key = (draft.lang.to_string(), draft.section.to_string(), draft.slug.to_string());
+        if let Some(first) = slugs.insert(slug_key, path) {
+            problems.push(FileProblem {
+                file: path.clone(),
+                problem: format!("duplicate slug: {:?} in /{}/{}/ is also used by {first}", draft.slug.as_str(), draft.lang, draft.section),
+            });
+        }
+        if let Some(first) = versions.insert((draft.translation_key.clone(), draft.lang.to_string()), path) {
+            problems.push(FileProblem {
+                file: path.clone(),
+                problem: format!("translation {:?} already has a {} version in {first}", draft.translation_key, draft.lang),
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok((tags, articles))
+    } else {
+        Err(TransferError::Invalid(problems))
+    }
+}
+
+/// Parses one article file and checks it against the site's languages and sections.
+pub fn parse_article(text: &str, site: &Site) -> Result<ArticleDraft, String> {
+    let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+    let (yaml, body) = split_front_matter(&text)?;
+    let front: FrontMatterIn = if yaml.trim().is_empty() {
+        FrontMatterIn::default()
+    } else {
+        serde_yaml_ng::from_str(yaml).map_err(|e| format!("malformed front matter: {e}"))?
+    };
+    let title = front.title.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).ok_or("missing title")?;
+    let lang = front.lang.ok_or("missing lang")?;
+    if site.language(&lang).is_none() {
+        let known: Vec<_> = site.languages.iter().map(|l| l.code.as_str()).collect();
+        return Err(format!("unknown language {lang:?} (this site has: {})", known.join(", ")));
+    }
+    let lang = Lang::parse(&lang).map_err(|e| e.to_string())?;
+    let section = front.section.ok_or("missing section")?;
+    if site.section(&section).is_none() {
+        let known: Vec<_> = site.sections.iter().map(|s| s.key.as_str()).collect();
+        return Err(format!("unknown section {section:?} (this site has: {})", known.join(", ")));
+    }
+    let section = SectionKey::parse(&section).map_err(|e| e.to_string())?;
+    let slug = match front.slug {
+        Some(slug) => Slug::parse(&slug).map_err(|e| e.to_string())?,
+        None => slugify(&title),
+    };
+    let date = front.date.ok_or("missing date")?;
+    let published_at = parse_publication_date(&date).map_err(|e| format!("invalid date: {e}"))?;
+    let status = match front.status {
+        Some(s) => {
+            Status::parse(&s).ok_or_else(|| format!("unknown status {s:?} (use draft, review, scheduled, published or archived)"))?
+        }
+        None => Status::Published,
+    };
+    let draft = ArticleDraft {
+        translation_key: front.translation.unwrap_or_else(|| format!("{section}/{slug}")),
+        lang,
+        section,
+        slug,
+        title,
+        lead: front.lead.unwrap_or_default().trim().to_owned(),
+        body: body.trim_start_matches('\n').trim_end().to_owned(),
+        cover: front.cover.filter(|c| !c.trim().is_empty()),
+        featured: front.featured.unwrap_or(false),
+        status,
+        published_at,
+        tags: front.tags.unwrap_or_default(),
+    };
+    draft.validate().map_err(|errors| {
+        errors.iter().map(|e| format!("{}: {}", e.field, Catalogue::get().text("en", e.key))).collect::<Vec<_>>().join("; ")
+    })?;
+    Ok(draft)
+}
+
+fn split_front_matter(text: &str) -> Result<(&str, &str), String> {
+    let rest = text.strip_prefix("---\n").ok_or("malformed front matter: the file must start with a line of three dashes (---)")?;
+    if let Some(body) = rest.strip_prefix("---\n") {
+        return Ok(("", body));
+    }
+    match rest.find("\n---\n") {
+        Some(end) => Ok((&rest[..end], &rest[end + 5..])),
+        None if rest.ends_with("\n---") => Ok((&rest[..rest.len() - 4], "")),
+        None => Err("malformed front matter: no closing line of three dashes (---)".into()),
+    }
+}
+
+/// Writes an article version in the folder format.
+pub fn write_article(article: &Article) -> String {
+    let front = FrontMatterOut {
+        title: &article.title,
+        lang: article.lang.as_str(),
+        section: article.section.as_str(),
+        slug: article.slug.as_str(),
+        date: format_publication_date(article.published_at),
+        lead: &article.lead,
+        tags: article.tags.iter().map(|t| t.name.as_str()).collect(),
+        translation: &article.translation_key,
+        status: article.status.as_str(),
+        cover: article.cover.as_deref(),
+        featured: article.featured,
+    };
+    let yaml = serde_yaml_ng::to_string(&front).expect("front matter of plain strings always serialises");
+    if article.body.is_empty() {
+        format!("---\n{yaml}---\n")
+    } else {
+        format!("---\n{yaml}---\n\n{}\n", article.body)
+    }
+}
+
+pub fn parse_tags(text: &str, site: &Site) -> Result<Vec<TagDef>, String> {
+    let entries: Vec<TagEntry> = serde_yaml_ng::from_str(text).map_err(|e| format!("malformed tags file: {e}"))?;
+    entries
+        .into_iter()
+        .map(|entry| {
+            let key = TagKey::parse(&entry.key).map_err(|e| e.to_string())?;
+            let kind = TagKind::parse(&entry.kind)
+                .ok_or_else(|| format!("tag {key}: unknown kind {:?} (use person, country, body or topic)", entry.kind))?;
+            let names = entry
+                .names
+                .into_iter()
+                .map(|(lang, name)| {
+                    if site.language(&lang).is_none() {
+                        return Err(format!("tag {key}: unknown language {lang:?}"));
+                    }
+                    Ok((Lang::parse(&lang).map_err(|e| e.to_string())?, name))
+                })
+                .collect::<Result<_, String>>()?;
+            Ok(TagDef { key, kind, names })
+        })
+        .collect()
+}
+
+pub fn write_tags(tags: &[Tag]) -> String {
+    let entries: Vec<TagEntry> = tags
+        .iter()
+        .map(|tag| TagEntry {
+            key: tag.key.to_string(),
+            kind: tag.kind.as_str().to_owned(),
+            names: tag.names.iter().map(|(l, n)| (l.to_string(), n.clone())).collect(),
+        })
+        .collect();
+    serde_yaml_ng::to_string(&entries).expect("tags of plain strings always serialise")
+}
