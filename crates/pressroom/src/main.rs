@@ -1,1 +1,197 @@
-fn main() {}
+//! `pressroom`: an institution's official news site and press centre, in one binary.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use pressroom::progress::Bar;
+use pressroom::{app_state, open_site, Opened, SiteLocation};
+use pressroom_store::{redact, Store};
+
+#[derive(Parser)]
+#[command(name = "pressroom", version, about = "An institution's official news site and press centre, in one binary.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the site: the public pages in every language. Creates and migrates the data
+    /// directory on first start.
+    Serve(ServeArgs),
+    /// Create a site's data directory and database, with the standard languages and sections
+    /// and a first administrator, then exit.
+    Init {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Also load the demo content (the reference news section, in Russian and English).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit. `serve` does this by itself; run it
+    /// explicitly before starting several servers on one database.
+    Migrate {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Import a content folder: Markdown files with YAML front matter (title, lang, section,
+    /// slug, date, lead, tags, translation, status, cover) and an optional tags.yaml. Every file
+    /// is checked first; on any problem nothing is imported and each problem is listed.
+    Import {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The folder to read.
+        folder: PathBuf,
+    },
+    /// Export every article version as a content folder (LANG/SECTION/SLUG.md and tags.yaml),
+    /// the same format `import` reads.
+    Export {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The folder to write (created if missing; existing files of the same name are replaced).
+        folder: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct SiteArgs {
+    /// The data directory: the SQLite database, uploads, the search index and the theme.
+    #[arg(long, env = "PRESSROOM_DATA", default_value = "./data")]
+    data: PathBuf,
+    /// A database URL instead of the SQLite file in the data directory: postgres://USER@HOST/DB.
+    #[arg(long, env = "PRESSROOM_DATABASE")]
+    database: Option<String>,
+}
+
+impl SiteArgs {
+    fn location(&self) -> SiteLocation {
+        SiteLocation { data: self.data.clone(), database: self.database.clone() }
+    }
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The address to listen on.
+    #[arg(long, env = "PRESSROOM_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// The site's public address, for canonical links (default: http://LISTEN).
+    #[arg(long, env = "PRESSROOM_BASE_URL")]
+    base_url: Option<String>,
+    /// Load the demo content when the site has no articles yet.
+    #[arg(long)]
+    demo: bool,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("PRESSROOM_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve(args) => serve(args).await,
+        Command::Init { site, demo } => {
+            let location = site.location();
+            let (store, opened) = open_site(&location, demo).await?;
+            report(&opened);
+            println!("The site is ready in {}. Start it with: pressroom serve --data {}", location.data.display(), location.data.display());
+            store.close().await;
+            Ok(())
+        }
+        Command::Migrate { site } => {
+            let location = site.location();
+            std::fs::create_dir_all(&location.data).with_context(|| format!("cannot create {}", location.data.display()))?;
+            let url = location.database_url();
+            let store = Store::connect(&url).await.with_context(|| format!("cannot open the database {}", redact(&url)))?;
+            let applied = store.migrate().await?;
+            let status = store.schema_status().await?;
+            println!("{applied} migration(s) applied; the database is at schema version {}.", status.current);
+            store.close().await;
+            Ok(())
+        }
+        Command::Import { site, folder } => {
+            let (store, opened) = open_site(&site.location(), false).await?;
+            report(&opened);
+            let report = pressroom_transfer::import_folder(&store, &folder, &Bar::new("importing")).await?;
+            println!("Imported {}: {} new, {} updated.", folder.display(), report.created, report.updated);
+            store.close().await;
+            Ok(())
+        }
+        Command::Export { site, folder } => {
+            let (store, opened) = open_site(&site.location(), false).await?;
+            report(&opened);
+            let count = pressroom_transfer::export_folder(&store, &folder, &Bar::new("exporting")).await?;
+            println!("Exported {count} article version(s) to {}.", folder.display());
+            store.close().await;
+            Ok(())
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let location = args.site.location();
+    let (store, opened) = open_site(&location, args.demo).await?;
+    report(&opened);
+    let base_url = args.base_url.unwrap_or_else(|| format!("http://{}", args.listen));
+    let state = app_state(store, &location, &base_url)?;
+    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    tracing::info!(database = %redact(&location.database_url()), "serving");
+    println!("Pressroom is serving the site at http://{}/", args.listen);
+    axum::serve(listener, pressroom_web::router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+/// Prints what opening the site did; the first administrator's password is shown only here.
+fn report(opened: &Opened) {
+    if opened.migrations_applied > 0 {
+        println!("Database created or upgraded ({} migration(s) applied).", opened.migrations_applied);
+    }
+    if opened.demo_loaded {
+        println!("Demo content loaded.");
+    }
+    if let Some((email, password)) = &opened.new_admin {
+        println!(
+            "First administrator created:\n  email:    {email}\n  password: {password}\nThis password is shown only once; keep it safe."
+        );
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

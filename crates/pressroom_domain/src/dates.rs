@@ -29,6 +29,20 @@ pub fn format_publication_date(date: PublicationDate) -> String {
     }
 }
 
+/// The archive period of a year, or of one month of it, as `[from, to)` Unix seconds (UTC);
+/// `None` for a month outside 1–12 or a year the calendar cannot hold.
+pub fn archive_period(year: i32, month: Option<u8>) -> Option<(i64, i64)> {
+    let start = |y: i32, m: u8| -> Option<i64> {
+        let month = time::Month::try_from(m).ok()?;
+        Some(Date::from_calendar_date(y, month, 1).ok()?.midnight().assume_utc().unix_timestamp())
+    };
+    match month {
+        None => Some((start(year, 1)?, start(year.checked_add(1)?, 1)?)),
+        Some(12) => Some((start(year, 12)?, start(year.checked_add(1)?, 1)?)),
+        Some(m) => Some((start(year, m)?, start(year, m.checked_add(1)?)?)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,19 +62,5 @@ mod tests {
             let err = parse_publication_date(bad).unwrap_err();
             assert!(err.contains("YYYY-MM-DD"), "{err}");
         }
-    }
-}
-
-/// The archive period of a year, or of one month of it, as `[from, to)` Unix seconds (UTC);
-/// `None` for a month outside 1–12 or a year the calendar cannot hold.
-pub fn archive_period(year: i32, month: Option<u8>) -> Option<(i64, i64)> {
-    let start = |y: i32, m: u8| -> Option<i64> {
-        let month = time::Month::try_from(m).ok()?;
-        Some(Date::from_calendar_date(y, month, 1).ok()?.midnight().assume_utc().unix_timestamp())
-    };
-    match month {
-        None => Some((start(year, 1)?, start(year.checked_add(1)?, 1)?)),
-        Some(12) => Some((start(year, 12)?, start(year.checked_add(1)?, 1)?)),
-        Some(m) => Some((start(year, m)?, start(year, m.checked_add(1)?)?)),
     }
 }

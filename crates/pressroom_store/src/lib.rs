@@ -24,6 +24,7 @@ use tokio::sync::{Mutex, MutexGuard};
 pub use articles::Listing;
 pub use import::{ImportReport, TagDef};
 pub use migrate::{SchemaStatus, LATEST_VERSION};
+pub use sqlx::Error as SqlxError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

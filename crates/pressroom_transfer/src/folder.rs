@@ -104,8 +104,11 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<std::path::PathBuf>) -> 
     Ok(())
 }
 
+/// An article version and the file it came from.
+pub(crate) type NamedDraft = (String, ArticleDraft);
+
 /// Parses and checks every file; all problems are reported together.
-pub(crate) fn parse_all(files: &[ContentFile], site: &Site) -> Result<(Vec<TagDef>, Vec<(String, ArticleDraft)>), TransferError> {
+pub(crate) fn parse_all(files: &[ContentFile], site: &Site) -> Result<(Vec<TagDef>, Vec<NamedDraft>), TransferError> {
     let mut problems = Vec::new();
     let mut tags = Vec::new();
     let mut articles = Vec::new();

@@ -1,1 +1,32 @@
+//! Pressroom over HTTP. [`router`] builds every route; `pressroom serve` and the tests both call
+//! it, so what is tested is what runs.
 
+pub mod auth;
+mod error;
+mod extract;
+mod public;
+mod router;
+
+use std::sync::Arc;
+
+use pressroom_render::Renderer;
+use pressroom_store::Store;
+
+pub use error::WebError;
+pub use router::router;
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The public address of the site, without a trailing slash, for canonical and `hreflang`
+    /// links: `https://news.example.org`.
+    pub base_url: String,
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub renderer: Arc<Renderer>,
+    pub config: Arc<WebConfig>,
+}

@@ -1,0 +1,79 @@
+//! Start-up shared by every command and by the tests: open (create, migrate) a site's database,
+//! lay down the standard site, the demo content and the first administrator.
+
+pub mod progress;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use pressroom_domain::{Role, Site};
+use pressroom_render::Renderer;
+use pressroom_store::{redact, Store};
+use pressroom_web::{auth, AppState, WebConfig};
+
+/// Where a site lives: its data directory, and its database when that is not the SQLite file
+/// inside the data directory.
+#[derive(Debug, Clone)]
+pub struct SiteLocation {
+    pub data: PathBuf,
+    pub database: Option<String>,
+}
+
+impl SiteLocation {
+    pub fn database_url(&self) -> String {
+        match &self.database {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.data.join("pressroom.db").display()),
+        }
+    }
+
+    /// The folder a theme's templates and static files are read from, when it exists.
+    pub fn theme_dir(&self) -> PathBuf {
+        self.data.join("theme")
+    }
+}
+
+/// What opening a site did, for the command to report.
+#[derive(Debug, Default)]
+pub struct Opened {
+    pub migrations_applied: usize,
+    pub demo_loaded: bool,
+    /// The first administrator's email and one-time password, when this start created them.
+    pub new_admin: Option<(String, String)>,
+}
+
+pub const FIRST_ADMIN_EMAIL: &str = "admin@localhost";
+
+/// Opens the site at `location`: creates the data directory and database when missing, applies
+/// pending migrations (refusing a database from a newer Pressroom), writes the standard site
+/// into an empty database, loads the demo content when asked and the site has no articles, and
+/// creates the first administrator when there is none.
+pub async fn open_site(location: &SiteLocation, demo: bool) -> anyhow::Result<(Store, Opened)> {
+    std::fs::create_dir_all(&location.data).with_context(|| format!("cannot create the data directory {}", location.data.display()))?;
+    let url = location.database_url();
+    let store = Store::connect(&url).await.with_context(|| format!("cannot open the database {}", redact(&url)))?;
+    let mut opened = Opened { migrations_applied: store.migrate().await?, ..Opened::default() };
+    store.ensure_site(&Site::standard()).await?;
+    if demo && store.all_articles().await?.is_empty() {
+        pressroom_transfer::load_demo(&store, &pressroom_transfer::Quiet).await?;
+        opened.demo_loaded = true;
+    }
+    if store.count_users().await? == 0 {
+        let password = auth::generate_password();
+        store.create_user(FIRST_ADMIN_EMAIL, "Administrator", Role::Admin, &auth::hash_password(&password), "init").await?;
+        opened.new_admin = Some((FIRST_ADMIN_EMAIL.to_owned(), password));
+    }
+    Ok((store, opened))
+}
+
+/// The state the web layer serves from.
+pub fn app_state(store: Store, location: &SiteLocation, base_url: &str) -> anyhow::Result<AppState> {
+    let theme = location.theme_dir();
+    let renderer = Renderer::new(theme.is_dir().then_some(theme.as_path())).context("the theme could not be loaded")?;
+    Ok(AppState {
+        store,
+        renderer: Arc::new(renderer),
+        config: Arc::new(WebConfig { base_url: base_url.trim_end_matches('/').to_owned() }),
+    })
+}

@@ -1,0 +1,87 @@
+//! The `pressroom` binary as an administrator runs it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn pressroom(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pressroom"))
+        .args(args)
+        .env_remove("PRESSROOM_DATA")
+        .env_remove("PRESSROOM_DATABASE")
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+#[test]
+fn every_command_explains_itself() {
+    for (command, expected) in
+        [("serve", "--listen"), ("init", "--demo"), ("migrate", "migrations"), ("import", "front matter"), ("export", "content folder")]
+    {
+        let output = pressroom(&[command, "--help"]);
+        assert!(output.status.success(), "{command} --help");
+        assert!(text(&output).contains(expected), "{command} --help: {}", text(&output));
+        assert!(text(&output).contains("--data"), "{command} --help names --data");
+    }
+}
+
+#[test]
+fn init_export_import_round_trip_through_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("site");
+    let data = data.to_str().unwrap();
+    let init = pressroom(&["init", "--demo", "--data", data]);
+    assert!(init.status.success(), "{}", text(&init));
+    assert!(text(&init).contains("password:"), "the first administrator's password is printed once");
+    let again = pressroom(&["init", "--data", data]);
+    assert!(!text(&again).contains("password:"), "and only once");
+
+    let exported = dir.path().join("export");
+    let export = pressroom(&["export", "--data", data, exported.to_str().unwrap()]);
+    assert!(export.status.success(), "{}", text(&export));
+    assert!(exported.join("en/news/csto-secretariat-delegation-visits-patriot-park.md").is_file());
+
+    let other = dir.path().join("other");
+    let import = pressroom(&["import", "--data", other.to_str().unwrap(), exported.to_str().unwrap()]);
+    assert!(import.status.success(), "{}", text(&import));
+    assert!(text(&import).contains("10 new"), "{}", text(&import));
+}
+
+#[test]
+fn a_bad_folder_is_refused_with_the_file_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("content");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("broken.md"), "---\ntitle: x\nlang: en\nsection: news\ndate: someday\n---\n").unwrap();
+    let output = pressroom(&["import", "--data", dir.path().join("site").to_str().unwrap(), folder.to_str().unwrap()]);
+    assert!(!output.status.success());
+    let message = text(&output);
+    assert!(message.contains("broken.md: invalid date") && message.contains("nothing was changed"), "{message}");
+}
+
+#[test]
+fn a_data_directory_from_a_newer_pressroom_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    assert!(pressroom(&["init", "--data", data]).status.success());
+    bump_schema(&dir.path().join("pressroom.db"));
+    for command in [vec!["migrate", "--data", data], vec!["serve", "--data", data, "--listen", "127.0.0.1:0"]] {
+        let output = pressroom(&command);
+        assert!(!output.status.success(), "{command:?}");
+        assert!(text(&output).contains("newer Pressroom"), "{command:?}: {}", text(&output));
+    }
+}
+
+/// Marks the database as written by a future version, as a newer Pressroom would.
+fn bump_schema(db: &Path) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)").execute(&pool).await.unwrap();
+        pool.close().await;
+    });
+}

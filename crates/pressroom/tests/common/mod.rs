@@ -1,0 +1,68 @@
+//! A real site for tests: a SQLite file in a temporary directory, the demo content, and the
+//! real router served on a loopback port.
+
+#![allow(dead_code)] // each test binary uses a different part of this helper
+
+use pressroom::{app_state, open_site, SiteLocation};
+use pressroom_store::Store;
+use reqwest::redirect::Policy;
+use reqwest::StatusCode;
+
+pub struct TestSite {
+    pub dir: tempfile::TempDir,
+    pub base: String,
+    pub store: Store,
+    pub client: reqwest::Client,
+}
+
+impl TestSite {
+    pub async fn demo() -> TestSite {
+        TestSite::start(true, |_| {}).await
+    }
+
+    /// Starts a site; `prepare` may write files (a theme) into the data directory first.
+    pub async fn start(demo: bool, prepare: impl FnOnce(&std::path::Path)) -> TestSite {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        prepare(dir.path());
+        let location = SiteLocation { data: dir.path().to_owned(), database: None };
+        let (store, _) = open_site(&location, demo).await.expect("the site opens");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+        let base = format!("http://{}", listener.local_addr().expect("an address"));
+        let state = app_state(store.clone(), &location, &base).expect("the state builds");
+        tokio::spawn(async move { axum::serve(listener, pressroom_web::router(state)).await });
+        let client = reqwest::Client::builder().redirect(Policy::none()).build().expect("a client");
+        TestSite { dir, base, store, client }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.base)).send().await.expect("the server answers")
+    }
+
+    /// The status and body of `path`.
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, response.text().await.expect("a text body"))
+    }
+
+    /// The body of a page that must answer 200.
+    pub async fn ok(&self, path: &str) -> String {
+        let (status, body) = self.page(path).await;
+        assert_eq!(status, StatusCode::OK, "GET {path}");
+        body
+    }
+}
+
+/// Texts of the elements `selector` matches.
+pub fn texts(html: &str, selector: &str) -> Vec<String> {
+    let document = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse(selector).expect("a valid selector");
+    document.select(&selector).map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+}
+
+/// Values of `attribute` on the elements `selector` matches.
+pub fn attributes(html: &str, selector: &str, attribute: &str) -> Vec<String> {
+    let document = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse(selector).expect("a valid selector");
+    document.select(&selector).filter_map(|e| e.value().attr(attribute).map(str::to_owned)).collect()
+}

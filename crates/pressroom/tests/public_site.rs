@@ -1,0 +1,271 @@
+//! The public site over real HTTP, on the demo content, in both languages.
+
+mod common;
+
+use std::collections::{BTreeSet, VecDeque};
+
+use common::{attributes, texts, TestSite};
+use pressroom_domain::{parse_publication_date, ArticleDraft, Lang, SectionKey, Slug, Status};
+use reqwest::StatusCode;
+
+const EN_INTERVIEW: &str = "/en/interviews/tasmagambetov-interview-to-tass";
+const RU_INTERVIEW: &str = "/ru/interviews/interviu-imangali-tasmagambetova-tass";
+const EN_CFM: &str = "/en/news/csto-council-of-foreign-ministers-meets-in-cholpon-ata";
+const RU_CFM: &str = "/ru/news/zasedanie-smid-odkb-v-cholpon-ate";
+
+#[tokio::test]
+async fn every_page_type_answers_in_both_languages() {
+    let site = TestSite::demo().await;
+    for (lang, article, tag) in [("en", EN_CFM, "/en/tags/kyrgyzstan"), ("ru", RU_CFM, "/ru/tags/kyrgyzstan")] {
+        for path in [
+            format!("/{lang}/"),
+            format!("/{lang}/news/"),
+            format!("/{lang}/interviews/"),
+            format!("/{lang}/statements/"),
+            article.to_owned(),
+            format!("/{lang}/archive/"),
+            format!("/{lang}/archive/2025/"),
+            format!("/{lang}/archive/2025/06/"),
+            tag.to_owned(),
+        ] {
+            let html = site.ok(&path).await;
+            assert_eq!(attributes(&html, "html", "lang"), [lang], "{path}: <html lang>");
+            assert_eq!(texts(&html, "h1").len(), 1, "{path}: one h1");
+            assert_eq!(attributes(&html, "main", "id"), ["content"], "{path}: main landmark");
+            assert_eq!(attributes(&html, "a.skip-link", "href"), ["#content"], "{path}: skip link");
+            assert_eq!(attributes(&html, "link[rel=canonical]", "href"), [format!("{}{path}", site.base)], "{path}: canonical");
+        }
+    }
+}
+
+#[tokio::test]
+async fn lists_show_date_title_and_lead_newest_first() {
+    let site = TestSite::demo().await;
+    let html = site.ok("/en/news/").await;
+    let dates = texts(&html, ".news-item .date");
+    assert_eq!(dates, ["07.07.2025", "30.06.2025", "30.06.2025", "26.06.2025"]);
+    let titles = texts(&html, ".news-item .news-title");
+    assert_eq!(titles[0], "CSTO Secretariat delegation visits the Patriot Park");
+    assert_eq!(
+        titles[1], "President of Kyrgyzstan Sadyr Japarov receives the CSTO foreign ministers",
+        "the later item of the same day first"
+    );
+    let leads = texts(&html, ".news-item .news-lead");
+    assert!(leads[0].starts_with("On July 4, 2025, a delegation of the CSTO Secretariat"));
+
+    let ru = site.ok("/ru/").await;
+    assert!(texts(&ru, ".latest .news-title").contains(&"Делегация Секретариата ОДКБ посетила парк «Патриот»".to_owned()));
+    assert_eq!(texts(&ru, "h1"), ["Последние новости"]);
+}
+
+#[tokio::test]
+async fn article_pages_carry_everything_the_design_names() {
+    let site = TestSite::demo().await;
+    let html = site.ok(EN_INTERVIEW).await;
+    assert_eq!(texts(&html, "h1"), ["Interview of the CSTO Secretary General Imangali Tasmagambetov to the TASS agency"]);
+    assert_eq!(texts(&html, ".meta time"), ["24 June 2024"]);
+    assert!(texts(&html, ".lead")[0].starts_with("Imangali Tasmagambetov — on the results"));
+    assert_eq!(texts(&html, ".breadcrumbs a")[1], "Interviews");
+    let questions = texts(&html, ".body p.question");
+    assert_eq!(questions.len(), 5, "interview questions are marked");
+    assert!(questions[0].starts_with("— What are the main results"));
+    assert!(texts(&html, ".body p:not(.question)").iter().any(|p| p.contains("Makhachkala and Derbent")));
+    assert!(texts(&html, ".tags a").contains(&"Imangali Tasmagambetov".to_owned()));
+    assert_eq!(attributes(&html, ".translation a", "href"), [RU_INTERVIEW]);
+    assert_eq!(texts(&html, ".back-links a"), ["Go back", "Back to the section", "Back to all news"]);
+    assert_eq!(attributes(&html, ".back-links a", "href"), ["/en/interviews/", "/en/interviews/", "/en/news/"]);
+    assert!(!texts(&html, ".related .news-title").is_empty(), "related items by shared tags");
+    assert_eq!(attributes(&html, "link[rel=alternate][hreflang=ru]", "href"), [format!("{}{RU_INTERVIEW}", site.base)]);
+    let json_ld = texts(&html, "script[type='application/ld+json']");
+    let json: serde_json::Value = serde_json::from_str(&json_ld[0]).unwrap();
+    assert_eq!(json["@type"], "NewsArticle");
+    assert_eq!(json["inLanguage"], "en");
+
+    let ru = site.ok(RU_CFM).await;
+    assert_eq!(texts(&ru, ".meta time"), ["30 июня 2025"]);
+    assert_eq!(texts(&ru, ".back-links a"), ["Назад", "Вернуться в раздел", "Вернуться ко всем новостям"]);
+    assert_eq!(texts(&ru, ".translation a")[0], "English version: CSTO Council of Foreign Ministers meets in Cholpon-Ata");
+    assert_eq!(attributes(&ru, ".languages a[hreflang=en]", "href"), [EN_CFM], "the language switch leads to the translation");
+}
+
+#[tokio::test]
+async fn every_link_on_every_demo_page_resolves() {
+    let site = TestSite::demo().await;
+    let mut queue: VecDeque<String> = ["/ru/".to_owned(), "/en/".to_owned()].into();
+    let mut seen: BTreeSet<String> = queue.iter().cloned().collect();
+    while let Some(path) = queue.pop_front() {
+        let response = site.get(&path).await;
+        let status = response.status();
+        if path.starts_with("/prefs/") {
+            assert_eq!(status, StatusCode::SEE_OTHER, "{path}");
+            continue;
+        }
+        assert_eq!(status, StatusCode::OK, "GET {path}");
+        let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+        if !content_type.starts_with("text/html") {
+            continue;
+        }
+        let html = response.text().await.unwrap();
+        let links =
+            [attributes(&html, "a[href]", "href"), attributes(&html, "link[href]", "href"), attributes(&html, "script[src]", "src")];
+        for link in links.into_iter().flatten() {
+            let local = link.strip_prefix(&site.base).map(str::to_owned).unwrap_or(link);
+            if local.starts_with('/') && !local.starts_with("//") && seen.insert(local.clone()) {
+                queue.push_back(local);
+            }
+        }
+    }
+    assert!(seen.len() > 40, "the crawl reached the whole demo site ({} pages)", seen.len());
+}
+
+async fn add_news(site: &TestSite, count: usize) {
+    let drafts: Vec<ArticleDraft> = (0..count)
+        .map(|i| ArticleDraft {
+            translation_key: format!("bulk-{i}"),
+            lang: Lang::parse("en").unwrap(),
+            section: SectionKey::parse("statements").unwrap(),
+            slug: Slug::parse(&format!("statement-{i}")).unwrap(),
+            title: format!("Statement {i}"),
+            lead: String::new(),
+            body: String::new(),
+            cover: None,
+            featured: false,
+            status: Status::Published,
+            published_at: parse_publication_date(&format!("2020-01-{:02}", i % 28 + 1)).unwrap(),
+            tags: vec![],
+        })
+        .collect();
+    site.store.import(&[], &drafts, "test", &|| {}).await.unwrap();
+}
+
+#[tokio::test]
+async fn pagination_has_bounds() {
+    let site = TestSite::demo().await;
+    add_news(&site, 45).await;
+    let first = site.ok("/en/statements/").await;
+    assert_eq!(texts(&first, ".news-item").len(), 20);
+    assert_eq!(attributes(&first, ".pagination a[rel=next]", "href"), ["/en/statements/?page=2"]);
+    let last = site.ok("/en/statements/?page=3").await;
+    assert_eq!(texts(&last, ".news-item").len(), 5);
+    assert_eq!(attributes(&last, "link[rel=canonical]", "href"), [format!("{}/en/statements/?page=3", site.base)]);
+    assert!(attributes(&last, ".pagination a[rel=next]", "href").is_empty());
+    assert_eq!(site.page("/en/statements/?page=4").await.0, StatusCode::NOT_FOUND);
+    let (status, body) = site.page("/en/statements/?page=0").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("The page number must be a positive whole number."));
+    assert_eq!(site.page("/en/statements/?page=abc").await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(site.page("/en/documents/").await.0, StatusCode::OK, "an empty section has its page 1");
+    assert_eq!(site.page("/en/documents/?page=2").await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn missing_pages_are_404_in_the_site_style_and_language() {
+    let site = TestSite::demo().await;
+    for path in [
+        "/de/",
+        "/en/sport/",
+        "/en/news/no-such-item",
+        "/en/news/Bad_Slug",
+        "/en/tags/no-such-tag",
+        "/en/archive/1999/",
+        "/en/archive/2025/13/",
+        "/en/archive/2025/6/",
+        "/en/archive/abcd/",
+        "/nothing/here/at/all",
+    ] {
+        let (status, html) = site.page(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!texts(&html, ".site-name").is_empty(), "{path}: the 404 page has the site's header");
+        let expected = if path.starts_with("/en/") { "Page not found" } else { "Страница не найдена" };
+        assert_eq!(texts(&html, "h1"), [expected], "{path}");
+    }
+}
+
+#[tokio::test]
+async fn an_archived_article_says_it_was_withdrawn() {
+    let site = TestSite::demo().await;
+    let en = Lang::parse("en").unwrap();
+    let news = SectionKey::parse("news").unwrap();
+    let slug = Slug::parse("csto-council-of-foreign-ministers-meets-in-cholpon-ata").unwrap();
+    let article = site.store.article_at(&en, &news, &slug).await.unwrap();
+    let draft = ArticleDraft {
+        translation_key: article.translation_key.clone(),
+        lang: en,
+        section: news,
+        slug,
+        title: article.title.clone(),
+        lead: article.lead.clone(),
+        body: article.body.clone(),
+        cover: None,
+        featured: false,
+        status: Status::Archived,
+        published_at: article.published_at,
+        tags: vec![],
+    };
+    site.store.import(&[], &[draft], "test", &|| {}).await.unwrap();
+    let (status, html) = site.page(EN_CFM).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert_eq!(texts(&html, "h1"), ["This item has been withdrawn"]);
+    assert!(!texts(&site.ok("/en/news/").await, ".news-title").iter().any(|t| t.contains("Cholpon-Ata")), "gone from lists");
+}
+
+#[tokio::test]
+async fn the_root_follows_accept_language() {
+    let site = TestSite::demo().await;
+    let location = |r: &reqwest::Response| r.headers()["location"].to_str().unwrap().to_owned();
+    let plain = site.get("/").await;
+    assert_eq!(location(&plain), "/ru/");
+    let english = site.client.get(format!("{}/", site.base)).header("accept-language", "en-US,en;q=0.9").send().await.unwrap();
+    assert!(english.status().is_redirection());
+    assert_eq!(location(&english), "/en/");
+    assert_eq!(location(&site.get("/en").await), "/en/");
+    assert_eq!(location(&site.get("/en/news").await), "/en/news/");
+}
+
+#[tokio::test]
+async fn high_contrast_mode_is_switched_by_a_link_and_kept() {
+    let site = TestSite::demo().await;
+    let html = site.ok("/en/news/").await;
+    let toggle = attributes(&html, "a.contrast-toggle", "href").remove(0);
+    let response = site.get(&toggle).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/en/news/");
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("contrast=1") && cookie.contains("HttpOnly"));
+    let with_cookie =
+        site.client.get(format!("{}{EN_CFM}", site.base)).header("cookie", "contrast=1").send().await.unwrap().text().await.unwrap();
+    assert_eq!(attributes(&with_cookie, "html", "class"), ["contrast"]);
+    assert_eq!(texts(&with_cookie, "a.contrast-toggle"), ["Standard version"]);
+    let off = site.get("/prefs/contrast?set=off&back=//evil.example/").await;
+    assert_eq!(off.headers()["location"], "/", "never a redirect off the site");
+}
+
+#[tokio::test]
+async fn responses_carry_security_headers_and_cacheable_assets() {
+    let site = TestSite::demo().await;
+    let page = site.get("/en/").await;
+    let csp = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"));
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    let html = page.text().await.unwrap();
+    let css = attributes(&html, "link[rel=stylesheet]", "href").remove(0);
+    assert!(css.starts_with("/static/site.") && css.ends_with(".css") && css.len() > "/static/site..css".len() + 5, "{css}");
+    let asset = site.get(&css).await;
+    assert_eq!(asset.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(asset.headers()["content-type"], "text/css; charset=utf-8");
+}
+
+#[tokio::test]
+async fn a_theme_folder_overrides_templates_without_recompiling() {
+    let site = TestSite::start(true, |data| {
+        let templates = data.join("theme/templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        let base = include_str!("../../pressroom_render/templates/error.html")
+            .replace("<div class=\"error-page\">", "<div class=\"error-page themed\">");
+        std::fs::write(templates.join("error.html"), base).unwrap();
+    })
+    .await;
+    let (status, html) = site.page("/en/missing/").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(texts(&html, ".error-page.themed h1"), ["Page not found"]);
+}

@@ -1,0 +1,36 @@
+//! Accounts: password hashing with argon2 and generated one-time passwords.
+
+use argon2::password_hash::{PasswordHasher, SaltString};
+use argon2::Argon2;
+use rand::distributions::Alphanumeric;
+use rand::rngs::OsRng;
+use rand::Rng;
+
+/// An argon2id PHC string for `password`; the password itself is never stored.
+pub fn hash_password(password: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2 with default parameters accepts any password").to_string()
+}
+
+/// A password for a new account, printed once: 20 letters and digits (about 119 bits).
+pub fn generate_password() -> String {
+    OsRng.sample_iter(&Alphanumeric).take(20).map(char::from).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use argon2::password_hash::PasswordHash;
+    use argon2::PasswordVerifier;
+
+    #[test]
+    fn hashes_verify_and_never_contain_the_password() {
+        let password = generate_password();
+        assert_eq!(password.len(), 20);
+        let hash = hash_password(&password);
+        assert!(hash.starts_with("$argon2id$") && !hash.contains(&password));
+        let parsed = PasswordHash::new(&hash).unwrap();
+        assert!(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok());
+        assert!(Argon2::default().verify_password(b"wrong", &parsed).is_err());
+    }
+}

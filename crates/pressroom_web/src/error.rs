@@ -1,0 +1,109 @@
+//! One error type for the web edge. A handler returns it; [`render_error_pages`] turns it into a
+//! page in the site's style and in the reader's language. What the reader is told is separate
+//! from what is logged: an internal error is logged with its cause and shown as a plain apology.
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use pressroom_render::views::ErrorPage;
+use pressroom_store::StoreError;
+
+use crate::extract::Reader;
+use crate::public::respond_html;
+use crate::AppState;
+
+#[derive(Debug, Clone)]
+pub enum WebError {
+    NotFound,
+    /// The item was published here once and has been withdrawn.
+    Gone,
+    /// A malformed request; the message key says what was wrong.
+    BadRequest(&'static str),
+    /// The database cannot be reached; the reader is asked to come back shortly.
+    Unavailable,
+    /// A fault of ours; the cause goes to the log, never to the page.
+    Internal(String),
+}
+
+impl WebError {
+    fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Gone => StatusCode::GONE,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Message keys of the heading and the text the reader sees.
+    fn message_keys(&self) -> (&'static str, &'static str) {
+        match self {
+            WebError::NotFound => ("error_404_title", "error_404_text"),
+            WebError::Gone => ("error_410_title", "error_410_text"),
+            WebError::BadRequest(key) => ("error_400_title", key),
+            WebError::Unavailable => ("error_503_title", "error_503_text"),
+            WebError::Internal(_) => ("error_500_title", "error_500_text"),
+        }
+    }
+}
+
+impl From<StoreError> for WebError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound => WebError::NotFound,
+            StoreError::Database(sqlx_error) if is_unreachable(&sqlx_error) => {
+                tracing::warn!(error = %sqlx_error, "database unreachable");
+                WebError::Unavailable
+            }
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
+fn is_unreachable(err: &pressroom_store::SqlxError) -> bool {
+    matches!(err, pressroom_store::SqlxError::PoolTimedOut | pressroom_store::SqlxError::Io(_) | pressroom_store::SqlxError::PoolClosed)
+}
+
+/// Marks a response whose body is still to be rendered as an error page.
+#[derive(Clone)]
+struct PendingErrorPage(WebError);
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        if let WebError::Internal(cause) = &self {
+            tracing::error!(%cause, "request failed");
+        }
+        let mut response = (self.status(), self.status().canonical_reason().unwrap_or("error")).into_response();
+        response.extensions_mut().insert(PendingErrorPage(self));
+        response
+    }
+}
+
+pub(crate) async fn not_found() -> WebError {
+    WebError::NotFound
+}
+
+/// Renders the page of any error a handler returned, in the language of the URL when it names
+/// one of the site's languages, and in the site's default language otherwise.
+pub(crate) async fn render_error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path().to_owned();
+    let cookies = parts.headers.get(axum::http::header::COOKIE).cloned();
+    let response = next.run(Request::from_parts(parts, body)).await;
+    let Some(PendingErrorPage(error)) = response.extensions().get::<PendingErrorPage>().cloned() else {
+        return response;
+    };
+    let reader = Reader::for_error_page(&state, &path, cookies.as_ref()).await;
+    let (heading_key, text_key) = error.message_keys();
+    let catalogue = pressroom_render::Catalogue::get();
+    let lang = reader.lang.as_str();
+    let page = ErrorPage {
+        layout: reader.layout(&state, catalogue.text(lang, heading_key), "", None, None),
+        status: error.status().as_u16(),
+        heading: catalogue.text(lang, heading_key).to_owned(),
+        text: catalogue.text(lang, text_key).to_owned(),
+    };
+    respond_html(&state, error.status(), &page)
+}

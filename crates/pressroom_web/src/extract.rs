@@ -1,0 +1,158 @@
+//! Extractors: the reader's language and display mode, validated path segments, the page number.
+//! A language the site does not have, or a malformed segment, is a 404 before any query runs.
+
+use std::collections::HashMap;
+
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use axum::http::HeaderValue;
+use pressroom_domain::{Lang, Site};
+use pressroom_render::views::{Alternate, Layout, NavLink};
+use pressroom_render::{urls, Catalogue};
+
+use crate::{AppState, WebError};
+
+/// The cookie that keeps the high-contrast, large-type mode across pages.
+pub const CONTRAST_COOKIE: &str = "contrast";
+
+/// Who is reading: the site, the page's language, the display mode and the path.
+pub struct Reader {
+    pub site: Site,
+    pub lang: Lang,
+    pub contrast: bool,
+    pub path: String,
+}
+
+/// Which pages in other languages are this page's equivalents.
+pub enum Equivalents {
+    /// The same path under each language (lists, archives, tags).
+    SamePath,
+    /// Only these (an article's translations); other languages link to their home page.
+    Only(Vec<(Lang, String)>),
+}
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let site = state.store.site().await?;
+        let path = parts.uri.path().to_owned();
+        let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+        let lang = site.language(first).map(|l| l.code.clone()).ok_or(WebError::NotFound)?;
+        let contrast = contrast_cookie(parts.headers.get(axum::http::header::COOKIE));
+        Ok(Reader { site, lang, contrast, path })
+    }
+}
+
+impl Reader {
+    /// The reader of an error page: falls back to the default language, and to the standard
+    /// site when the database cannot be reached.
+    pub async fn for_error_page(state: &AppState, path: &str, cookie: Option<&HeaderValue>) -> Reader {
+        let site = state.store.site().await.unwrap_or_else(|_| Site::standard());
+        let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+        let lang = site.language(first).map_or_else(|| site.default_lang().clone(), |l| l.code.clone());
+        Reader { site, lang, contrast: contrast_cookie(cookie), path: path.to_owned() }
+    }
+
+    /// The parts every page shares. `canonical` is this page's path and query, when it differs
+    /// from the path the reader asked for (a page number); `section` marks the navigation.
+    pub fn layout(
+        &self,
+        state: &AppState,
+        title: &str,
+        description: &str,
+        equivalents: Option<Equivalents>,
+        section: Option<&str>,
+    ) -> Layout {
+        let base = &state.config.base_url;
+        let language = self.site.language(self.lang.as_str());
+        let catalogue = Catalogue::get();
+        let languages = self
+            .site
+            .languages
+            .iter()
+            .map(|l| {
+                let equivalent = match &equivalents {
+                    Some(Equivalents::SamePath) => Some(replace_lang(&self.path, &l.code)),
+                    Some(Equivalents::Only(list)) => list.iter().find(|(lang, _)| lang == &l.code).map(|(_, p)| p.clone()),
+                    None => None,
+                };
+                let current = l.code == self.lang;
+                let href = match (&equivalent, current) {
+                    (_, true) => self.path.clone(),
+                    (Some(path), false) => path.clone(),
+                    (None, false) => urls::home(&l.code),
+                };
+                Alternate {
+                    lang: l.code.clone(),
+                    label: l.native_name.clone(),
+                    absolute: format!("{base}{href}"),
+                    href,
+                    current,
+                    equivalent: equivalents.is_some() && (current || equivalent.is_some()),
+                }
+            })
+            .collect();
+        let nav = self
+            .site
+            .sections
+            .iter()
+            .map(|s| NavLink {
+                name: s.name(&self.lang).to_owned(),
+                url: urls::section(&self.lang, &s.key),
+                current: section == Some(s.key.as_str()),
+            })
+            .collect();
+        let news = pressroom_domain::SectionKey::parse("news").expect("a constant section key is valid");
+        Layout {
+            lang: self.lang.clone(),
+            site_name: language.map_or_else(String::new, |l| l.site_name.clone()),
+            title: title.to_owned(),
+            description: if description.is_empty() {
+                catalogue.text(self.lang.as_str(), "footer_note").to_owned()
+            } else {
+                description.to_owned()
+            },
+            canonical: format!("{base}{}", self.path),
+            og_type: "website",
+            languages,
+            nav,
+            home_url: urls::home(&self.lang),
+            news_url: urls::section(&self.lang, &news),
+            archive_url: urls::archive(&self.lang),
+            contrast: self.contrast,
+            contrast_toggle_url: urls::contrast_toggle(!self.contrast, &self.path),
+            stylesheet: state.renderer.assets().url("site.css").to_owned(),
+            script: state.renderer.assets().url("site.js").to_owned(),
+        }
+    }
+}
+
+fn replace_lang(path: &str, lang: &Lang) -> String {
+    let rest = path.trim_start_matches('/').split_once('/').map_or("", |(_, rest)| rest);
+    format!("/{lang}/{rest}")
+}
+
+fn contrast_cookie(header: Option<&HeaderValue>) -> bool {
+    header.and_then(|h| h.to_str().ok()).is_some_and(|cookies| cookies.split(';').any(|c| c.trim() == format!("{CONTRAST_COOKIE}=1")))
+}
+
+/// `?page=N`: absent is page 1; anything but a positive whole number is a 400 with a message.
+pub struct PageNumber(pub u32);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageNumber {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Query(query) = Query::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| WebError::BadRequest("error_page_number"))?;
+        match query.get("page") {
+            None => Ok(PageNumber(1)),
+            Some(text) => match text.parse::<u32>() {
+                Ok(n) if n >= 1 => Ok(PageNumber(n)),
+                _ => Err(WebError::BadRequest("error_page_number")),
+            },
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! The article page: one language version of an item, with its translations and related items.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use pressroom_domain::{Article, Slug, Status};
+use pressroom_render::views::{script_json, ArticlePage, ArticleView, ListItem, TagLink, TranslationLink};
+use pressroom_render::{render_markdown, urls, Catalogue};
+use time::format_description::well_known::Rfc3339;
+
+use super::{respond_html, PageResult};
+use crate::extract::{Equivalents, Reader};
+use crate::{AppState, WebError};
+
+const RELATED: u32 = 5;
+
+pub async fn article(
+    State(state): State<AppState>,
+    reader: Reader,
+    Path((_, section, slug)): Path<(String, String, String)>,
+) -> PageResult {
+    let section = reader.site.section(&section).ok_or(WebError::NotFound)?.clone();
+    let slug = Slug::parse(&slug).map_err(|_| WebError::NotFound)?;
+    let article = state.store.article_at(&reader.lang, &section.key, &slug).await?;
+    match article.status {
+        Status::Published => {}
+        Status::Archived => return Err(WebError::Gone),
+        Status::Draft | Status::Review | Status::Scheduled => return Err(WebError::NotFound),
+    }
+    let translations = state.store.translations(&article).await?;
+    let related = state.store.related(&article, RELATED).await?;
+    let catalogue = Catalogue::get();
+    let section_name = section.name(&reader.lang).to_owned();
+    let equivalents = translations.iter().map(|t| (t.lang.clone(), urls::article(&t.lang, &t.section, &t.slug))).collect();
+    let mut layout = reader.layout(&state, &article.title, &article.lead, Some(Equivalents::Only(equivalents)), Some(section.key.as_str()));
+    layout.og_type = "article";
+    let json_ld = script_json(&news_article_json(&article, &layout.canonical, &layout.site_name, &state.config.base_url));
+    let page = ArticlePage {
+        article: ArticleView {
+            title: article.title.clone(),
+            lead: article.lead.clone(),
+            body_html: render_markdown(&article.body),
+            cover: article.cover.clone(),
+            date_long: catalogue.date_long(&reader.lang, article.published_at),
+            date_iso: article.published_at.date().to_string(),
+            section_name,
+            section_url: urls::section(&reader.lang, &section.key),
+            tags: article.tags.iter().map(|t| TagLink { name: t.name.clone(), url: urls::tag(&reader.lang, &t.key) }).collect(),
+        },
+        translations: translations
+            .iter()
+            .map(|t| TranslationLink {
+                lang: t.lang.clone(),
+                label: catalogue.text(t.lang.as_str(), "this_language_version").to_owned(),
+                title: t.title.clone(),
+                url: urls::article(&t.lang, &t.section, &t.slug),
+            })
+            .collect(),
+        related: ListItem::list(&related, &reader.site),
+        json_ld,
+        layout,
+    };
+    Ok(respond_html(&state, StatusCode::OK, &page))
+}
+
+/// schema.org `NewsArticle` for search engines.
+fn news_article_json(article: &Article, canonical: &str, site_name: &str, base_url: &str) -> serde_json::Value {
+    let time = |t: time::OffsetDateTime| t.format(&Rfc3339).unwrap_or_default();
+    let mut json = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.lead,
+        "inLanguage": article.lang.as_str(),
+        "datePublished": time(article.published_at),
+        "dateModified": time(article.updated_at.max(article.published_at)),
+        "mainEntityOfPage": canonical,
+        "url": canonical,
+        "publisher": { "@type": "Organization", "name": site_name, "url": format!("{base_url}/") },
+        "articleSection": article.section.as_str(),
+    });
+    if let Some(cover) = &article.cover {
+        let image = if cover.starts_with('/') { format!("{base_url}{cover}") } else { cover.clone() };
+        json["image"] = serde_json::Value::String(image);
+    }
+    if !article.tags.is_empty() {
+        json["keywords"] = serde_json::Value::String(article.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "));
+    }
+    json
+}

@@ -1,0 +1,77 @@
+//! Paginated lists: a section (all news is the `news` section) and a tag.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use pressroom_domain::{ArticleSummary, Page, SectionKey, TagKey};
+use pressroom_render::views::{ListItem, ListPage, Pagination};
+use pressroom_render::Catalogue;
+use pressroom_store::Listing;
+
+use super::{respond_html, PageResult};
+use crate::extract::{Equivalents, PageNumber, Reader};
+use crate::{AppState, WebError};
+
+/// `/en/news` → `/en/news/`.
+pub async fn add_slash(Path((lang, section)): Path<(String, String)>) -> Response {
+    Redirect::permanent(&format!("/{lang}/{section}/")).into_response()
+}
+
+pub async fn section(
+    State(state): State<AppState>,
+    reader: Reader,
+    Path((_, key)): Path<(String, String)>,
+    PageNumber(page): PageNumber,
+) -> PageResult {
+    let section = reader.site.section(&key).ok_or(WebError::NotFound)?.clone();
+    let items = state.store.list_published(&reader.lang, Listing::Section(&section.key), page).await?;
+    let heading = section.name(&reader.lang).to_owned();
+    let page = list_view(&state, &reader, heading, None, items, Some(&section.key))?;
+    Ok(respond_html(&state, StatusCode::OK, &page))
+}
+
+pub async fn tag(
+    State(state): State<AppState>,
+    reader: Reader,
+    Path((_, key)): Path<(String, String)>,
+    PageNumber(page): PageNumber,
+) -> PageResult {
+    let key = TagKey::parse(&key).map_err(|_| WebError::NotFound)?;
+    let tag = state.store.tag(&key).await?;
+    let items = state.store.list_published(&reader.lang, Listing::Tag(&key), page).await?;
+    let kind = Catalogue::get().text(reader.lang.as_str(), &format!("tag_kind_{}", tag.kind.as_str())).to_owned();
+    let page = list_view(&state, &reader, tag.name(&reader.lang).to_owned(), Some(kind), items, None)?;
+    Ok(respond_html(&state, StatusCode::OK, &page))
+}
+
+/// One page of a list; a page past the last is a 404.
+pub(crate) fn list_view(
+    state: &AppState,
+    reader: &Reader,
+    heading: String,
+    intro: Option<String>,
+    items: Page<ArticleSummary>,
+    section: Option<&SectionKey>,
+) -> Result<ListPage, WebError> {
+    if items.page > items.last_page() {
+        return Err(WebError::NotFound);
+    }
+    let mut title = heading.clone();
+    if items.page > 1 {
+        title = format!("{title} — {}", Catalogue::get().text(reader.lang.as_str(), "page_n").replace("{n}", &items.page.to_string()));
+    }
+    let mut layout =
+        reader.layout(state, &title, intro.as_deref().unwrap_or_default(), Some(Equivalents::SamePath), section.map(SectionKey::as_str));
+    if items.page > 1 {
+        layout.canonical = format!("{}?page={}", layout.canonical, items.page);
+    }
+    Ok(ListPage {
+        layout,
+        heading,
+        intro,
+        items: ListItem::list(&items.items, &reader.site),
+        pagination: Pagination::new(&items, &reader.path),
+        periods: Vec::new(),
+        up: None,
+    })
+}

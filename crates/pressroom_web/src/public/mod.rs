@@ -1,0 +1,32 @@
+//! The public site: pages for readers, complete without JavaScript.
+
+pub mod archive;
+pub mod article;
+pub mod assets;
+pub mod home;
+pub mod lists;
+pub mod prefs;
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use pressroom_render::PageView;
+
+use crate::{AppState, WebError};
+
+/// Renders a page into an HTML response with `status`.
+pub(crate) fn respond_html<P: PageView>(state: &AppState, status: StatusCode, page: &P) -> Response {
+    match state.renderer.render(page) {
+        Ok(html) => {
+            let mut response = (status, html).into_response();
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            response
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "a page failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "The page could not be shown.").into_response()
+        }
+    }
+}
+
+/// A rendered page, or the error to show instead.
+pub(crate) type PageResult = Result<Response, WebError>;
