@@ -1,6 +1,7 @@
 //! Start-up shared by every command and by the tests: open (create, migrate) a site's database,
 //! lay down the standard site, the demo content and the first administrator.
 
+pub mod jobs;
 pub mod progress;
 
 use std::path::PathBuf;
@@ -10,7 +11,7 @@ use anyhow::Context;
 use pressroom_domain::{Role, Site};
 use pressroom_render::Renderer;
 use pressroom_store::{redact, Store};
-use pressroom_web::{auth, AppState, WebConfig};
+use pressroom_web::{auth, AppState, DbHealth, SiteCache, WebConfig};
 
 /// Where a site lives: its data directory, and its database when that is not the SQLite file
 /// inside the data directory.
@@ -67,13 +68,16 @@ pub async fn open_site(location: &SiteLocation, demo: bool) -> anyhow::Result<(S
     Ok((store, opened))
 }
 
-/// The state the web layer serves from.
-pub fn app_state(store: Store, location: &SiteLocation, base_url: &str) -> anyhow::Result<AppState> {
+/// The state the web layer serves from, following the change feed of the site's database.
+pub async fn app_state(store: Store, location: &SiteLocation, base_url: &str) -> anyhow::Result<AppState> {
     let theme = location.theme_dir();
     let renderer = Renderer::new(theme.is_dir().then_some(theme.as_path())).context("the theme could not be loaded")?;
+    let changes = store.follow_changes().await?;
     Ok(AppState {
         store,
         renderer: Arc::new(renderer),
         config: Arc::new(WebConfig { base_url: base_url.trim_end_matches('/').to_owned() }),
+        site: Arc::new(SiteCache::new(changes)),
+        health: Arc::new(DbHealth::default()),
     })
 }

@@ -8,7 +8,8 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use pressroom::progress::Bar;
 use pressroom::{app_state, open_site, Opened, SiteLocation};
-use pressroom_store::{redact, Store};
+use pressroom_store::{redact, CopyProgress, Store};
+use pressroom_transfer::Progress;
 
 #[derive(Parser)]
 #[command(name = "pressroom", version, about = "An institution's official news site and press centre, in one binary.")]
@@ -45,6 +46,17 @@ enum Command {
         site: SiteArgs,
         /// The folder to read.
         folder: PathBuf,
+    },
+    /// Copy a whole site to another database — SQLite to PostgreSQL or back — with its
+    /// articles, translations, revisions, users, media records and audit log (login sessions
+    /// are not copied). The destination must be empty; it is created and migrated as needed.
+    Copy {
+        /// The site to copy: a data directory, a SQLite file, or a database URL.
+        #[arg(long)]
+        from: String,
+        /// Where to copy it: a data directory, a SQLite file, or a database URL (postgres://…).
+        #[arg(long)]
+        to: String,
     },
     /// Export every article version as a content folder (LANG/SECTION/SLUG.md and tags.yaml),
     /// the same format `import` reads.
@@ -139,6 +151,22 @@ async fn run(command: Command) -> anyhow::Result<()> {
             store.close().await;
             Ok(())
         }
+        Command::Copy { from, to } => {
+            let source = connect_existing(&database_url(&from)).await?;
+            let destination = connect_migrated(&database_url(&to)).await?;
+            let bar = Bar::new("copying");
+            source
+                .copy_into(&destination, &|p| match p {
+                    CopyProgress::Total(total) => bar.start(total),
+                    CopyProgress::Row => bar.advance(),
+                })
+                .await?;
+            bar.finish();
+            println!("Copied {} to {}.", redact(&database_url(&from)), redact(&database_url(&to)));
+            source.close().await;
+            destination.close().await;
+            Ok(())
+        }
         Command::Export { site, folder } => {
             let (store, opened) = open_site(&site.location(), false).await?;
             report(&opened);
@@ -150,12 +178,48 @@ async fn run(command: Command) -> anyhow::Result<()> {
     }
 }
 
+/// A database URL from what an administrator typed: a URL as it is; a `.db` file or a data
+/// directory as its SQLite file.
+fn database_url(place: &str) -> String {
+    if place.contains("://") || place.starts_with("sqlite:") {
+        place.to_owned()
+    } else if place.ends_with(".db") {
+        format!("sqlite://{place}")
+    } else {
+        SiteLocation { data: PathBuf::from(place), database: None }.database_url()
+    }
+}
+
+/// Opens the site to copy from, without changing it.
+async fn connect_existing(url: &str) -> anyhow::Result<Store> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let file = path.split('?').next().unwrap_or(path);
+        anyhow::ensure!(std::path::Path::new(file).is_file(), "there is no site database at {file}");
+    }
+    let store = Store::connect(url).await.with_context(|| format!("cannot open the database {}", redact(url)))?;
+    store.check_schema().await?;
+    Ok(store)
+}
+
+/// Opens (creating and migrating when needed) the database to copy into.
+async fn connect_migrated(url: &str) -> anyhow::Result<Store> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        if let Some(dir) = std::path::Path::new(path.split('?').next().unwrap_or(path)).parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+    }
+    let store = Store::connect(url).await.with_context(|| format!("cannot open the database {}", redact(url)))?;
+    store.migrate().await?;
+    Ok(store)
+}
+
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let location = args.site.location();
     let (store, opened) = open_site(&location, args.demo).await?;
     report(&opened);
     let base_url = args.base_url.unwrap_or_else(|| format!("http://{}", args.listen));
-    let state = app_state(store, &location, &base_url)?;
+    pressroom::jobs::spawn_scheduler(store.clone());
+    let state = app_state(store, &location, &base_url).await?;
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     tracing::info!(database = %redact(&location.database_url()), "serving");
     println!("Pressroom is serving the site at http://{}/", args.listen);

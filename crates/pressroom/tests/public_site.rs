@@ -2,9 +2,22 @@
 
 mod common;
 
+on_both_engines!(
+    every_page_type_answers_in_both_languages,
+    lists_show_date_title_and_lead_newest_first,
+    article_pages_carry_everything_the_design_names,
+    every_link_on_every_demo_page_resolves,
+    pagination_has_bounds,
+    missing_pages_are_404_in_the_site_style_and_language,
+    an_archived_article_says_it_was_withdrawn,
+    the_root_follows_accept_language,
+    high_contrast_mode_is_switched_by_a_link_and_kept,
+    responses_carry_security_headers_and_cacheable_assets,
+);
+
 use std::collections::{BTreeSet, VecDeque};
 
-use common::{attributes, texts, TestSite};
+use common::{attributes, texts, Engine, TestSite};
 use pressroom_domain::{parse_publication_date, ArticleDraft, Lang, SectionKey, Slug, Status};
 use reqwest::StatusCode;
 
@@ -13,9 +26,7 @@ const RU_INTERVIEW: &str = "/ru/interviews/interviu-imangali-tasmagambetova-tass
 const EN_CFM: &str = "/en/news/csto-council-of-foreign-ministers-meets-in-cholpon-ata";
 const RU_CFM: &str = "/ru/news/zasedanie-smid-odkb-v-cholpon-ate";
 
-#[tokio::test]
-async fn every_page_type_answers_in_both_languages() {
-    let site = TestSite::demo().await;
+async fn every_page_type_answers_in_both_languages(site: TestSite) {
     for (lang, article, tag) in [("en", EN_CFM, "/en/tags/kyrgyzstan"), ("ru", RU_CFM, "/ru/tags/kyrgyzstan")] {
         for path in [
             format!("/{lang}/"),
@@ -38,9 +49,7 @@ async fn every_page_type_answers_in_both_languages() {
     }
 }
 
-#[tokio::test]
-async fn lists_show_date_title_and_lead_newest_first() {
-    let site = TestSite::demo().await;
+async fn lists_show_date_title_and_lead_newest_first(site: TestSite) {
     let html = site.ok("/en/news/").await;
     let dates = texts(&html, ".news-item .date");
     assert_eq!(dates, ["07.07.2025", "30.06.2025", "30.06.2025", "26.06.2025"]);
@@ -58,9 +67,7 @@ async fn lists_show_date_title_and_lead_newest_first() {
     assert_eq!(texts(&ru, "h1"), ["Последние новости"]);
 }
 
-#[tokio::test]
-async fn article_pages_carry_everything_the_design_names() {
-    let site = TestSite::demo().await;
+async fn article_pages_carry_everything_the_design_names(site: TestSite) {
     let html = site.ok(EN_INTERVIEW).await;
     assert_eq!(texts(&html, "h1"), ["Interview of the CSTO Secretary General Imangali Tasmagambetov to the TASS agency"]);
     assert_eq!(texts(&html, ".meta time"), ["24 June 2024"]);
@@ -88,9 +95,7 @@ async fn article_pages_carry_everything_the_design_names() {
     assert_eq!(attributes(&ru, ".languages a[hreflang=en]", "href"), [EN_CFM], "the language switch leads to the translation");
 }
 
-#[tokio::test]
-async fn every_link_on_every_demo_page_resolves() {
-    let site = TestSite::demo().await;
+async fn every_link_on_every_demo_page_resolves(site: TestSite) {
     let mut queue: VecDeque<String> = ["/ru/".to_owned(), "/en/".to_owned()].into();
     let mut seen: BTreeSet<String> = queue.iter().cloned().collect();
     while let Some(path) = queue.pop_front() {
@@ -138,9 +143,7 @@ async fn add_news(site: &TestSite, count: usize) {
     site.store.import(&[], &drafts, "test", &|| {}).await.unwrap();
 }
 
-#[tokio::test]
-async fn pagination_has_bounds() {
-    let site = TestSite::demo().await;
+async fn pagination_has_bounds(site: TestSite) {
     add_news(&site, 45).await;
     let first = site.ok("/en/statements/").await;
     assert_eq!(texts(&first, ".news-item").len(), 20);
@@ -158,9 +161,7 @@ async fn pagination_has_bounds() {
     assert_eq!(site.page("/en/documents/?page=2").await.0, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
-async fn missing_pages_are_404_in_the_site_style_and_language() {
-    let site = TestSite::demo().await;
+async fn missing_pages_are_404_in_the_site_style_and_language(site: TestSite) {
     for path in [
         "/de/",
         "/en/sport/",
@@ -181,9 +182,7 @@ async fn missing_pages_are_404_in_the_site_style_and_language() {
     }
 }
 
-#[tokio::test]
-async fn an_archived_article_says_it_was_withdrawn() {
-    let site = TestSite::demo().await;
+async fn an_archived_article_says_it_was_withdrawn(site: TestSite) {
     let en = Lang::parse("en").unwrap();
     let news = SectionKey::parse("news").unwrap();
     let slug = Slug::parse("csto-council-of-foreign-ministers-meets-in-cholpon-ata").unwrap();
@@ -209,9 +208,7 @@ async fn an_archived_article_says_it_was_withdrawn() {
     assert!(!texts(&site.ok("/en/news/").await, ".news-title").iter().any(|t| t.contains("Cholpon-Ata")), "gone from lists");
 }
 
-#[tokio::test]
-async fn the_root_follows_accept_language() {
-    let site = TestSite::demo().await;
+async fn the_root_follows_accept_language(site: TestSite) {
     let location = |r: &reqwest::Response| r.headers()["location"].to_str().unwrap().to_owned();
     let plain = site.get("/").await;
     assert_eq!(location(&plain), "/ru/");
@@ -222,9 +219,7 @@ async fn the_root_follows_accept_language() {
     assert_eq!(location(&site.get("/en/news").await), "/en/news/");
 }
 
-#[tokio::test]
-async fn high_contrast_mode_is_switched_by_a_link_and_kept() {
-    let site = TestSite::demo().await;
+async fn high_contrast_mode_is_switched_by_a_link_and_kept(site: TestSite) {
     let html = site.ok("/en/news/").await;
     let toggle = attributes(&html, "a.contrast-toggle", "href").remove(0);
     let response = site.get(&toggle).await;
@@ -240,9 +235,7 @@ async fn high_contrast_mode_is_switched_by_a_link_and_kept() {
     assert_eq!(off.headers()["location"], "/", "never a redirect off the site");
 }
 
-#[tokio::test]
-async fn responses_carry_security_headers_and_cacheable_assets() {
-    let site = TestSite::demo().await;
+async fn responses_carry_security_headers_and_cacheable_assets(site: TestSite) {
     let page = site.get("/en/").await;
     let csp = page.headers()["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"));
@@ -257,14 +250,15 @@ async fn responses_carry_security_headers_and_cacheable_assets() {
 
 #[tokio::test]
 async fn a_theme_folder_overrides_templates_without_recompiling() {
-    let site = TestSite::start(true, |data| {
+    let site = TestSite::start(Engine::Sqlite, true, |data| {
         let templates = data.join("theme/templates");
         std::fs::create_dir_all(&templates).unwrap();
         let base = include_str!("../../pressroom_render/templates/error.html")
             .replace("<div class=\"error-page\">", "<div class=\"error-page themed\">");
         std::fs::write(templates.join("error.html"), base).unwrap();
     })
-    .await;
+    .await
+    .unwrap();
     let (status, html) = site.page("/en/missing/").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(texts(&html, ".error-page.themed h1"), ["Page not found"]);

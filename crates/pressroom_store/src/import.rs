@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use pressroom_domain::{format_publication_date, slugify, ArticleDraft, Lang, TagKey, TagKind};
 use sqlx::{Any, Transaction};
 
-use crate::{audit, now, record_change, Result, Store, StoreError};
+use crate::{audit, now, Result, Store, StoreError};
 
 /// A tag as a content folder defines it: key, kind and names per language.
 #[derive(Debug, Clone, PartialEq)]
@@ -162,7 +162,7 @@ impl Store {
                 .bind(now)
                 .execute(&mut *w.tx)
                 .await?;
-            record_change(&mut w.tx, "article", Some(id)).await?;
+            w.record_change("article", Some(id)).await?;
             on_saved();
         }
         let detail = format!("{} created, {} updated, {} tags", report.created, report.updated, tags.len());

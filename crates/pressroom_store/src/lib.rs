@@ -6,8 +6,11 @@
 //! the search index and other server processes follow.
 
 mod articles;
+mod changes;
+mod copy;
 mod import;
 mod migrate;
+mod schedule;
 mod site;
 pub mod testing;
 mod users;
@@ -22,6 +25,7 @@ use time::OffsetDateTime;
 use tokio::sync::{Mutex, MutexGuard};
 
 pub use articles::Listing;
+pub use copy::{Cell, CopyProgress};
 pub use import::{ImportReport, TagDef};
 pub use migrate::{SchemaStatus, LATEST_VERSION};
 pub use sqlx::Error as SqlxError;
@@ -76,6 +80,8 @@ impl Engine {
 pub struct Store {
     pool: AnyPool,
     engine: Engine,
+    /// Kept for connections outside the pool (PostgreSQL's LISTEN); never logged unredacted.
+    url: Arc<str>,
     /// SQLite allows one writer at a time; taking this lock before a write transaction keeps
     /// writers from failing with "database is locked" when a read snapshot would need upgrading.
     write_lock: Option<Arc<Mutex<()>>>,
@@ -84,7 +90,33 @@ pub struct Store {
 /// A write transaction, holding the SQLite writer lock where there is one.
 pub(crate) struct WriteTx<'a> {
     pub tx: Transaction<'static, Any>,
+    engine: Engine,
     _guard: Option<MutexGuard<'a, ()>>,
+}
+
+/// The PostgreSQL channel on which every committed change is announced to all processes.
+pub const CHANGES_CHANNEL: &str = "pressroom_changes";
+
+impl WriteTx<'_> {
+    /// Appends to the change feed. On PostgreSQL the notification is sent at commit, so other
+    /// processes hear of a change exactly when they can read it.
+    pub async fn record_change(&mut self, kind: &str, article_id: Option<i64>) -> Result<()> {
+        sqlx::query("INSERT INTO changes (at, kind, article_id) VALUES ($1, $2, $3)")
+            .bind(now())
+            .bind(kind)
+            .bind(article_id)
+            .execute(&mut *self.tx)
+            .await?;
+        self.notify().await
+    }
+
+    /// Tells the other processes, at commit, that the change feed moved.
+    pub async fn notify(&mut self) -> Result<()> {
+        if self.engine == Engine::Postgres {
+            sqlx::query("SELECT pg_notify($1, '')").bind(CHANGES_CHANNEL).execute(&mut *self.tx).await?;
+        }
+        Ok(())
+    }
 }
 
 impl Store {
@@ -104,7 +136,7 @@ impl Store {
                 Engine::Sqlite => 8,
                 Engine::Postgres => 10,
             })
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(Duration::from_secs(3))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {
@@ -121,7 +153,7 @@ impl Store {
             .connect_with(options)
             .await?;
         let write_lock = (engine == Engine::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Store { pool, engine, write_lock })
+        Ok(Store { pool, engine, url: url.into(), write_lock })
     }
 
     pub fn engine(&self) -> Engine {
@@ -134,23 +166,12 @@ impl Store {
             None => None,
         };
         let tx = self.pool.begin().await?;
-        Ok(WriteTx { tx, _guard: guard })
+        Ok(WriteTx { tx, engine: self.engine, _guard: guard })
     }
 
     pub async fn close(&self) {
         self.pool.close().await;
     }
-}
-
-/// Appends to the change feed inside a write transaction.
-pub(crate) async fn record_change(tx: &mut Transaction<'static, Any>, kind: &str, article_id: Option<i64>) -> Result<()> {
-    sqlx::query("INSERT INTO changes (at, kind, article_id) VALUES ($1, $2, $3)")
-        .bind(now())
-        .bind(kind)
-        .bind(article_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 /// Appends to the audit log inside a write transaction.

@@ -2,7 +2,7 @@
 
 use pressroom_domain::{Lang, Language, Section, SectionKey, Site};
 
-use crate::{record_change, Result, Store, StoreError};
+use crate::{Result, Store, StoreError};
 
 impl Store {
     /// The site's languages in order and its sections with their names.
@@ -70,7 +70,7 @@ impl Store {
                     .await?;
             }
         }
-        record_change(&mut w.tx, "site", None).await?;
+        w.record_change("site", None).await?;
         w.tx.commit().await?;
         Ok(true)
     }
@@ -83,7 +83,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        record_change(&mut w.tx, "site", None).await?;
+        w.record_change("site", None).await?;
         w.tx.commit().await?;
         Ok(())
     }

@@ -1,9 +1,12 @@
 //! Support for tests that need a database of their own: a fresh PostgreSQL database per test,
-//! so that tests run in parallel without seeing each other, dropped when the test ends.
+//! so that tests run in parallel without seeing each other, dropped when the value is dropped.
 
 use sqlx::{AnyPool, Executor};
 
 use crate::Result;
+
+/// The variable naming the PostgreSQL server tests may create databases on.
+pub const POSTGRES_ENV: &str = "PRESSROOM_TEST_POSTGRES";
 
 pub struct TempPostgres {
     admin_url: String,
@@ -12,6 +15,13 @@ pub struct TempPostgres {
 }
 
 impl TempPostgres {
+    /// A new empty database on the server named by `PRESSROOM_TEST_POSTGRES`, or `None` when
+    /// the variable is not set.
+    pub async fn from_env() -> Option<TempPostgres> {
+        let admin_url = std::env::var(POSTGRES_ENV).ok()?;
+        Some(TempPostgres::create(&admin_url).await.expect("PRESSROOM_TEST_POSTGRES names a server where databases can be created"))
+    }
+
     /// Creates an empty database on the server of `admin_url`.
     pub async fn create(admin_url: &str) -> Result<TempPostgres> {
         sqlx::any::install_default_drivers();
@@ -26,13 +36,27 @@ impl TempPostgres {
     pub fn url(&self) -> &str {
         &self.url
     }
+}
 
-    /// Drops the database, closing whatever connections are left.
-    pub async fn drop(self) -> Result<()> {
-        let admin = AnyPool::connect(&self.admin_url).await?;
-        admin.execute(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name).as_str()).await?;
-        admin.close().await;
-        Ok(())
+impl Drop for TempPostgres {
+    /// Drops the database, closing whatever connections are left. Runs on a thread of its own
+    /// because a test's runtime may be shutting down when this is dropped.
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            runtime.block_on(async {
+                let admin = AnyPool::connect(&admin_url).await.ok()?;
+                let result = admin.execute(sql.as_str()).await;
+                admin.close().await;
+                result.ok()
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Some(_))) {
+            eprintln!("could not drop the test database {}", self.name);
+        }
     }
 }
 

@@ -2,7 +2,8 @@
 //! PostgreSQL once its harness lands), checking what each engine returns.
 
 use pressroom_domain::{parse_publication_date, ArticleDraft, Lang, SectionKey, Site, Slug, Status, TagKey, TagKind};
-use pressroom_store::{Listing, Store, StoreError, TagDef};
+use pressroom_store::testing::TempPostgres;
+use pressroom_store::{Cell, CopyProgress, Listing, Store, StoreError, TagDef};
 
 fn lang(s: &str) -> Lang {
     Lang::parse(s).unwrap()
@@ -127,14 +128,74 @@ async fn a_newer_schema_is_refused() {
 
 #[tokio::test]
 async fn story_on_postgres() {
-    let Ok(admin_url) = std::env::var("PRESSROOM_TEST_POSTGRES") else {
+    let Some(db) = TempPostgres::from_env().await else {
         eprintln!("PRESSROOM_TEST_POSTGRES is not set; skipping the PostgreSQL story");
         return;
     };
-    let db = pressroom_store::testing::TempPostgres::create(&admin_url).await.unwrap();
     let store = Store::connect(db.url()).await.unwrap();
     store.migrate().await.unwrap();
     story(&store).await;
     store.close().await;
-    db.drop().await.unwrap();
+}
+
+#[tokio::test]
+async fn both_engines_have_the_same_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = sqlite_store(&dir).await.describe_schema().await.unwrap();
+    let (copied, not_copied) = Store::copied_tables();
+    let mut every_table: Vec<&str> = copied.iter().chain(not_copied).copied().collect();
+    every_table.sort_unstable();
+    let names: Vec<&str> = sqlite.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(names, every_table, "a new table must be listed for copying (or as not copied)");
+    let Some(db) = TempPostgres::from_env().await else { return };
+    let store = Store::connect(db.url()).await.unwrap();
+    store.migrate().await.unwrap();
+    let postgres = store.describe_schema().await.unwrap();
+    for ((table, a), (_, b)) in sqlite.iter().zip(&postgres) {
+        assert_eq!(a, b, "columns of {table} differ between SQLite and PostgreSQL");
+    }
+    assert_eq!(sqlite.len(), postgres.len());
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_site_moves_to_postgres_and_back_unchanged() {
+    let Some(db) = TempPostgres::from_env().await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let source = sqlite_store(&dir).await;
+    story(&source).await;
+    let postgres = Store::connect(db.url()).await.unwrap();
+    postgres.migrate().await.unwrap();
+    let rows = std::sync::atomic::AtomicU64::new(0);
+    let count = |p: CopyProgress| {
+        if let CopyProgress::Row = p {
+            rows.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    };
+    source.copy_into(&postgres, &count).await.unwrap();
+    assert!(rows.into_inner() > 20);
+    let original = source.dump().await.unwrap();
+    assert_same_rows(&original, &postgres.dump().await.unwrap(), "SQLite → PostgreSQL");
+
+    let back_dir = tempfile::tempdir().unwrap();
+    let back = sqlite_store(&back_dir).await;
+    postgres.copy_into(&back, &|_| {}).await.unwrap();
+    assert_same_rows(&original, &back.dump().await.unwrap(), "PostgreSQL → SQLite");
+    let err = source.copy_into(&back, &|_| {}).await.unwrap_err();
+    assert!(err.to_string().contains("already holds a site"), "{err}");
+
+    // New rows after the copy get fresh ids on PostgreSQL.
+    let extra = draft("after-copy", "en", "news", "after-copy", "2025-08-01", &[]);
+    postgres.import(&[], &[extra], "test", &|| {}).await.unwrap();
+    postgres.close().await;
+}
+
+fn assert_same_rows(expected: &[(String, Vec<Vec<Cell>>)], actual: &[(String, Vec<Vec<Cell>>)], what: &str) {
+    assert_eq!(expected.len(), actual.len());
+    for ((table, a), (_, b)) in expected.iter().zip(actual) {
+        assert_eq!(a.len(), b.len(), "{what}: row count of {table}");
+        for (row_a, row_b) in a.iter().zip(b) {
+            assert_eq!(row_a, row_b, "{what}: a row of {table}");
+        }
+    }
 }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use pressroom_render::views::ErrorPage;
-use pressroom_store::StoreError;
+use pressroom_store::{SqlxError, StoreError};
 
 use crate::extract::Reader;
 use crate::public::respond_html;
@@ -20,8 +20,9 @@ pub enum WebError {
     Gone,
     /// A malformed request; the message key says what was wrong.
     BadRequest(&'static str),
-    /// The database cannot be reached; the reader is asked to come back shortly.
-    Unavailable,
+    /// The database cannot be reached (the cause is for the log); the reader is asked to come
+    /// back shortly.
+    Unavailable(String),
     /// A fault of ours; the cause goes to the log, never to the page.
     Internal(String),
 }
@@ -32,7 +33,7 @@ impl WebError {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Gone => StatusCode::GONE,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -43,7 +44,7 @@ impl WebError {
             WebError::NotFound => ("error_404_title", "error_404_text"),
             WebError::Gone => ("error_410_title", "error_410_text"),
             WebError::BadRequest(key) => ("error_400_title", key),
-            WebError::Unavailable => ("error_503_title", "error_503_text"),
+            WebError::Unavailable(_) => ("error_503_title", "error_503_text"),
             WebError::Internal(_) => ("error_500_title", "error_500_text"),
         }
     }
@@ -53,17 +54,21 @@ impl From<StoreError> for WebError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::NotFound => WebError::NotFound,
-            StoreError::Database(sqlx_error) if is_unreachable(&sqlx_error) => {
-                tracing::warn!(error = %sqlx_error, "database unreachable");
-                WebError::Unavailable
-            }
+            StoreError::Database(sqlx_error) if is_unreachable(&sqlx_error) => WebError::Unavailable(sqlx_error.to_string()),
             other => WebError::Internal(other.to_string()),
         }
     }
 }
 
-fn is_unreachable(err: &pressroom_store::SqlxError) -> bool {
-    matches!(err, pressroom_store::SqlxError::PoolTimedOut | pressroom_store::SqlxError::Io(_) | pressroom_store::SqlxError::PoolClosed)
+/// Errors that mean the database is away (down, restarting, unreachable, connections cut), as
+/// opposed to a fault in a query.
+fn is_unreachable(err: &SqlxError) -> bool {
+    match err {
+        SqlxError::PoolTimedOut | SqlxError::Io(_) | SqlxError::PoolClosed | SqlxError::Tls(_) | SqlxError::Protocol(_) => true,
+        // PostgreSQL's "operator intervention" class: admin shutdown, crash shutdown, cannot connect now.
+        SqlxError::Database(db) => db.code().is_some_and(|code| code.starts_with("57P")),
+        _ => false,
+    }
 }
 
 /// Marks a response whose body is still to be rendered as an error page.
@@ -93,8 +98,14 @@ pub(crate) async fn render_error_pages(State(state): State<AppState>, request: R
     let cookies = parts.headers.get(axum::http::header::COOKIE).cloned();
     let response = next.run(Request::from_parts(parts, body)).await;
     let Some(PendingErrorPage(error)) = response.extensions().get::<PendingErrorPage>().cloned() else {
+        state.health.reachable();
         return response;
     };
+    match &error {
+        WebError::Unavailable(cause) => state.health.unreachable(cause),
+        WebError::Internal(_) => {}
+        _ => state.health.reachable(),
+    }
     let reader = Reader::for_error_page(&state, &path, cookies.as_ref()).await;
     let (heading_key, text_key) = error.message_keys();
     let catalogue = pressroom_render::Catalogue::get();

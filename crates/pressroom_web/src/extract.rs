@@ -2,6 +2,7 @@
 //! A language the site does not have, or a malformed segment, is a 404 before any query runs.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
@@ -17,7 +18,7 @@ pub const CONTRAST_COOKIE: &str = "contrast";
 
 /// Who is reading: the site, the page's language, the display mode and the path.
 pub struct Reader {
-    pub site: Site,
+    pub site: Arc<Site>,
     pub lang: Lang,
     pub contrast: bool,
     pub path: String,
@@ -35,7 +36,7 @@ impl FromRequestParts<AppState> for Reader {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let site = state.store.site().await?;
+        let site = state.site.get(&state.store).await?;
         let path = parts.uri.path().to_owned();
         let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
         let lang = site.language(first).map(|l| l.code.clone()).ok_or(WebError::NotFound)?;
@@ -45,10 +46,13 @@ impl FromRequestParts<AppState> for Reader {
 }
 
 impl Reader {
-    /// The reader of an error page: falls back to the default language, and to the standard
-    /// site when the database cannot be reached.
+    /// The reader of an error page: falls back to the default language, and to the last site
+    /// seen (or the standard one) when the database cannot be reached.
     pub async fn for_error_page(state: &AppState, path: &str, cookie: Option<&HeaderValue>) -> Reader {
-        let site = state.store.site().await.unwrap_or_else(|_| Site::standard());
+        let site = match state.site.get(&state.store).await {
+            Ok(site) => site,
+            Err(_) => state.site.last_known().unwrap_or_else(|| Arc::new(Site::standard())),
+        };
         let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
         let lang = site.language(first).map_or_else(|| site.default_lang().clone(), |l| l.code.clone());
         Reader { site, lang, contrast: contrast_cookie(cookie), path: path.to_owned() }

@@ -6,6 +6,7 @@ mod error;
 mod extract;
 mod public;
 mod router;
+mod site_cache;
 
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ use pressroom_store::Store;
 
 pub use error::WebError;
 pub use router::router;
+pub use site_cache::{DbHealth, SiteCache};
 
 /// Settings of the web layer.
 #[derive(Debug, Clone)]
@@ -29,4 +31,6 @@ pub struct AppState {
     pub store: Store,
     pub renderer: Arc<Renderer>,
     pub config: Arc<WebConfig>,
+    pub site: Arc<SiteCache>,
+    pub health: Arc<DbHealth>,
 }

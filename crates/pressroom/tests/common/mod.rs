@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses a different part of this helper
 
 use pressroom::{app_state, open_site, SiteLocation};
+use pressroom_store::testing::TempPostgres;
 use pressroom_store::Store;
 use reqwest::redirect::Policy;
 use reqwest::StatusCode;
@@ -13,25 +14,44 @@ pub struct TestSite {
     pub base: String,
     pub store: Store,
     pub client: reqwest::Client,
+    /// The PostgreSQL database of a site on that engine, dropped with the site.
+    pub postgres: Option<TempPostgres>,
+}
+
+/// The engine a test site runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
 }
 
 impl TestSite {
+    /// The demo site on SQLite.
     pub async fn demo() -> TestSite {
-        TestSite::start(true, |_| {}).await
+        TestSite::start(Engine::Sqlite, true, |_| {}).await.expect("SQLite is always available")
+    }
+
+    /// The demo site on `engine`; `None` for PostgreSQL when `PRESSROOM_TEST_POSTGRES` is not set.
+    pub async fn demo_on(engine: Engine) -> Option<TestSite> {
+        TestSite::start(engine, true, |_| {}).await
     }
 
     /// Starts a site; `prepare` may write files (a theme) into the data directory first.
-    pub async fn start(demo: bool, prepare: impl FnOnce(&std::path::Path)) -> TestSite {
+    pub async fn start(engine: Engine, demo: bool, prepare: impl FnOnce(&std::path::Path)) -> Option<TestSite> {
+        let postgres = match engine {
+            Engine::Sqlite => None,
+            Engine::Postgres => Some(TempPostgres::from_env().await?),
+        };
         let dir = tempfile::tempdir().expect("a temporary directory");
         prepare(dir.path());
-        let location = SiteLocation { data: dir.path().to_owned(), database: None };
+        let location = SiteLocation { data: dir.path().to_owned(), database: postgres.as_ref().map(|db| db.url().to_owned()) };
         let (store, _) = open_site(&location, demo).await.expect("the site opens");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
         let base = format!("http://{}", listener.local_addr().expect("an address"));
-        let state = app_state(store.clone(), &location, &base).expect("the state builds");
+        let state = app_state(store.clone(), &location, &base).await.expect("the state builds");
         tokio::spawn(async move { axum::serve(listener, pressroom_web::router(state)).await });
         let client = reqwest::Client::builder().redirect(Policy::none()).build().expect("a client");
-        TestSite { dir, base, store, client }
+        Some(TestSite { dir, base, store, client, postgres })
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -65,4 +85,32 @@ pub fn attributes(html: &str, selector: &str, attribute: &str) -> Vec<String> {
     let document = scraper::Html::parse_document(html);
     let selector = scraper::Selector::parse(selector).expect("a valid selector");
     document.select(&selector).filter_map(|e| e.value().attr(attribute).map(str::to_owned)).collect()
+}
+
+/// Runs each listed `async fn(TestSite)` as a test on SQLite and, when `PRESSROOM_TEST_POSTGRES`
+/// is set, as a second test on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let site = $crate::common::TestSite::demo_on($crate::common::Engine::Sqlite).await.expect("SQLite is always available");
+                    super::$name(site).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    match $crate::common::TestSite::demo_on($crate::common::Engine::Postgres).await {
+                        Some(site) => super::$name(site).await,
+                        None => eprintln!("PRESSROOM_TEST_POSTGRES is not set; skipping on PostgreSQL"),
+                    }
+                }
+            )*
+        }
+    };
 }

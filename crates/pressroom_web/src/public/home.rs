@@ -17,7 +17,7 @@ const FEATURED: u32 = 4;
 
 /// Sends the reader to the language they prefer among the site's, or to the default one.
 pub async fn root(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
-    let site = state.store.site().await?;
+    let site = state.site.get(&state.store).await?;
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let lang = preferred_language(&site, accept);
     let mut response = Redirect::to(&urls::home(&lang)).into_response();

@@ -1,0 +1,26 @@
+//! Scheduled publication. Every server process runs the same step; a scheduled article goes
+//! live exactly once, because the status change is a single conditional UPDATE that only one
+//! transaction can win.
+
+use pressroom_domain::ArticleId;
+
+use crate::{audit, Result, Store};
+
+impl Store {
+    /// Publishes every scheduled article whose time has come; returns those this call published.
+    pub async fn publish_due(&self, now: i64) -> Result<Vec<ArticleId>> {
+        let mut w = self.begin_write().await?;
+        let published: Vec<(i64,)> = sqlx::query_as(
+            "UPDATE articles SET status = 'published', updated_at = $1 WHERE status = 'scheduled' AND published_at <= $1 RETURNING id",
+        )
+        .bind(now)
+        .fetch_all(&mut *w.tx)
+        .await?;
+        for (id,) in &published {
+            w.record_change("article", Some(*id)).await?;
+            audit(&mut w.tx, "scheduler", "publish", &format!("article:{id}"), "the scheduled time was reached").await?;
+        }
+        w.tx.commit().await?;
+        Ok(published.into_iter().map(|(id,)| ArticleId(id)).collect())
+    }
+}
