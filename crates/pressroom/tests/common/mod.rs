@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test binary uses a different part of this helper
 
+pub mod process;
+
 use pressroom::{app_state, open_site, SiteLocation};
 use pressroom_store::testing::TempPostgres;
 use pressroom_store::Store;

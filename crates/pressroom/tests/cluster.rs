@@ -1,0 +1,176 @@
+//! Several `pressroom serve` processes on one PostgreSQL database, as behind a load balancer:
+//! what one process (or an import run from a third) changes, all serve within a second; a
+//! scheduled item is published once; an outage of the database is survived. These tests run
+//! when `PRESSROOM_TEST_POSTGRES` is set.
+
+mod common;
+
+use std::time::Duration;
+
+use common::process::{pressroom_ok, within, Server};
+use pressroom_store::testing::TempPostgres;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+async fn status(url: &str) -> u16 {
+    reqwest::get(url).await.map_or(0, |r| r.status().as_u16())
+}
+
+async fn body(url: &str) -> String {
+    match reqwest::get(url).await {
+        Ok(response) => response.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+fn article(title: &str, slug: &str, date: &str, status: &str) -> String {
+    format!(
+        "---\ntitle: {title}\nlang: en\nsection: news\nslug: {slug}\ndate: {date}\ntranslation: {slug}\nstatus: {status}\n---\n\nBody.\n"
+    )
+}
+
+#[tokio::test]
+async fn two_servers_serve_what_a_third_process_imports() {
+    let Some(db) = TempPostgres::from_env().await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    pressroom_ok(&["init", "--demo", "--data", &path("init"), "--database", db.url()]);
+    let a = Server::start(&dir.path().join("a"), db.url()).await;
+    let b = Server::start(&dir.path().join("b"), db.url()).await;
+    for server in [&a, &b] {
+        assert!(!body(&format!("{}/en/", server.base)).await.contains("Extraordinary session"));
+    }
+
+    let folder = dir.path().join("breaking");
+    std::fs::create_dir_all(&folder).unwrap();
+    let now = OffsetDateTime::now_utc();
+    std::fs::write(
+        folder.join("now.md"),
+        article("Extraordinary session convened", "extraordinary-session", &now.format(&Rfc3339).unwrap(), "published"),
+    )
+    .unwrap();
+    let due = (now + Duration::from_secs(4)).replace_nanosecond(0).unwrap();
+    std::fs::write(
+        folder.join("later.md"),
+        article("Scheduled statement", "scheduled-statement", &due.format(&Rfc3339).unwrap(), "scheduled"),
+    )
+    .unwrap();
+    pressroom_ok(&["import", "--data", &path("importer"), "--database", db.url(), folder.to_str().unwrap()]);
+
+    for server in [&a, &b] {
+        let home = format!("{}/en/", server.base);
+        let seen = within(Duration::from_secs(1), || async { body(&home).await.contains("Extraordinary session convened") }).await;
+        assert!(seen.is_some(), "{} did not show the import within a second", server.base);
+        assert_eq!(status(&format!("{}/en/news/extraordinary-session", server.base)).await, 200);
+        assert_eq!(status(&format!("{}/en/news/scheduled-statement", server.base)).await, 404, "not before its time");
+    }
+
+    let wait = (due - OffsetDateTime::now_utc()).unsigned_abs() + Duration::from_millis(1500);
+    for server in [&a, &b] {
+        let url = format!("{}/en/news/scheduled-statement", server.base);
+        let live = within(wait, || async { status(&url).await == 200 }).await;
+        assert!(live.is_some(), "{} did not publish the scheduled item on time:\n{}", server.base, server.log_text());
+    }
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(db.url()).await.unwrap();
+    let (publications,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log l JOIN articles a ON l.target = 'article:' || CAST(a.id AS TEXT) \
+         WHERE l.actor = 'scheduler' AND a.slug = 'scheduled-statement'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(publications, 1, "two servers, one publication");
+    pool.close().await;
+}
+
+/// A TCP relay in front of PostgreSQL that the test can cut and restore, so that the database
+/// goes away for the server under test and for nobody else.
+struct Relay {
+    port: u16,
+    target: String,
+    tasks: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Relay {
+    async fn start(target: &str) -> Relay {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let relay = Relay { port, target: target.to_owned(), tasks: Default::default() };
+        relay.up().await;
+        relay
+    }
+
+    async fn up(&self) {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await.unwrap();
+        let target = self.target.clone();
+        let tasks = self.tasks.clone();
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let target = target.clone();
+                let connection = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                tasks.lock().unwrap().push(connection);
+            }
+        });
+        self.tasks.lock().unwrap().push(accept);
+    }
+
+    /// Refuses new connections and cuts every open one.
+    fn down(&self) {
+        for task in self.tasks.lock().unwrap().drain(..) {
+            task.abort();
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_database_answers_503_and_the_server_recovers() {
+    let Some(db) = TempPostgres::from_env().await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    pressroom_ok(&["init", "--demo", "--data", dir.path().join("init").to_str().unwrap(), "--database", db.url()]);
+    let (scheme_and_host, database) = db.url().rsplit_once('/').unwrap();
+    let authority = scheme_and_host.rsplit_once('@').map_or(scheme_and_host.trim_start_matches("postgres://"), |(_, host)| host);
+    let relay = Relay::start(authority).await;
+    let user = scheme_and_host.trim_start_matches("postgres://").split_once('@').map_or("postgres", |(user, _)| user);
+    let through_relay = format!("postgres://{user}@127.0.0.1:{}/{database}", relay.port);
+    let server = Server::start(&dir.path().join("serve"), &through_relay).await;
+    let news = format!("{}/en/news/", server.base);
+    assert_eq!(status(&news).await, 200);
+
+    relay.down();
+    for _ in 0..4 {
+        let response = reqwest::get(&news).await.unwrap();
+        assert_eq!(response.status().as_u16(), 503);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("The site is temporarily unavailable"), "{html}");
+        assert!(html.contains("Collective Security Treaty Organization"), "the outage page keeps the site's name and style");
+    }
+    relay.up().await;
+    let back = within(Duration::from_secs(10), || async { status(&news).await == 200 }).await;
+    assert!(back.is_some(), "the server did not recover:\n{}", server.log_text());
+    let log = server.log_text();
+    assert_eq!(log.matches("the database is unreachable").count(), 1, "logged once, not per request:\n{log}");
+    assert_eq!(log.matches("the database is reachable again").count(), 1, "{log}");
+
+    // Connections cut by the server side: no request fails with a 500, and service resumes.
+    sqlx::any::install_default_drivers();
+    let admin = sqlx::AnyPool::connect(db.url()).await.unwrap();
+    sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()")
+        .bind(database)
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let statuses = std::sync::Mutex::new(Vec::new());
+    let recovered = within(Duration::from_secs(10), || async {
+        let s = status(&news).await;
+        statuses.lock().unwrap().push(s);
+        s == 200
+    })
+    .await;
+    let statuses = statuses.into_inner().unwrap();
+    assert!(recovered.is_some() && !statuses.contains(&500), "statuses after pg_terminate_backend: {statuses:?}");
+}

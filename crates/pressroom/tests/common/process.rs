@@ -1,0 +1,89 @@
+//! Real `pressroom` processes, for tests of what happens between processes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Runs a `pressroom` command to completion.
+pub fn pressroom(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pressroom"))
+        .args(args)
+        .env_remove("PRESSROOM_DATA")
+        .env_remove("PRESSROOM_DATABASE")
+        .output()
+        .expect("the binary runs")
+}
+
+/// Runs a command that must succeed.
+pub fn pressroom_ok(args: &[&str]) -> String {
+    let output = pressroom(args);
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "pressroom {args:?} failed:\n{text}");
+    text
+}
+
+/// A `pressroom serve` process, stopped when dropped; its log goes to a file.
+pub struct Server {
+    child: Child,
+    pub base: String,
+    pub log: PathBuf,
+}
+
+impl Server {
+    pub async fn start(data: &Path, database: &str) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+        let listen = format!("127.0.0.1:{port}");
+        std::fs::create_dir_all(data).expect("the data directory");
+        let log = data.join(format!("serve-{port}.log"));
+        let child = Command::new(env!("CARGO_BIN_EXE_pressroom"))
+            .args(["serve", "--data", data.to_str().expect("a UTF-8 path"), "--database", database, "--listen", &listen])
+            .env("PRESSROOM_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("a log file"))
+            .spawn()
+            .expect("the server starts");
+        let server = Server { child, base: format!("http://{listen}"), log };
+        server.wait_until_serving().await;
+        server
+    }
+
+    async fn wait_until_serving(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if reqwest::get(format!("{}/en/", self.base)).await.is_ok_and(|r| r.status().is_success()) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the server at {} did not start:\n{}", self.base, self.log_text());
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Polls `check` every 50 ms until it holds or `limit` has passed; returns how long it took.
+pub async fn within<F, Fut>(limit: Duration, mut check: F) -> Option<Duration>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = Instant::now();
+    loop {
+        if check().await {
+            return Some(start.elapsed());
+        }
+        if start.elapsed() > limit {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
