@@ -10,7 +10,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use pressroom_domain::{Role, Site};
 use pressroom_render::Renderer;
-use pressroom_store::{redact, Store};
+use pressroom_store::{redact, Actor, Store};
 use pressroom_web::{auth, AppState, DbHealth, SiteCache, WebConfig};
 
 /// Where a site lives: its data directory, and its database when that is not the SQLite file
@@ -62,7 +62,7 @@ pub async fn open_site(location: &SiteLocation, demo: bool) -> anyhow::Result<(S
     }
     if store.count_users().await? == 0 {
         let password = auth::generate_password();
-        store.create_user(FIRST_ADMIN_EMAIL, "Administrator", Role::Admin, &auth::hash_password(&password), "init").await?;
+        store.create_user(FIRST_ADMIN_EMAIL, "Administrator", Role::Admin, &auth::hash_password(&password), &Actor::system("init")).await?;
         opened.new_admin = Some((FIRST_ADMIN_EMAIL.to_owned(), password));
     }
     Ok((store, opened))

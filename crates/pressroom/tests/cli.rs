@@ -85,3 +85,22 @@ fn bump_schema(db: &Path) {
         pool.close().await;
     });
 }
+
+#[test]
+fn copy_moves_a_site_between_data_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    assert!(pressroom(&["init", "--demo", "--data", &path("a")]).status.success());
+    let copy = pressroom(&["copy", "--from", &path("a"), "--to", &path("b")]);
+    assert!(copy.status.success(), "{}", text(&copy));
+    for site in ["a", "b"] {
+        assert!(pressroom(&["export", "--data", &path(site), &path(&format!("export-{site}"))]).status.success());
+    }
+    let read =
+        |name: &str| std::fs::read_to_string(dir.path().join(name).join("en/interviews/tasmagambetov-interview-to-tass.md")).unwrap();
+    assert_eq!(read("export-a"), read("export-b"));
+    let again = pressroom(&["copy", "--from", &path("a"), "--to", &path("b")]);
+    assert!(!again.status.success() && text(&again).contains("already holds a site"), "{}", text(&again));
+    let missing = pressroom(&["copy", "--from", &path("nowhere"), "--to", &path("c")]);
+    assert!(!missing.status.success() && text(&missing).contains("there is no site database"), "{}", text(&missing));
+}

@@ -19,6 +19,7 @@ use std::collections::{BTreeSet, VecDeque};
 
 use common::{attributes, texts, Engine, TestSite};
 use pressroom_domain::{parse_publication_date, ArticleDraft, Lang, SectionKey, Slug, Status};
+use pressroom_store::Actor;
 use reqwest::StatusCode;
 
 const EN_INTERVIEW: &str = "/en/interviews/tasmagambetov-interview-to-tass";
@@ -140,7 +141,7 @@ async fn add_news(site: &TestSite, count: usize) {
             tags: vec![],
         })
         .collect();
-    site.store.import(&[], &drafts, "test", &|| {}).await.unwrap();
+    site.store.import(&[], &drafts, &Actor::system("test"), &|| {}).await.unwrap();
 }
 
 async fn pagination_has_bounds(site: TestSite) {
@@ -201,7 +202,7 @@ async fn an_archived_article_says_it_was_withdrawn(site: TestSite) {
         published_at: article.published_at,
         tags: vec![],
     };
-    site.store.import(&[], &[draft], "test", &|| {}).await.unwrap();
+    site.store.import(&[], &[draft], &Actor::system("test"), &|| {}).await.unwrap();
     let (status, html) = site.page(EN_CFM).await;
     assert_eq!(status, StatusCode::GONE);
     assert_eq!(texts(&html, "h1"), ["This item has been withdrawn"]);

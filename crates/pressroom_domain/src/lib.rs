@@ -8,12 +8,14 @@ mod dates;
 mod ids;
 mod site;
 mod slug;
+mod workflow;
 
 pub use article::{Article, ArticleDraft, ArticleSummary, FieldError, Status, TagRef, TranslationRef};
 pub use dates::{archive_period, format_publication_date, parse_publication_date, PublicationDate};
 pub use ids::{ArticleId, InvalidKey, Lang, SectionKey, Slug, TagKey, UserId};
 pub use site::{Language, Section, Site};
 pub use slug::slugify;
+pub use workflow::{can_administer, can_delete, can_edit, transition, Action, Refusal};
 
 /// Articles on one page of every public list.
 pub const PAGE_SIZE: u32 = 20;

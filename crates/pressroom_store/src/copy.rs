@@ -28,8 +28,9 @@ const TABLES: &[&str] = &[
     "changes",
 ];
 
-/// Tables that are not part of a site's content and are never copied.
-const NOT_COPIED: &[&str] = &["sessions", "schema_migrations"];
+/// Tables that belong to the running servers, not to the site, and are never copied: login
+/// sessions, the migration record, sign-in failures and saves waiting for a sign-in.
+const NOT_COPIED: &[&str] = &["sessions", "schema_migrations", "login_failures", "pending_saves"];
 
 /// One stored value. Every column of the schema is an integer or text (see ARCHITECTURE.md).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use pressroom_domain::{format_publication_date, slugify, ArticleDraft, Lang, TagKey, TagKind};
 use sqlx::{Any, Transaction};
 
-use crate::{audit, now, Result, Store, StoreError};
+use crate::{audit, now, Actor, Result, Store, StoreError};
 
 /// A tag as a content folder defines it: key, kind and names per language.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,7 +45,7 @@ impl Store {
         &self,
         tags: &[TagDef],
         drafts: &[ArticleDraft],
-        actor: &str,
+        actor: &Actor,
         on_saved: &(dyn Fn() + Sync),
     ) -> Result<ImportReport> {
         let mut w = self.begin_write().await?;

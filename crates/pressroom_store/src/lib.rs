@@ -19,6 +19,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use pressroom_domain::UserId;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 use time::OffsetDateTime;
@@ -29,6 +30,7 @@ pub use copy::{Cell, CopyProgress};
 pub use import::{ImportReport, TagDef};
 pub use migrate::{SchemaStatus, LATEST_VERSION};
 pub use sqlx::Error as SqlxError;
+pub use users::{SessionRecord, UserRecord};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -174,14 +176,35 @@ impl Store {
     }
 }
 
+/// Who did something, for the audit log: a signed-in user (with the address they came from)
+/// or a part of the system such as an import or the scheduler.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user: Option<UserId>,
+    pub name: String,
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    pub fn system(name: &str) -> Actor {
+        Actor { user: None, name: name.to_owned(), ip: None }
+    }
+
+    pub fn user(user: &UserRecord, ip: &str) -> Actor {
+        Actor { user: Some(user.id), name: user.email.clone(), ip: Some(ip.to_owned()) }
+    }
+}
+
 /// Appends to the audit log inside a write transaction.
-pub(crate) async fn audit(tx: &mut Transaction<'static, Any>, actor: &str, action: &str, target: &str, detail: &str) -> Result<()> {
-    sqlx::query("INSERT INTO audit_log (at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)")
+pub(crate) async fn audit(tx: &mut Transaction<'static, Any>, actor: &Actor, action: &str, target: &str, detail: &str) -> Result<()> {
+    sqlx::query("INSERT INTO audit_log (at, user_id, actor, action, target, detail, ip) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(now())
-        .bind(actor)
+        .bind(actor.user.map(|u| u.0))
+        .bind(&actor.name)
         .bind(action)
         .bind(target)
         .bind(detail)
+        .bind(actor.ip.as_deref())
         .execute(&mut **tx)
         .await?;
     Ok(())

@@ -11,12 +11,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "content_model",
-    sqlite: include_str!("../migrations/sqlite/0001_content_model.sql"),
-    postgres: include_str!("../migrations/postgres/0001_content_model.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "content_model",
+        sqlite: include_str!("../migrations/sqlite/0001_content_model.sql"),
+        postgres: include_str!("../migrations/postgres/0001_content_model.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "back_office",
+        sqlite: include_str!("../migrations/sqlite/0002_back_office.sql"),
+        postgres: include_str!("../migrations/postgres/0002_back_office.sql"),
+    },
+];
 
 /// The schema version this program writes and reads.
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;

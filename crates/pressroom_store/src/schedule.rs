@@ -4,7 +4,7 @@
 
 use pressroom_domain::ArticleId;
 
-use crate::{audit, Result, Store};
+use crate::{audit, Actor, Result, Store};
 
 impl Store {
     /// Publishes every scheduled article whose time has come; returns those this call published.
@@ -18,7 +18,7 @@ impl Store {
         .await?;
         for (id,) in &published {
             w.record_change("article", Some(*id)).await?;
-            audit(&mut w.tx, "scheduler", "publish", &format!("article:{id}"), "the scheduled time was reached").await?;
+            audit(&mut w.tx, &Actor::system("scheduler"), "publish", &format!("article:{id}"), "the scheduled time was reached").await?;
         }
         w.tx.commit().await?;
         Ok(published.into_iter().map(|(id,)| ArticleId(id)).collect())

@@ -3,7 +3,7 @@
 
 use pressroom_domain::{parse_publication_date, ArticleDraft, Lang, SectionKey, Site, Slug, Status, TagKey, TagKind};
 use pressroom_store::testing::TempPostgres;
-use pressroom_store::{Cell, CopyProgress, Listing, Store, StoreError, TagDef};
+use pressroom_store::{Actor, Cell, CopyProgress, Listing, Store, StoreError, TagDef};
 
 fn lang(s: &str) -> Lang {
     Lang::parse(s).unwrap()
@@ -60,7 +60,7 @@ async fn story(store: &Store) {
         draft("tass", "en", "interviews", "tass-interview", "2024-06-24", &["Council of Foreign Ministers"]),
     ];
     drafts[3].featured = true;
-    let report = store.import(&[council], &drafts, "test", &|| {}).await.unwrap();
+    let report = store.import(&[council], &drafts, &Actor::system("test"), &|| {}).await.unwrap();
     assert_eq!((report.created, report.updated), (4, 0));
 
     let en = lang("en");
@@ -92,11 +92,11 @@ async fn story(store: &Store) {
     // Re-importing updates in place; a clashing slug from another item changes nothing.
     let mut edited = drafts[0].clone();
     edited.title = "Edited".into();
-    let report = store.import(&[], &[edited], "test", &|| {}).await.unwrap();
+    let report = store.import(&[], &[edited], &Actor::system("test"), &|| {}).await.unwrap();
     assert_eq!((report.created, report.updated), (0, 1));
     let clash = draft("other", "en", "news", "cfm-meeting", "2025-01-01", &[]);
     let fresh = draft("fresh", "en", "news", "fresh", "2025-01-01", &[]);
-    match store.import(&[], &[fresh, clash], "test", &|| {}).await {
+    match store.import(&[], &[fresh, clash], &Actor::system("test"), &|| {}).await {
         Err(StoreError::Rejected { index: 1, reason }) => assert!(reason.contains("cfm-meeting"), "{reason}"),
         other => panic!("expected a conflict, got {other:?}"),
     }
@@ -186,7 +186,7 @@ async fn a_site_moves_to_postgres_and_back_unchanged() {
 
     // New rows after the copy get fresh ids on PostgreSQL.
     let extra = draft("after-copy", "en", "news", "after-copy", "2025-08-01", &[]);
-    postgres.import(&[], &[extra], "test", &|| {}).await.unwrap();
+    postgres.import(&[], &[extra], &Actor::system("test"), &|| {}).await.unwrap();
     postgres.close().await;
 }
 

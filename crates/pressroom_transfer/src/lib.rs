@@ -9,7 +9,7 @@ mod folder;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use pressroom_store::{ImportReport, Store, StoreError};
+use pressroom_store::{Actor, ImportReport, Store, StoreError};
 
 pub use demo::{load_demo, DEMO_SITE_NAMES};
 pub use folder::{parse_article, parse_tags, write_article, write_tags, ContentFile, TAGS_FILE};
@@ -55,7 +55,7 @@ pub async fn import_files(store: &Store, files: &[ContentFile], progress: &dyn P
     progress.start(articles.len() as u64);
     let drafts: Vec<_> = articles.iter().map(|(_, draft)| draft.clone()).collect();
     let tick = || progress.advance();
-    let report = store.import(&tags, &drafts, "import", &tick).await.map_err(|err| match err {
+    let report = store.import(&tags, &drafts, &Actor::system("import"), &tick).await.map_err(|err| match err {
         StoreError::Rejected { index, reason } => {
             TransferError::Invalid(vec![FileProblem { file: articles[index].0.clone(), problem: reason }])
         }
