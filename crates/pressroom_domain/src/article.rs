@@ -1,6 +1,6 @@
 //! Articles: one language version of one item, linked to its translations by a shared key.
 
-use crate::{ArticleId, Lang, PublicationDate, SectionKey, Slug, TagKey};
+use crate::{ArticleId, Lang, PublicationDate, SectionKey, Slug, TagKey, UserId};
 
 /// Where an article is in the editorial workflow. Only `Published` items reach readers;
 /// `Archived` ones answer 410 Gone so that a removed statement says so rather than vanishing.
@@ -58,6 +58,9 @@ pub struct Article {
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: PublicationDate,
     pub tags: Vec<TagRef>,
+    pub author: Option<UserId>,
+    /// The number of the latest revision; a save must name it to be accepted.
+    pub revision: i64,
 }
 
 /// What an editor or an import supplies to create or replace an article version.

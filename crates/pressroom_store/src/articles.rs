@@ -2,7 +2,7 @@
 
 use pressroom_domain::{
     archive_period, Article, ArticleId, ArticleSummary, Lang, Page, SectionKey, Slug, Status, Tag, TagKey, TagKind, TagRef, TranslationRef,
-    PAGE_SIZE,
+    UserId, PAGE_SIZE,
 };
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
@@ -26,8 +26,8 @@ pub enum Listing<'a> {
 
 const SUMMARY_COLUMNS: &str = "a.id, a.lang, s.key, a.slug, a.title, a.lead, a.cover, a.published_at";
 
-const ARTICLE_COLUMNS: &str =
-    "a.id, a.lang, s.key, a.slug, a.title, a.lead, a.cover, a.published_at, a.translation_key, a.body, a.featured, a.status, a.updated_at";
+const ARTICLE_COLUMNS: &str = "a.id, a.lang, s.key, a.slug, a.title, a.lead, a.cover, a.published_at, a.translation_key, a.body, \
+                               a.featured, a.status, a.updated_at, a.author_id, a.revision";
 
 impl Store {
     /// One page (1-based) of published articles in `lang`, newest first.
@@ -80,6 +80,15 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         let mut article = article_from_row(&row)?;
         article.tags = self.article_tags(article.id, lang).await?;
+        Ok(article)
+    }
+
+    /// An article by id, whatever its status, with its tags.
+    pub async fn article(&self, id: ArticleId) -> Result<Article> {
+        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = $1");
+        let row = sqlx::query(&sql).bind(id.0).fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
+        let mut article = article_from_row(&row)?;
+        article.tags = self.article_tags(article.id, &article.lang.clone()).await?;
         Ok(article)
     }
 
@@ -265,5 +274,7 @@ fn article_from_row(row: &AnyRow) -> Result<Article> {
         published_at: summary.published_at,
         updated_at: to_time(row.try_get(12)?),
         tags: Vec::new(),
+        author: row.try_get::<Option<i64>, _>(13)?.map(UserId),
+        revision: row.try_get(14)?,
     })
 }

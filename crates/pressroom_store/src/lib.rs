@@ -8,12 +8,13 @@
 mod articles;
 mod changes;
 mod copy;
-mod import;
+mod editorial;
 mod migrate;
 mod schedule;
 mod site;
 pub mod testing;
 mod users;
+mod write;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -27,10 +28,11 @@ use tokio::sync::{Mutex, MutexGuard};
 
 pub use articles::Listing;
 pub use copy::{Cell, CopyProgress};
-pub use import::{ImportReport, TagDef};
+pub use editorial::{ArticleFilter, ArticleRow, RevisionMeta, Sort};
 pub use migrate::{SchemaStatus, LATEST_VERSION};
 pub use sqlx::Error as SqlxError;
 pub use users::{SessionRecord, UserRecord};
+pub use write::{ImportReport, TagDef};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -43,9 +45,13 @@ pub enum StoreError {
     #[error("{0}")]
     Invalid(String),
     /// One item of a batch was refused (unknown language or section, a slug taken by another
-    /// item); `index` says which, so the caller can name the file or field it came from.
+    /// item); `index` says which and `field` what, so the caller can name the file or the form
+    /// field it came from.
     #[error("{reason}")]
-    Rejected { index: usize, reason: String },
+    Rejected { index: usize, field: &'static str, reason: String },
+    /// A save based on revision that is no longer the latest: someone saved in between.
+    #[error("the article was changed meanwhile; its latest revision is {current}")]
+    Stale { current: i64 },
     #[error(
         "this database was written by a newer Pressroom (schema version {found}; this program knows up to {known}). \
          Install the newer Pressroom, or restore a backup made by this version."

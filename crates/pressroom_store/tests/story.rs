@@ -97,12 +97,61 @@ async fn story(store: &Store) {
     let clash = draft("other", "en", "news", "cfm-meeting", "2025-01-01", &[]);
     let fresh = draft("fresh", "en", "news", "fresh", "2025-01-01", &[]);
     match store.import(&[], &[fresh, clash], &Actor::system("test"), &|| {}).await {
-        Err(StoreError::Rejected { index: 1, reason }) => assert!(reason.contains("cfm-meeting"), "{reason}"),
+        Err(StoreError::Rejected { index: 1, field: "slug", reason }) => assert!(reason.contains("cfm-meeting"), "{reason}"),
         other => panic!("expected a conflict, got {other:?}"),
     }
     assert_eq!(store.list_published(&en, Listing::All, 1).await.unwrap().total, 3, "the failed import left nothing behind");
     assert!(matches!(store.article_at(&en, &news, &Slug::parse("fresh").unwrap()).await, Err(StoreError::NotFound)));
     assert_eq!(store.all_articles().await.unwrap().len(), 4);
+    editorial_story(store).await;
+}
+
+/// What the back office does: create, save with a revision check, move through the workflow,
+/// list with filters, read the history, delete.
+async fn editorial_story(store: &Store) {
+    use pressroom_domain::{Action, Role};
+    use pressroom_store::{ArticleFilter, Sort};
+    let editor_id =
+        store.create_user("editor@example.org", "Editor", Role::Editor, "$argon2id$stub", &Actor::system("test")).await.unwrap();
+    let editor = store.user(editor_id).await.unwrap();
+    let actor = Actor::user(&editor, "127.0.0.1");
+    let mut d = draft("встреча-2025", "ru", "news", "vstrecha", "2025-09-01", &[]);
+    d.title = "Встреча министров".into();
+    d.status = Status::Draft;
+    let id = store.create_article(&d, &actor).await.unwrap();
+    let created = store.article(id).await.unwrap();
+    assert_eq!((created.revision, created.author), (1, Some(editor_id)));
+    match store.create_article(&d, &actor).await {
+        Err(StoreError::Rejected { field: "translation", .. }) => {}
+        other => panic!("a second ru version of one item must be refused, got {other:?}"),
+    }
+
+    d.lead = "Первая правка".into();
+    assert_eq!(store.update_article(id, &d, 1, &actor).await.unwrap(), 2);
+    d.lead = "Правка по устаревшей версии".into();
+    assert!(matches!(store.update_article(id, &d, 1, &actor).await, Err(StoreError::Stale { current: 2 })));
+    assert_eq!(store.article(id).await.unwrap().lead, "Первая правка", "the stale save changed nothing");
+    let history = store.revisions(id).await.unwrap();
+    assert_eq!(history.iter().map(|r| r.number).collect::<Vec<_>>(), [2, 1]);
+    assert_eq!(store.revision(id, 1).await.unwrap()["lead"], "Lead of vstrecha");
+
+    store.change_status(id, Status::Draft, Action::Submit, None, &actor).await.unwrap();
+    assert!(matches!(store.change_status(id, Status::Draft, Action::Publish, None, &actor).await, Err(StoreError::Conflict(_))));
+    store.change_status(id, Status::Review, Action::Publish, None, &actor).await.unwrap();
+    assert_eq!(store.article(id).await.unwrap().status, Status::Published);
+
+    let ru = lang("ru");
+    let filter = |f: ArticleFilter| async move { store.list_articles(&f, 1).await.unwrap().items.iter().map(|r| r.id).collect::<Vec<_>>() };
+    assert_eq!(filter(ArticleFilter { text: Some("встреча".into()), ..Default::default() }).await, [id], "Cyrillic text in any case");
+    assert_eq!(filter(ArticleFilter { author: Some(editor_id), ..Default::default() }).await, [id]);
+    assert!(filter(ArticleFilter { status: Some(Status::Draft), lang: Some(ru.clone()), ..Default::default() }).await.is_empty());
+    let missing_en = filter(ArticleFilter { missing_in: Some(lang("en")), ..Default::default() }).await;
+    assert!(missing_en.contains(&id) && missing_en.len() == 1, "only the new item lacks an English version: {missing_en:?}");
+    let by_title = store.list_articles(&ArticleFilter { sort: Sort::Title, ..Default::default() }, 1).await.unwrap();
+    assert!(by_title.items.windows(2).all(|w| w[0].title <= w[1].title));
+
+    store.delete_article(id, &actor).await.unwrap();
+    assert!(matches!(store.article(id).await, Err(StoreError::NotFound)));
 }
 
 #[tokio::test]

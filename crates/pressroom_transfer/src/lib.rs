@@ -56,7 +56,7 @@ pub async fn import_files(store: &Store, files: &[ContentFile], progress: &dyn P
     let drafts: Vec<_> = articles.iter().map(|(_, draft)| draft.clone()).collect();
     let tick = || progress.advance();
     let report = store.import(&tags, &drafts, &Actor::system("import"), &tick).await.map_err(|err| match err {
-        StoreError::Rejected { index, reason } => {
+        StoreError::Rejected { index, reason, .. } => {
             TransferError::Invalid(vec![FileProblem { file: articles[index].0.clone(), problem: reason }])
         }
         other => TransferError::Store(other),

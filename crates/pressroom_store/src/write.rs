@@ -1,0 +1,330 @@
+//! Writing article versions, for imports and editors alike: every save writes the article, its
+//! tags, a revision and a change-feed entry, in the caller's transaction. An import matches a
+//! version to a stored one by its translation key and language, so importing the same folder
+//! twice updates rather than duplicates; an editor names the article and the revision they
+//! started from, so that a stale save is refused rather than silently overwriting.
+
+use std::collections::HashMap;
+
+use pressroom_domain::{format_publication_date, slugify, ArticleDraft, Lang, TagKey, TagKind};
+use sqlx::{Any, Transaction};
+
+use crate::{audit, now, Actor, Result, Store, StoreError, WriteTx};
+
+/// A tag as a content folder defines it: key, kind and names per language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TagDef {
+    pub key: TagKey,
+    pub kind: TagKind,
+    pub names: Vec<(Lang, String)>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+}
+
+/// The editable fields of an article at one revision, kept as JSON in `revisions.snapshot`.
+#[derive(serde::Serialize)]
+pub(crate) struct Snapshot<'a> {
+    title: &'a str,
+    slug: &'a str,
+    section: &'a str,
+    lead: &'a str,
+    body: &'a str,
+    cover: Option<&'a str>,
+    featured: bool,
+    status: &'a str,
+    date: String,
+    tags: &'a [String],
+}
+
+impl<'a> Snapshot<'a> {
+    fn of(draft: &'a ArticleDraft) -> Snapshot<'a> {
+        Snapshot {
+            title: &draft.title,
+            slug: draft.slug.as_str(),
+            section: draft.section.as_str(),
+            lead: &draft.lead,
+            body: &draft.body,
+            cover: draft.cover.as_deref(),
+            featured: draft.featured,
+            status: draft.status.as_str(),
+            date: format_publication_date(draft.published_at),
+            tags: &draft.tags,
+        }
+    }
+}
+
+/// Section ids and language codes, read once per transaction to check every version against.
+pub(crate) struct SiteKeys {
+    sections: HashMap<String, i64>,
+    languages: Vec<String>,
+}
+
+impl SiteKeys {
+    pub(crate) async fn load(tx: &mut Transaction<'static, Any>) -> Result<SiteKeys> {
+        let sections = sqlx::query_as::<_, (i64, String)>("SELECT id, key FROM sections").fetch_all(&mut **tx).await?;
+        let languages = sqlx::query_as::<_, (String,)>("SELECT code FROM languages").fetch_all(&mut **tx).await?;
+        Ok(SiteKeys {
+            sections: sections.into_iter().map(|(id, k)| (k, id)).collect(),
+            languages: languages.into_iter().map(|(c,)| c).collect(),
+        })
+    }
+}
+
+/// Which stored version a save replaces.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Target {
+    /// The version with the same translation key and language, or a new one (imports).
+    ByTranslation,
+    /// A new article; refused if its translation already has a version in its language.
+    New,
+    /// This article, provided it is still at `expected` revision (editors).
+    Existing { id: i64, expected: i64 },
+}
+
+/// Writes one article version with its tags, a revision and a change-feed entry; returns its id
+/// and revision number. `index` names the version in errors about a batch.
+pub(crate) async fn save_version(
+    w: &mut WriteTx<'_>,
+    keys: &SiteKeys,
+    index: usize,
+    draft: &ArticleDraft,
+    target: Target,
+    author: Option<i64>,
+) -> Result<(i64, i64)> {
+    if !keys.languages.iter().any(|l| l == draft.lang.as_str()) {
+        return Err(StoreError::Rejected { index, field: "lang", reason: format!("unknown language {:?}", draft.lang.as_str()) });
+    }
+    let section_id = *keys.sections.get(draft.section.as_str()).ok_or_else(|| StoreError::Rejected {
+        index,
+        field: "section",
+        reason: format!("unknown section {:?}", draft.section.as_str()),
+    })?;
+    let same_version: Option<(i64, i64)> = sqlx::query_as("SELECT id, revision FROM articles WHERE translation_key = $1 AND lang = $2")
+        .bind(&draft.translation_key)
+        .bind(draft.lang.as_str())
+        .fetch_optional(&mut *w.tx)
+        .await?;
+    let existing = match target {
+        Target::ByTranslation => same_version,
+        Target::New => match same_version {
+            Some(_) => {
+                let reason = format!("this item already has a version in {}", draft.lang);
+                return Err(StoreError::Rejected { index, field: "translation", reason });
+            }
+            None => None,
+        },
+        Target::Existing { id, expected } => {
+            let (revision,): (i64,) = sqlx::query_as("SELECT revision FROM articles WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *w.tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            if revision != expected {
+                return Err(StoreError::Stale { current: revision });
+            }
+            if same_version.is_some_and(|(other, _)| other != id) {
+                let reason = format!("this item already has a version in {}", draft.lang);
+                return Err(StoreError::Rejected { index, field: "translation", reason });
+            }
+            Some((id, revision))
+        }
+    };
+    let slug_owner: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, translation_key FROM articles WHERE lang = $1 AND section_id = $2 AND slug = $3")
+            .bind(draft.lang.as_str())
+            .bind(section_id)
+            .bind(draft.slug.as_str())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+    if let Some((owner, key)) = slug_owner {
+        if existing.is_none_or(|(id, _)| id != owner) {
+            let reason = format!(
+                "duplicate slug: {:?} is already used in /{}/{}/ by the item {key:?}",
+                draft.slug.as_str(),
+                draft.lang,
+                draft.section
+            );
+            return Err(StoreError::Rejected { index, field: "slug", reason });
+        }
+    }
+    let now = now();
+    let published_at = draft.published_at.unix_timestamp();
+    let (id, revision) = match existing {
+        Some((id, revision)) => {
+            sqlx::query(
+                "UPDATE articles SET translation_key = $1, lang = $2, section_id = $3, slug = $4, title = $5, lead = $6, body = $7, \
+                 cover = $8, featured = $9, status = $10, published_at = $11, updated_at = $12, revision = $13 WHERE id = $14",
+            )
+            .bind(&draft.translation_key)
+            .bind(draft.lang.as_str())
+            .bind(section_id)
+            .bind(draft.slug.as_str())
+            .bind(&draft.title)
+            .bind(&draft.lead)
+            .bind(&draft.body)
+            .bind(draft.cover.as_deref())
+            .bind(i64::from(draft.featured))
+            .bind(draft.status.as_str())
+            .bind(published_at)
+            .bind(now)
+            .bind(revision + 1)
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await?;
+            (id, revision + 1)
+        }
+        None => {
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO articles (translation_key, lang, section_id, slug, title, lead, body, cover, featured, status, \
+                 published_at, author_id, created_at, updated_at, revision) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, 1) RETURNING id",
+            )
+            .bind(&draft.translation_key)
+            .bind(draft.lang.as_str())
+            .bind(section_id)
+            .bind(draft.slug.as_str())
+            .bind(&draft.title)
+            .bind(&draft.lead)
+            .bind(&draft.body)
+            .bind(draft.cover.as_deref())
+            .bind(i64::from(draft.featured))
+            .bind(draft.status.as_str())
+            .bind(published_at)
+            .bind(author)
+            .bind(now)
+            .fetch_one(&mut *w.tx)
+            .await?;
+            (id, 1)
+        }
+    };
+    set_article_tags(&mut w.tx, id, &draft.lang, &draft.tags).await?;
+    let snapshot = serde_json::to_string(&Snapshot::of(draft)).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    sqlx::query("INSERT INTO revisions (article_id, number, snapshot, author_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id)
+        .bind(revision)
+        .bind(snapshot)
+        .bind(author)
+        .bind(now)
+        .execute(&mut *w.tx)
+        .await?;
+    w.record_change("article", Some(id)).await?;
+    Ok((id, revision))
+}
+
+impl Store {
+    /// Saves tag definitions and article versions in one transaction; on any error nothing is
+    /// written. `on_saved` is called after each article (for a progress bar).
+    pub async fn import(
+        &self,
+        tags: &[TagDef],
+        drafts: &[ArticleDraft],
+        actor: &Actor,
+        on_saved: &(dyn Fn() + Sync),
+    ) -> Result<ImportReport> {
+        let mut w = self.begin_write().await?;
+        let keys = SiteKeys::load(&mut w.tx).await?;
+        for tag in tags {
+            save_tag(&mut w.tx, tag).await?;
+        }
+        let mut report = ImportReport::default();
+        for (index, draft) in drafts.iter().enumerate() {
+            let (_, revision) = save_version(&mut w, &keys, index, draft, Target::ByTranslation, actor.user.map(|u| u.0)).await?;
+            if revision == 1 {
+                report.created += 1;
+            } else {
+                report.updated += 1;
+            }
+            on_saved();
+        }
+        let detail = format!("{} created, {} updated, {} tags", report.created, report.updated, tags.len());
+        audit(&mut w.tx, actor, "import", "articles", &detail).await?;
+        w.tx.commit().await?;
+        Ok(report)
+    }
+}
+
+async fn save_tag(tx: &mut Transaction<'static, Any>, tag: &TagDef) -> Result<i64> {
+    let existing: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM tags WHERE key = $1").bind(tag.key.as_str()).fetch_optional(&mut **tx).await?;
+    let id = match existing {
+        Some((id,)) => {
+            sqlx::query("UPDATE tags SET kind = $1 WHERE id = $2").bind(tag.kind.as_str()).bind(id).execute(&mut **tx).await?;
+            sqlx::query("DELETE FROM tag_names WHERE tag_id = $1").bind(id).execute(&mut **tx).await?;
+            id
+        }
+        None => {
+            let (id,): (i64,) = sqlx::query_as("INSERT INTO tags (key, kind) VALUES ($1, $2) RETURNING id")
+                .bind(tag.key.as_str())
+                .bind(tag.kind.as_str())
+                .fetch_one(&mut **tx)
+                .await?;
+            id
+        }
+    };
+    for (lang, name) in &tag.names {
+        let taken: Option<(String,)> =
+            sqlx::query_as("SELECT t.key FROM tag_names n JOIN tags t ON t.id = n.tag_id WHERE n.lang = $1 AND n.name = $2")
+                .bind(lang.as_str())
+                .bind(name)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if let Some((other,)) = taken {
+            return Err(StoreError::Conflict(format!("the tag name {name:?} ({lang}) is already used by the tag {other:?}")));
+        }
+        sqlx::query("INSERT INTO tag_names (tag_id, lang, name) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(lang.as_str())
+            .bind(name)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(id)
+}
+
+/// Replaces an article's tags. A tag is found by its name in the article's language, then by
+/// key; an unknown name becomes a new topic tag named in that language.
+async fn set_article_tags(tx: &mut Transaction<'static, Any>, article_id: i64, lang: &Lang, names: &[String]) -> Result<()> {
+    sqlx::query("DELETE FROM article_tags WHERE article_id = $1").bind(article_id).execute(&mut **tx).await?;
+    for (position, name) in names.iter().enumerate() {
+        let name = name.trim();
+        let by_name: Option<(i64,)> = sqlx::query_as("SELECT tag_id FROM tag_names WHERE lang = $1 AND name = $2")
+            .bind(lang.as_str())
+            .bind(name)
+            .fetch_optional(&mut **tx)
+            .await?;
+        let by_key: Option<(i64,)> = match by_name {
+            Some(_) => None,
+            None => sqlx::query_as("SELECT id FROM tags WHERE key = $1").bind(name).fetch_optional(&mut **tx).await?,
+        };
+        let tag_id = match by_name.or(by_key) {
+            Some((id,)) => id,
+            None => {
+                let key = free_tag_key(tx, slugify(name).as_str()).await?;
+                let def = TagDef { key, kind: TagKind::Topic, names: vec![(lang.clone(), name.to_owned())] };
+                save_tag(tx, &def).await?
+            }
+        };
+        sqlx::query("INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(article_id)
+            .bind(tag_id)
+            .bind(position as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn free_tag_key(tx: &mut Transaction<'static, Any>, base: &str) -> Result<TagKey> {
+    for n in 1.. {
+        let candidate = if n == 1 { base.to_owned() } else { format!("{base}-{n}") };
+        let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM tags WHERE key = $1").bind(&candidate).fetch_optional(&mut **tx).await?;
+        if taken.is_none() {
+            return TagKey::parse(&candidate).map_err(|e| StoreError::Invalid(e.to_string()));
+        }
+    }
+    unreachable!("some key is always free")
+}

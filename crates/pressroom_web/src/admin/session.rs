@@ -1,0 +1,124 @@
+//! Who is signed in. The session cookie carries a random token; the database keeps only its
+//! SHA-256, so a copy of the database opens no sessions. Every form carries the session's CSRF
+//! token, checked on every state-changing request.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header::COOKIE;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use pressroom_store::{Actor, SessionRecord, UserRecord};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use crate::{AppState, WebError};
+
+pub const SESSION_COOKIE: &str = "pressroom_session";
+/// A session lasts this long after its last use.
+pub const SESSION_SECONDS: i64 = 12 * 3600;
+
+/// A signed-in member of staff, with their session's CSRF token.
+pub struct Staff {
+    pub user: UserRecord,
+    pub csrf: String,
+    pub token_hash: String,
+    pub ip: String,
+}
+
+impl Staff {
+    pub fn actor(&self) -> Actor {
+        Actor::user(&self.user, &self.ip)
+    }
+
+    /// Refuses a form whose CSRF token is not this session's.
+    pub fn check_csrf(&self, submitted: Option<&str>) -> Result<(), WebError> {
+        match submitted {
+            Some(token) if constant_time_eq(token.as_bytes(), self.csrf.as_bytes()) => Ok(()),
+            _ => Err(WebError::Forbidden("error_csrf")),
+        }
+    }
+}
+
+/// The session behind a request: signed in, expired (the user is known, so that an unsaved
+/// form can wait for them to sign in again), or none.
+pub enum SessionState {
+    Active(Staff),
+    Expired(UserRecord),
+    None,
+}
+
+impl FromRequestParts<AppState> for SessionState {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Ok(SessionState::None) };
+        let token_hash = hash_token(&token);
+        let Some(SessionRecord { user, csrf_token, expires_at }) = state.store.session(&token_hash).await? else {
+            return Ok(SessionState::None);
+        };
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        if user.disabled {
+            return Ok(SessionState::None);
+        }
+        if expires_at <= now {
+            return Ok(SessionState::Expired(user));
+        }
+        // Extend a session in use, but write at most once a minute.
+        if expires_at - now < SESSION_SECONDS - 60 {
+            state.store.touch_session(&token_hash, now + SESSION_SECONDS).await?;
+        }
+        Ok(SessionState::Active(Staff { user, csrf: csrf_token, token_hash, ip: client_ip(parts) }))
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = WebError;
+
+    /// Anyone not signed in is sent to the sign-in page, and back here afterwards.
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match SessionState::from_request_parts(parts, state).await? {
+            SessionState::Active(staff) => Ok(staff),
+            SessionState::Expired(_) | SessionState::None => {
+                let next = parts.uri.path_and_query().map_or("/admin/", |p| p.as_str()).to_owned();
+                Err(WebError::SignInRequired(next))
+            }
+        }
+    }
+}
+
+/// The address a request came from; `unknown` when the server was started without it.
+pub fn client_ip(parts: &Parts) -> String {
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string())
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
+        let (key, value) = pair.trim().split_once('=')?;
+        (key == name).then(|| value.to_owned())
+    })
+}
+
+/// A new random token, hex-encoded: 256 bits.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A `Set-Cookie` value for the session: `HttpOnly`, `SameSite=Lax`, and `Secure` when the
+/// site is served over HTTPS. An empty token with no lifetime clears the cookie.
+pub fn session_cookie(name: &str, token: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{name}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"))
+        .expect("a cookie of hex digits and fixed text is a valid header")
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
