@@ -2,6 +2,7 @@
 //! files in a theme folder, the message catalogue, Markdown to sanitised HTML, static assets
 //! with content-hashed names, and the view structs templates see.
 
+pub mod admin_views;
 mod assets;
 mod catalogue;
 mod markdown;

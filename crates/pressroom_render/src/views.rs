@@ -106,7 +106,8 @@ pub struct Pagination {
 impl Pagination {
     pub fn new<T>(page: &Page<T>, base: &str) -> Pagination {
         let last = page.last_page();
-        let url = |n: u32| if n == 1 { base.to_owned() } else { format!("{base}?page={n}") };
+        let separator = if base.contains('?') { '&' } else { '?' };
+        let url = |n: u32| if n == 1 { base.to_owned() } else { format!("{base}{separator}page={n}") };
         let mut pages = Vec::new();
         let mut previous_shown = 0;
         for n in 1..=last {

@@ -6,6 +6,7 @@
 //! the search index and other server processes follow.
 
 mod articles;
+mod audit_log;
 mod changes;
 mod copy;
 mod editorial;
@@ -27,6 +28,7 @@ use time::OffsetDateTime;
 use tokio::sync::{Mutex, MutexGuard};
 
 pub use articles::Listing;
+pub use audit_log::AuditEntry;
 pub use copy::{Cell, CopyProgress};
 pub use editorial::{ArticleFilter, ArticleRow, RevisionMeta, Sort};
 pub use migrate::{SchemaStatus, LATEST_VERSION};

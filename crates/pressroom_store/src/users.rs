@@ -222,6 +222,41 @@ impl Store {
         Ok((by_email, by_ip))
     }
 
+    /// Keeps a form submitted after its session expired, until its author signs in again.
+    pub async fn save_pending(&self, token_hash: &str, user: UserId, path: &str, form: &str) -> Result<()> {
+        let mut w = self.begin_write().await?;
+        let now = now();
+        // A save not resumed within a day is not coming back.
+        sqlx::query("DELETE FROM pending_saves WHERE created_at < $1").bind(now - 24 * 3600).execute(&mut *w.tx).await?;
+        sqlx::query("INSERT INTO pending_saves (token_hash, user_id, path, form, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(token_hash)
+            .bind(user.0)
+            .bind(path)
+            .bind(form)
+            .bind(now)
+            .execute(&mut *w.tx)
+            .await?;
+        w.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Takes back a kept form, only for the user who submitted it: its path and its fields.
+    pub async fn take_pending(&self, token_hash: &str, user: UserId) -> Result<Option<(String, String)>> {
+        let mut w = self.begin_write().await?;
+        let row: Option<(String, String)> = sqlx::query_as("SELECT path, form FROM pending_saves WHERE token_hash = $1 AND user_id = $2")
+            .bind(token_hash)
+            .bind(user.0)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        sqlx::query("DELETE FROM pending_saves WHERE token_hash = $1 AND user_id = $2")
+            .bind(token_hash)
+            .bind(user.0)
+            .execute(&mut *w.tx)
+            .await?;
+        w.tx.commit().await?;
+        Ok(row)
+    }
+
     /// Records a successful sign-in in the audit log.
     pub async fn record_login(&self, user: &UserRecord, ip: &str) -> Result<()> {
         let mut w = self.begin_write().await?;

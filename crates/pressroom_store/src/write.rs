@@ -108,15 +108,15 @@ pub(crate) async fn save_version(
         .bind(draft.lang.as_str())
         .fetch_optional(&mut *w.tx)
         .await?;
+    // A new article whose translation already has this language is refused, but after the
+    // slug check below: a taken address is the likelier mistake and the clearer message.
+    let mut translation_taken = false;
     let existing = match target {
         Target::ByTranslation => same_version,
-        Target::New => match same_version {
-            Some(_) => {
-                let reason = format!("this item already has a version in {}", draft.lang);
-                return Err(StoreError::Rejected { index, field: "translation", reason });
-            }
-            None => None,
-        },
+        Target::New => {
+            translation_taken = same_version.is_some();
+            None
+        }
         Target::Existing { id, expected } => {
             let (revision,): (i64,) = sqlx::query_as("SELECT revision FROM articles WHERE id = $1")
                 .bind(id)
@@ -150,6 +150,10 @@ pub(crate) async fn save_version(
             );
             return Err(StoreError::Rejected { index, field: "slug", reason });
         }
+    }
+    if translation_taken {
+        let reason = format!("this item already has a version in {}", draft.lang);
+        return Err(StoreError::Rejected { index, field: "translation", reason });
     }
     let now = now();
     let published_at = draft.published_at.unix_timestamp();

@@ -121,9 +121,15 @@ async fn editorial_story(store: &Store) {
     let id = store.create_article(&d, &actor).await.unwrap();
     let created = store.article(id).await.unwrap();
     assert_eq!((created.revision, created.author), (1, Some(editor_id)));
-    match store.create_article(&d, &actor).await {
+    let mut twin = d.clone();
+    twin.slug = Slug::parse("vstrecha-2").unwrap();
+    match store.create_article(&twin, &actor).await {
         Err(StoreError::Rejected { field: "translation", .. }) => {}
         other => panic!("a second ru version of one item must be refused, got {other:?}"),
+    }
+    match store.create_article(&d, &actor).await {
+        Err(StoreError::Rejected { field: "slug", .. }) => {}
+        other => panic!("a taken slug is named first, got {other:?}"),
     }
 
     d.lead = "Первая правка".into();

@@ -6,6 +6,7 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use pressroom_render::views::ErrorPage;
 use pressroom_store::{SqlxError, StoreError};
 
@@ -20,6 +21,15 @@ pub enum WebError {
     Gone,
     /// A malformed request; the message key says what was wrong.
     BadRequest(&'static str),
+    /// The signed-in user's role may not do this; the message key says what.
+    Forbidden(&'static str),
+    /// The request is valid but the item is not in a state that allows it.
+    Conflict(&'static str),
+    /// Too many failed sign-ins; try again later.
+    TooManyAttempts,
+    /// A back-office page for someone not signed in: they are sent to sign in, then back to
+    /// the path given.
+    SignInRequired(String),
     /// The database cannot be reached (the cause is for the log); the reader is asked to come
     /// back shortly.
     Unavailable(String),
@@ -33,6 +43,10 @@ impl WebError {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Gone => StatusCode::GONE,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            WebError::SignInRequired(_) => StatusCode::SEE_OTHER,
             WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -44,6 +58,9 @@ impl WebError {
             WebError::NotFound => ("error_404_title", "error_404_text"),
             WebError::Gone => ("error_410_title", "error_410_text"),
             WebError::BadRequest(key) => ("error_400_title", key),
+            WebError::Forbidden(key) => ("error_403_title", key),
+            WebError::Conflict(key) => ("error_409_title", key),
+            WebError::TooManyAttempts | WebError::SignInRequired(_) => ("error_429_title", "error_too_many_attempts"),
             WebError::Unavailable(_) => ("error_503_title", "error_503_text"),
             WebError::Internal(_) => ("error_500_title", "error_500_text"),
         }
@@ -77,6 +94,10 @@ struct PendingErrorPage(WebError);
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
+        if let WebError::SignInRequired(next) = &self {
+            let next = utf8_percent_encode(next, NON_ALPHANUMERIC);
+            return axum::response::Redirect::to(&format!("/admin/login?next={next}")).into_response();
+        }
         if let WebError::Internal(cause) = &self {
             tracing::error!(%cause, "request failed");
         }
@@ -95,7 +116,7 @@ pub(crate) async fn not_found() -> WebError {
 pub(crate) async fn render_error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_owned();
-    let cookies = parts.headers.get(axum::http::header::COOKIE).cloned();
+    let headers = parts.headers.clone();
     let response = next.run(Request::from_parts(parts, body)).await;
     let Some(PendingErrorPage(error)) = response.extensions().get::<PendingErrorPage>().cloned() else {
         state.health.reachable();
@@ -106,7 +127,7 @@ pub(crate) async fn render_error_pages(State(state): State<AppState>, request: R
         WebError::Internal(_) => {}
         _ => state.health.reachable(),
     }
-    let reader = Reader::for_error_page(&state, &path, cookies.as_ref()).await;
+    let reader = Reader::for_error_page(&state, &path, &headers).await;
     let (heading_key, text_key) = error.message_keys();
     let catalogue = pressroom_render::Catalogue::get();
     let lang = reader.lang.as_str();

@@ -48,14 +48,17 @@ impl FromRequestParts<AppState> for Reader {
 impl Reader {
     /// The reader of an error page: falls back to the default language, and to the last site
     /// seen (or the standard one) when the database cannot be reached.
-    pub async fn for_error_page(state: &AppState, path: &str, cookie: Option<&HeaderValue>) -> Reader {
+    pub async fn for_error_page(state: &AppState, path: &str, headers: &axum::http::HeaderMap) -> Reader {
         let site = match state.site.get(&state.store).await {
             Ok(site) => site,
             Err(_) => state.site.last_known().unwrap_or_else(|| Arc::new(Site::standard())),
         };
         let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
-        let lang = site.language(first).map_or_else(|| site.default_lang().clone(), |l| l.code.clone());
-        Reader { site, lang, contrast: contrast_cookie(cookie), path: path.to_owned() }
+        // Outside the language trees (the back office, unknown paths) the reader's own
+        // preference decides.
+        let accept = headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let lang = site.language(first).map_or_else(|| preferred_language(&site, accept), |l| l.code.clone());
+        Reader { site, lang, contrast: contrast_cookie(headers.get(axum::http::header::COOKIE)), path: path.to_owned() }
     }
 
     /// The parts every page shares. `canonical` is this page's path and query, when it differs
@@ -141,6 +144,24 @@ fn contrast_cookie(header: Option<&HeaderValue>) -> bool {
     header.and_then(|h| h.to_str().ok()).is_some_and(|cookies| cookies.split(';').any(|c| c.trim() == format!("{CONTRAST_COOKIE}=1")))
 }
 
+/// The site language with the highest `q` in an `Accept-Language` header (`ru-RU` counts as
+/// `ru`); the default language when none matches.
+pub fn preferred_language(site: &Site, accept: &str) -> Lang {
+    let mut best: Option<(f32, &Lang)> = None;
+    for item in accept.split(',') {
+        let mut parts = item.trim().split(';');
+        let tag = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let q = parts.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
+        let primary = tag.split('-').next().unwrap_or_default();
+        if let Some(language) = site.language(primary) {
+            if q > 0.0 && best.is_none_or(|(b, _)| q > b) {
+                best = Some((q, &language.code));
+            }
+        }
+    }
+    best.map_or_else(|| site.default_lang().clone(), |(_, lang)| lang.clone())
+}
+
 /// `?page=N`: absent is page 1; anything but a positive whole number is a 400 with a message.
 pub struct PageNumber(pub u32);
 
@@ -158,5 +179,20 @@ impl<S: Send + Sync> FromRequestParts<S> for PageNumber {
                 _ => Err(WebError::BadRequest("error_page_number")),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_best_site_language() {
+        let site = Site::standard();
+        assert_eq!(preferred_language(&site, "en-GB,en;q=0.9,ru;q=0.5").as_str(), "en");
+        assert_eq!(preferred_language(&site, "de-DE,ru-RU;q=0.8,en;q=0.3").as_str(), "ru");
+        assert_eq!(preferred_language(&site, "fr").as_str(), "ru", "no match: the default language");
+        assert_eq!(preferred_language(&site, "").as_str(), "ru");
+        assert_eq!(preferred_language(&site, "en;q=0").as_str(), "ru", "q=0 means not acceptable");
     }
 }

@@ -1,6 +1,7 @@
 //! Pressroom over HTTP. [`router`] builds every route; `pressroom serve` and the tests both call
 //! it, so what is tested is what runs.
 
+pub mod admin;
 pub mod auth;
 mod error;
 mod extract;

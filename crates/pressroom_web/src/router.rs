@@ -1,10 +1,11 @@
 //! Every route of the site in one place; read it as the site map.
 
 use axum::http::{header, HeaderValue};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{middleware, Router};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::admin::{account, articles, audit, editor, history, login, users};
 use crate::public::{archive, article, assets, home, lists, prefs};
 use crate::{error, AppState};
 
@@ -13,6 +14,27 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(home::root))
         .route("/static/{file}", get(assets::file))
         .route("/prefs/contrast", get(prefs::contrast))
+        .route("/admin", get(login::home))
+        .route("/admin/", get(login::home))
+        .route("/admin/login", get(login::form).post(login::submit))
+        .route("/admin/logout", post(login::logout))
+        .route("/admin/logout-everywhere", post(login::logout_everywhere))
+        .route("/admin/account", get(account::page))
+        .route("/admin/account/password", post(account::change_password))
+        .route("/admin/articles", get(articles::list).post(editor::create))
+        .route("/admin/articles/new", get(editor::new))
+        .route("/admin/articles/{id}", get(editor::edit).post(editor::save))
+        .route("/admin/articles/{id}/status", post(editor::change_status))
+        .route("/admin/articles/{id}/delete", post(editor::delete))
+        .route("/admin/articles/{id}/history", get(history::history))
+        .route("/admin/articles/{id}/history/{number}/restore", post(history::restore))
+        .route("/admin/preview", post(editor::preview))
+        .route("/admin/resume/{token}", get(editor::resume))
+        .route("/admin/users", get(users::list).post(users::add))
+        .route("/admin/users/{id}/role", post(users::set_role))
+        .route("/admin/users/{id}/disable", post(users::disable))
+        .route("/admin/users/{id}/enable", post(users::enable))
+        .route("/admin/audit", get(audit::log))
         .route("/{lang}", get(home::add_slash))
         .route("/{lang}/", get(home::home))
         .route("/{lang}/archive/", get(archive::index))

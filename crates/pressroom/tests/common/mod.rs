@@ -51,9 +51,23 @@ impl TestSite {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
         let base = format!("http://{}", listener.local_addr().expect("an address"));
         let state = app_state(store.clone(), &location, &base).await.expect("the state builds");
-        tokio::spawn(async move { axum::serve(listener, pressroom_web::router(state)).await });
-        let client = reqwest::Client::builder().redirect(Policy::none()).build().expect("a client");
+        let app = pressroom_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let client = reqwest::Client::builder().redirect(Policy::none()).cookie_store(true).build().expect("a client");
         Some(TestSite { dir, base, store, client, postgres })
+    }
+
+    /// Runs SQL directly on the site's database, for what a test must arrange behind the
+    /// program's back (an expired session, a damaged row).
+    pub async fn execute(&self, sql: &str) {
+        let url = match &self.postgres {
+            Some(db) => db.url().to_owned(),
+            None => format!("sqlite://{}", self.dir.path().join("pressroom.db").display()),
+        };
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&url).await.expect("the test database opens");
+        sqlx::query(sql).execute(&pool).await.expect("the SQL runs");
+        pool.close().await;
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

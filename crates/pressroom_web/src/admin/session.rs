@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, HeaderValue};
 use pressroom_store::{Actor, SessionRecord, UserRecord};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
 
 use crate::{AppState, WebError};
@@ -45,7 +46,7 @@ impl Staff {
 /// form can wait for them to sign in again), or none.
 pub enum SessionState {
     Active(Staff),
-    Expired(UserRecord),
+    Expired { user: UserRecord, csrf: String },
     None,
 }
 
@@ -63,7 +64,7 @@ impl FromRequestParts<AppState> for SessionState {
             return Ok(SessionState::None);
         }
         if expires_at <= now {
-            return Ok(SessionState::Expired(user));
+            return Ok(SessionState::Expired { user, csrf: csrf_token });
         }
         // Extend a session in use, but write at most once a minute.
         if expires_at - now < SESSION_SECONDS - 60 {
@@ -80,7 +81,7 @@ impl FromRequestParts<AppState> for Staff {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match SessionState::from_request_parts(parts, state).await? {
             SessionState::Active(staff) => Ok(staff),
-            SessionState::Expired(_) | SessionState::None => {
+            SessionState::Expired { .. } | SessionState::None => {
                 let next = parts.uri.path_and_query().map_or("/admin/", |p| p.as_str()).to_owned();
                 Err(WebError::SignInRequired(next))
             }
@@ -120,5 +121,5 @@ pub fn session_cookie(name: &str, token: &str, max_age: i64, secure: bool) -> He
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.ct_eq(b).into()
 }

@@ -1,0 +1,251 @@
+//! What the back office's templates see.
+
+use pressroom_domain::Lang;
+use serde::Serialize;
+
+use crate::views::{NavLink, Pagination};
+use crate::PageView;
+
+/// What every back-office page shares.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdminLayout {
+    pub lang: Lang,
+    pub site_name: String,
+    pub title: String,
+    /// The signed-in user; `None` on the sign-in page.
+    pub staff: Option<StaffView>,
+    /// The session's CSRF token, placed in every form.
+    pub csrf: String,
+    pub nav: Vec<NavLink>,
+    pub stylesheet: String,
+    pub admin_stylesheet: String,
+    pub script: String,
+    /// A one-line confirmation of what was just done ("Saved.").
+    pub notice: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffView {
+    pub name: String,
+    pub email: String,
+    pub role: String,
+}
+
+/// An option of a `<select>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// A problem with one form field, in the editor's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldMessage {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LoginPage {
+    #[serde(flatten)]
+    pub layout: AdminLayout,
+    pub email: String,
+    pub next: String,
+    pub error: Option<String>,
+    /// The double-submit token of the sign-in form (no session exists yet).
+    pub login_csrf: String,
+}
+
+impl PageView for LoginPage {
+    const TEMPLATE: &'static str = "admin/login.html";
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleRowView {
+    pub edit_url: String,
+    pub title: String,
+    pub lang: String,
+    pub section: String,
+    pub status: String,
+    pub status_label: String,
+    pub author: String,
+    pub date: String,
+    pub updated: String,
+    pub translate_url: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ArticlesPage {
+    #[serde(flatten)]
+    pub layout: AdminLayout,
+    pub rows: Vec<ArticleRowView>,
+    pub total: u64,
+    pub pagination: Pagination,
+    pub statuses: Vec<Choice>,
+    pub sections: Vec<Choice>,
+    pub languages: Vec<Choice>,
+    pub authors: Vec<Choice>,
+    pub sorts: Vec<Choice>,
+    pub missing: Vec<Choice>,
+    pub text: String,
+}
+
+impl PageView for ArticlesPage {
+    const TEMPLATE: &'static str = "admin/articles.html";
+}
+
+/// The editor's fields as the form shows them.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct EditorForm {
+    pub title: String,
+    pub slug: String,
+    pub section: String,
+    pub lang: String,
+    pub translation: String,
+    pub date: String,
+    pub lead: String,
+    pub body: String,
+    pub cover: String,
+    pub tags: String,
+    pub featured: bool,
+    pub revision: i64,
+}
+
+/// A workflow step offered to the user.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionButton {
+    pub action: String,
+    pub label: String,
+    pub needs_date: bool,
+}
+
+/// A line of a diff: `kind` is `same`, `added` or `removed`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffLine {
+    pub kind: &'static str,
+    pub text: String,
+}
+
+/// A field that differs between two versions, line by line.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldDiff {
+    pub field: String,
+    pub lines: Vec<DiffLine>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EditorPage {
+    #[serde(flatten)]
+    pub layout: AdminLayout,
+    /// Where the form posts: the article's URL, or the list's for a new one.
+    pub action_url: String,
+    pub form: EditorForm,
+    pub errors: Vec<FieldMessage>,
+    pub preview_html: Option<String>,
+    pub sections: Vec<Choice>,
+    pub languages: Vec<Choice>,
+    pub status: Option<String>,
+    pub status_label: Option<String>,
+    pub actions: Vec<ActionButton>,
+    pub editable: bool,
+    pub can_delete: bool,
+    pub public_url: Option<String>,
+    pub status_url: Option<String>,
+    pub delete_url: Option<String>,
+    pub history_url: Option<String>,
+    pub translate_url: Option<String>,
+    /// When a save was refused because someone saved first: how their version differs from
+    /// the one being saved.
+    pub stale: Option<Vec<FieldDiff>>,
+}
+
+impl PageView for EditorPage {
+    const TEMPLATE: &'static str = "admin/editor.html";
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionView {
+    pub number: i64,
+    pub author: String,
+    pub date: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HistoryPage {
+    #[serde(flatten)]
+    pub layout: AdminLayout,
+    pub article_title: String,
+    pub edit_url: String,
+    pub history_url: String,
+    pub revisions: Vec<RevisionView>,
+    pub from: i64,
+    pub to: i64,
+    pub diff: Vec<FieldDiff>,
+    pub can_restore: bool,
+}
+
+impl PageView for HistoryPage {
+    const TEMPLATE: &'static str = "admin/history.html";
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UserView {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub disabled: bool,
+    pub is_self: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UsersPage {
+    #[serde(flatten)]
+    pub layout: AdminLayout,
+    pub users: Vec<UserView>,
+    pub roles: Vec<Choice>,
+    /// A password generated for a new account, shown this once.
+    pub new_password: Option<String>,
+    pub errors: Vec<FieldMessage>,
+}
+
+impl PageView for UsersPage {
+    const TEMPLATE: &'static str = "admin/users.html";
+}
+
+#[derive(Debug, Serialize)]
+pub struct AccountPage {
+    #[serde(flatten)]
+    pub layout: AdminLayout,
+    pub errors: Vec<FieldMessage>,
+}
+
+impl PageView for AccountPage {
+    const TEMPLATE: &'static str = "admin/account.html";
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditRow {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+    pub ip: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AuditPage {
+    #[serde(flatten)]
+    pub layout: AdminLayout,
+    pub rows: Vec<AuditRow>,
+    pub pagination: Pagination,
+    pub actor: String,
+    pub action: String,
+}
+
+impl PageView for AuditPage {
+    const TEMPLATE: &'static str = "admin/audit.html";
+}

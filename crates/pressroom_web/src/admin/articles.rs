@@ -1,0 +1,108 @@
+//! The back office's article list: filters, text search, sorting, pages, and the items that
+//! still lack a version in some language.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use pressroom_domain::{Lang, SectionKey, Status, UserId};
+use pressroom_render::admin_views::{ArticleRowView, ArticlesPage, Choice};
+use pressroom_render::views::Pagination;
+use pressroom_render::Catalogue;
+use pressroom_store::{ArticleFilter, Sort};
+
+use super::session::Staff;
+use super::{notice_from, respond, Desk};
+use crate::{AppState, WebError};
+
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    desk: Desk,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let get = |name: &str| query.get(name).map(String::as_str).filter(|v| !v.is_empty());
+    let page = match get("page") {
+        None => 1,
+        Some(text) => text.parse::<u32>().ok().filter(|n| *n >= 1).ok_or(WebError::BadRequest("error_page_number"))?,
+    };
+    let filter = ArticleFilter {
+        status: get("status").and_then(Status::parse),
+        section: get("section").and_then(|s| SectionKey::parse(s).ok()),
+        lang: get("lang").and_then(|l| Lang::parse(l).ok()),
+        author: get("author").and_then(|a| a.parse().ok()).map(UserId),
+        text: get("q").map(str::to_owned),
+        missing_in: get("missing").and_then(|l| Lang::parse(l).ok()),
+        sort: match get("sort") {
+            Some("date") => Sort::Date,
+            Some("title") => Sort::Title,
+            _ => Sort::Updated,
+        },
+    };
+    let items = state.store.list_articles(&filter, page).await?;
+    if items.page > items.last_page() {
+        return Err(WebError::NotFound);
+    }
+    let catalogue = Catalogue::get();
+    let lang = desk.lang.as_str();
+    let users = state.store.users().await?;
+    let rows = items
+        .items
+        .iter()
+        .map(|row| ArticleRowView {
+            edit_url: format!("/admin/articles/{}", row.id),
+            title: row.title.clone(),
+            lang: row.lang.clone(),
+            section: desk.site.section(&row.section).map_or_else(|| row.section.clone(), |s| s.name(&desk.lang).to_owned()),
+            status: row.status.as_str().to_owned(),
+            status_label: catalogue.text(lang, &format!("status_{}", row.status.as_str())).to_owned(),
+            author: row.author.clone().unwrap_or_default(),
+            date: catalogue.date_short(row.published_at),
+            updated: format_time(row.updated_at),
+            translate_url: filter
+                .missing_in
+                .as_ref()
+                .map(|missing| format!("/admin/articles/new?translation_of={}&lang={missing}", row.id)),
+        })
+        .collect();
+    let choice =
+        |value: &str, label: String, current: Option<&str>| Choice { value: value.to_owned(), label, selected: current == Some(value) };
+    let languages: Vec<Choice> = desk.site.languages.iter().map(|l| choice(l.code.as_str(), l.native_name.clone(), get("lang"))).collect();
+    let query_string: String = query
+        .iter()
+        .filter(|(k, v)| k.as_str() != "page" && !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let base = if query_string.is_empty() { "/admin/articles".to_owned() } else { format!("/admin/articles?{query_string}") };
+    let page_view = ArticlesPage {
+        layout: desk.layout(&state, Some(&staff), &desk.text("articles"), "/admin/articles", notice_from(&query)),
+        rows,
+        total: items.total,
+        pagination: Pagination::new(&items, &base),
+        statuses: Status::ALL
+            .iter()
+            .map(|s| choice(s.as_str(), catalogue.text(lang, &format!("status_{}", s.as_str())).to_owned(), get("status")))
+            .collect(),
+        sections: desk.site.sections.iter().map(|s| choice(s.key.as_str(), s.name(&desk.lang).to_owned(), get("section"))).collect(),
+        missing: desk.site.languages.iter().map(|l| choice(l.code.as_str(), l.native_name.clone(), get("missing"))).collect(),
+        languages,
+        authors: users.iter().map(|u| choice(&u.id.0.to_string(), u.name.clone(), get("author"))).collect(),
+        sorts: ["updated", "date", "title"]
+            .iter()
+            .map(|s| choice(s, desk.text(&format!("sort_{s}")), Some(get("sort").unwrap_or("updated"))))
+            .collect(),
+        text: get("q").unwrap_or_default().to_owned(),
+    };
+    Ok(respond(&state, StatusCode::OK, &page_view))
+}
+
+/// `30.06.2025 14:05` (UTC), for the back office's tables.
+pub fn format_time(time: time::OffsetDateTime) -> String {
+    format!("{:02}.{:02}.{} {:02}:{:02}", time.day(), u8::from(time.month()), time.year(), time.hour(), time.minute())
+}
+
+fn encode(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
+}

@@ -1,0 +1,425 @@
+//! The article editor: new articles and translations, saving against the revision the editor
+//! started from, the server-rendered preview, workflow steps and deletion — each checked
+//! against the user's role.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use pressroom_domain::{
+    can_delete, can_edit, parse_publication_date, slugify, transition, Action, Article, ArticleDraft, ArticleId, Refusal, Slug, Status,
+};
+use pressroom_render::admin_views::{ActionButton, Choice, EditorForm, EditorPage, FieldDiff, FieldMessage};
+use pressroom_render::{render_markdown, urls, Catalogue};
+use pressroom_store::StoreError;
+use time::OffsetDateTime;
+
+use super::history::field_diffs;
+use super::session::{SessionState, Staff};
+use super::{notice_from, respond, see_other, Desk, Fields};
+use crate::{AppState, WebError};
+
+/// `GET /admin/articles/new`, or a translation of an existing article with `?translation_of=ID`.
+pub async fn new(
+    State(state): State<AppState>,
+    staff: Staff,
+    desk: Desk,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let mut form = EditorForm { lang: desk.lang.to_string(), date: datetime_local(OffsetDateTime::now_utc()), ..EditorForm::default() };
+    form.section = desk.site.sections.first().map(|s| s.key.to_string()).unwrap_or_default();
+    if let Some(source) = query.get("translation_of").and_then(|id| id.parse().ok()).map(ArticleId) {
+        let source = state.store.article(source).await?;
+        let target = query
+            .get("lang")
+            .and_then(|l| desk.site.language(l))
+            .or_else(|| desk.site.languages.iter().find(|l| l.code != source.lang))
+            .map(|l| l.code.clone())
+            .ok_or(WebError::NotFound)?;
+        let mut tags = Vec::new();
+        for tag in &source.tags {
+            tags.push(state.store.tag(&tag.key).await.map_or_else(|_| tag.name.clone(), |t| t.name(&target).to_owned()));
+        }
+        form = EditorForm {
+            title: source.title.clone(),
+            section: source.section.to_string(),
+            lang: target.to_string(),
+            translation: source.translation_key.clone(),
+            date: datetime_local(source.published_at),
+            lead: source.lead.clone(),
+            body: source.body.clone(),
+            cover: source.cover.clone().unwrap_or_default(),
+            tags: tags.join(", "),
+            ..EditorForm::default()
+        };
+    }
+    Ok(editor(&state, &desk, &staff, None, form, Vec::new(), None, None, None, StatusCode::OK))
+}
+
+/// `POST /admin/articles`: creates a draft.
+pub async fn create(State(state): State<AppState>, session: SessionState, desk: Desk, fields: Fields) -> Result<Response, WebError> {
+    let staff = match active_or_stash(&state, session, "/admin/articles", &fields).await? {
+        Ok(staff) => staff,
+        Err(redirect) => return Ok(redirect),
+    };
+    create_as(&state, &staff, &desk, &fields).await
+}
+
+pub(crate) async fn create_as(state: &AppState, staff: &Staff, desk: &Desk, fields: &Fields) -> Result<Response, WebError> {
+    let form = form_from(fields, 0);
+    let draft = match draft_from(&form, desk, Status::Draft) {
+        Ok(draft) => draft,
+        Err(errors) => return Ok(editor(state, desk, staff, None, form, errors, None, None, None, StatusCode::UNPROCESSABLE_ENTITY)),
+    };
+    if fields.get("intent") == "preview" {
+        let preview = render_markdown(&draft.body);
+        return Ok(editor(state, desk, staff, None, form, Vec::new(), Some(preview), None, None, StatusCode::OK));
+    }
+    match state.store.create_article(&draft, &staff.actor()).await {
+        Ok(id) => Ok(see_other(&format!("/admin/articles/{id}?notice=created"))),
+        Err(StoreError::Rejected { field, .. }) => {
+            let errors = vec![rejection(desk, field)];
+            Ok(editor(state, desk, staff, None, form, errors, None, None, None, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `GET /admin/articles/{id}`.
+pub async fn edit(
+    State(state): State<AppState>,
+    staff: Staff,
+    desk: Desk,
+    Path(id): Path<i64>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let article = state.store.article(ArticleId(id)).await?;
+    let form = form_of(&article);
+    Ok(editor(&state, &desk, &staff, Some(&article), form, Vec::new(), None, None, notice_from(&query), StatusCode::OK))
+}
+
+/// `POST /admin/articles/{id}`: saves a new revision, unless someone saved since the editor
+/// opened the form — then nothing is overwritten and both versions are shown.
+pub async fn save(
+    State(state): State<AppState>,
+    session: SessionState,
+    desk: Desk,
+    Path(id): Path<i64>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    let staff = match active_or_stash(&state, session, &format!("/admin/articles/{id}"), &fields).await? {
+        Ok(staff) => staff,
+        Err(redirect) => return Ok(redirect),
+    };
+    save_as(&state, &staff, &desk, ArticleId(id), &fields).await
+}
+
+pub(crate) async fn save_as(state: &AppState, staff: &Staff, desk: &Desk, id: ArticleId, fields: &Fields) -> Result<Response, WebError> {
+    let article = state.store.article(id).await?;
+    if !can_edit(staff.user.role, article.author == Some(staff.user.id), article.status) {
+        return Err(WebError::Forbidden("error_forbidden"));
+    }
+    let revision: i64 = fields.get("revision").parse().map_err(|_| WebError::BadRequest("error_form_malformed"))?;
+    let form = form_from(fields, revision);
+    let draft = match draft_from(&form, desk, article.status) {
+        Ok(draft) => draft,
+        Err(errors) => {
+            return Ok(editor(state, desk, staff, Some(&article), form, errors, None, None, None, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+    };
+    if fields.get("intent") == "preview" {
+        let preview = render_markdown(&draft.body);
+        return Ok(editor(state, desk, staff, Some(&article), form, Vec::new(), Some(preview), None, None, StatusCode::OK));
+    }
+    match state.store.update_article(id, &draft, revision, &staff.actor()).await {
+        Ok(_) => Ok(see_other(&format!("/admin/articles/{id}?notice=saved"))),
+        Err(StoreError::Stale { current }) => {
+            let saved = state.store.article(id).await?;
+            let diff = field_diffs(&comparable(&form_of(&saved)), &comparable(&form));
+            // Saving again from this form replaces the version shown: a choice, not an accident.
+            let form = EditorForm { revision: current, ..form };
+            Ok(editor(state, desk, staff, Some(&saved), form, Vec::new(), None, Some(diff), None, StatusCode::CONFLICT))
+        }
+        Err(StoreError::Rejected { field, .. }) => {
+            let errors = vec![rejection(desk, field)];
+            Ok(editor(state, desk, staff, Some(&article), form, errors, None, None, None, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `POST /admin/preview`: the body as readers will see it, for the live preview.
+pub async fn preview(staff: Staff, fields: Fields) -> Result<Response, WebError> {
+    staff.check_csrf(fields.csrf())?;
+    let mut response = render_markdown(fields.get("body")).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// `POST /admin/articles/{id}/status`: one workflow step.
+pub async fn change_status(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, fields: Fields) -> Result<Response, WebError> {
+    staff.check_csrf(fields.csrf())?;
+    let action = Action::parse(fields.get("action")).ok_or(WebError::BadRequest("error_form_malformed"))?;
+    let article = state.store.article(ArticleId(id)).await?;
+    transition(article.status, action, staff.user.role, article.author == Some(staff.user.id)).map_err(|refusal| match refusal {
+        Refusal::Forbidden => WebError::Forbidden(refusal.message_key()),
+        Refusal::NotFromStatus => WebError::Conflict(refusal.message_key()),
+    })?;
+    let published_at = match action {
+        Action::Schedule => {
+            let when = parse_datetime(fields.get("date")).ok_or(WebError::BadRequest("error_date_invalid"))?;
+            if when <= OffsetDateTime::now_utc() {
+                return Err(WebError::BadRequest("error_schedule_past"));
+            }
+            Some(when.unix_timestamp())
+        }
+        _ => None,
+    };
+    match state.store.change_status(article.id, article.status, action, published_at, &staff.actor()).await {
+        Ok(()) => Ok(see_other(&format!("/admin/articles/{id}?notice=status_changed"))),
+        Err(StoreError::Conflict(_)) => Err(WebError::Conflict("error_wrong_status")),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `POST /admin/articles/{id}/delete`.
+pub async fn delete(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, fields: Fields) -> Result<Response, WebError> {
+    staff.check_csrf(fields.csrf())?;
+    if !can_delete(staff.user.role) {
+        return Err(WebError::Forbidden("error_forbidden"));
+    }
+    state.store.delete_article(ArticleId(id), &staff.actor()).await?;
+    Ok(see_other("/admin/articles?notice=deleted"))
+}
+
+/// The signed-in user of a form submission, with its CSRF token checked. When the session has
+/// expired, the submission is kept and the user is sent to sign in; it completes afterwards.
+async fn active_or_stash(
+    state: &AppState,
+    session: SessionState,
+    path: &str,
+    fields: &Fields,
+) -> Result<Result<Staff, Response>, WebError> {
+    match session {
+        SessionState::Active(staff) => {
+            staff.check_csrf(fields.csrf())?;
+            Ok(Ok(staff))
+        }
+        SessionState::Expired { user, csrf } => {
+            if fields.csrf() != Some(csrf.as_str()) {
+                return Err(WebError::Forbidden("error_csrf"));
+            }
+            let token = super::session::new_token();
+            let form = serde_json::to_string(&fields.0).map_err(|e| WebError::Internal(e.to_string()))?;
+            state.store.save_pending(&super::session::hash_token(&token), user.id, path, &form).await?;
+            Ok(Err(see_other(&format!("/admin/login?next=/admin/resume/{token}"))))
+        }
+        SessionState::None => Err(WebError::SignInRequired(path.to_owned())),
+    }
+}
+
+/// A field message for a save the store refused.
+fn rejection(desk: &Desk, field: &str) -> FieldMessage {
+    let key = match field {
+        "slug" => "error_slug_taken",
+        "translation" => "error_translation_exists",
+        "section" => "error_section_unknown",
+        _ => "error_lang_unknown",
+    };
+    FieldMessage { field: field.to_owned(), message: desk.text(key) }
+}
+
+fn form_of(article: &Article) -> EditorForm {
+    EditorForm {
+        title: article.title.clone(),
+        slug: article.slug.to_string(),
+        section: article.section.to_string(),
+        lang: article.lang.to_string(),
+        translation: article.translation_key.clone(),
+        date: datetime_local(article.published_at),
+        lead: article.lead.clone(),
+        body: article.body.clone(),
+        cover: article.cover.clone().unwrap_or_default(),
+        tags: article.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
+        featured: article.featured,
+        revision: article.revision,
+    }
+}
+
+fn form_from(fields: &Fields, revision: i64) -> EditorForm {
+    let text = |name: &str| fields.get(name).replace("\r\n", "\n");
+    EditorForm {
+        title: text("title").trim().to_owned(),
+        slug: text("slug").trim().to_owned(),
+        section: text("section"),
+        lang: text("lang"),
+        translation: text("translation").trim().to_owned(),
+        date: text("date"),
+        lead: text("lead").trim().to_owned(),
+        body: text("body").trim_end().to_owned(),
+        cover: text("cover").trim().to_owned(),
+        tags: text("tags"),
+        featured: fields.get("featured") == "on",
+        revision,
+    }
+}
+
+/// The fields two versions are compared on, in the order an editor reads them.
+fn comparable(form: &EditorForm) -> Vec<(&'static str, String)> {
+    vec![
+        ("title", form.title.clone()),
+        ("slug", form.slug.clone()),
+        ("section", form.section.clone()),
+        ("date", form.date.clone()),
+        ("lead", form.lead.clone()),
+        ("body", form.body.clone()),
+        ("cover", form.cover.clone()),
+        ("tags", form.tags.clone()),
+    ]
+}
+
+/// Checks a submitted form and makes the draft to save; problems come back as field messages
+/// in the editor's language.
+fn draft_from(form: &EditorForm, desk: &Desk, status: Status) -> Result<ArticleDraft, Vec<FieldMessage>> {
+    let mut errors = Vec::new();
+    let mut error = |field: &str, key: &str| errors.push(FieldMessage { field: field.to_owned(), message: desk.text(key) });
+    let slug = if form.slug.is_empty() { Some(slugify(&form.title)) } else { Slug::parse(&form.slug).ok() };
+    if slug.is_none() {
+        error("slug", "error_slug_invalid");
+    }
+    let section = desk.site.section(&form.section).map(|s| s.key.clone());
+    if section.is_none() {
+        error("section", "error_section_unknown");
+    }
+    let lang = desk.site.language(&form.lang).map(|l| l.code.clone());
+    if lang.is_none() {
+        error("lang", "error_lang_unknown");
+    }
+    let date = parse_datetime(&form.date);
+    if date.is_none() {
+        error("date", "error_date_invalid");
+    }
+    let (Some(slug), Some(section), Some(lang), Some(published_at)) = (slug, section, lang, date) else {
+        return Err(errors);
+    };
+    let translation_key = if form.translation.is_empty() { format!("{}-{}", published_at.date(), slug) } else { form.translation.clone() };
+    let draft = ArticleDraft {
+        translation_key,
+        lang,
+        section,
+        slug,
+        title: form.title.clone(),
+        lead: form.lead.clone(),
+        body: form.body.clone(),
+        cover: Some(form.cover.clone()).filter(|c| !c.is_empty()),
+        featured: form.featured,
+        status,
+        published_at,
+        tags: form.tags.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect(),
+    };
+    if let Err(problems) = draft.validate() {
+        for problem in problems {
+            error(problem.field, problem.key);
+        }
+    }
+    if errors.is_empty() {
+        Ok(draft)
+    } else {
+        Err(errors)
+    }
+}
+
+/// `2025-06-30T14:05` (what a `datetime-local` field sends, taken as UTC), with or without
+/// seconds, or a bare date.
+fn parse_datetime(text: &str) -> Option<OffsetDateTime> {
+    let text = text.trim();
+    let candidate = match text.len() {
+        10 => text.to_owned(),
+        16 => format!("{text}:00Z"),
+        19 => format!("{text}Z"),
+        _ => text.to_owned(),
+    };
+    parse_publication_date(&candidate).ok()
+}
+
+fn datetime_local(time: OffsetDateTime) -> String {
+    format!("{}T{:02}:{:02}", time.date(), time.hour(), time.minute())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn editor(
+    state: &AppState,
+    desk: &Desk,
+    staff: &Staff,
+    article: Option<&Article>,
+    form: EditorForm,
+    errors: Vec<FieldMessage>,
+    preview_html: Option<String>,
+    stale: Option<Vec<FieldDiff>>,
+    notice: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let catalogue = Catalogue::get();
+    let lang = desk.lang.as_str();
+    let own = article.is_none_or(|a| a.author == Some(staff.user.id));
+    let editable = article.is_none_or(|a| can_edit(staff.user.role, own, a.status));
+    let actions = article
+        .map(|a| {
+            Action::ALL
+                .into_iter()
+                .filter(|action| transition(a.status, *action, staff.user.role, own).is_ok())
+                .map(|action| ActionButton {
+                    action: action.as_str().to_owned(),
+                    label: catalogue.text(lang, &format!("action_{}", action.as_str())).to_owned(),
+                    needs_date: action == Action::Schedule,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let choice =
+        |value: &str, label: &str, current: &str| Choice { value: value.to_owned(), label: label.to_owned(), selected: value == current };
+    let id = article.map(|a| a.id);
+    let title = article.map_or_else(|| desk.text("new_article"), |a| a.title.clone());
+    let page = EditorPage {
+        layout: desk.layout(state, Some(staff), &title, "/admin/articles", notice),
+        action_url: id.map_or_else(|| "/admin/articles".to_owned(), |id| format!("/admin/articles/{id}")),
+        sections: desk.site.sections.iter().map(|s| choice(s.key.as_str(), s.name(&desk.lang), &form.section)).collect(),
+        languages: desk.site.languages.iter().map(|l| choice(l.code.as_str(), &l.native_name, &form.lang)).collect(),
+        form,
+        errors,
+        preview_html,
+        status: article.map(|a| a.status.as_str().to_owned()),
+        status_label: article.map(|a| catalogue.text(lang, &format!("status_{}", a.status.as_str())).to_owned()),
+        actions,
+        editable,
+        can_delete: article.is_some() && can_delete(staff.user.role),
+        public_url: article.filter(|a| a.status == Status::Published).map(|a| urls::article(&a.lang, &a.section, &a.slug)),
+        status_url: id.map(|id| format!("/admin/articles/{id}/status")),
+        delete_url: id.map(|id| format!("/admin/articles/{id}/delete")),
+        history_url: id.map(|id| format!("/admin/articles/{id}/history")),
+        translate_url: id.map(|id| format!("/admin/articles/new?translation_of={id}")),
+        stale,
+    };
+    respond(state, status, &page)
+}
+
+/// `GET /admin/resume/{token}`: completes a save that arrived after its session expired, now
+/// that its author has signed in again.
+pub async fn resume(State(state): State<AppState>, staff: Staff, desk: Desk, Path(token): Path<String>) -> Result<Response, WebError> {
+    let Some((path, form)) = state.store.take_pending(&super::session::hash_token(&token), staff.user.id).await? else {
+        return Ok(see_other("/admin/articles"));
+    };
+    let fields: HashMap<String, String> = serde_json::from_str(&form).map_err(|e| WebError::Internal(e.to_string()))?;
+    let fields = Fields(fields);
+    match path.strip_prefix("/admin/articles").map(|rest| rest.trim_start_matches('/')) {
+        Some("") => create_as(&state, &staff, &desk, &fields).await,
+        Some(id) => {
+            let id = id.parse().map(ArticleId).map_err(|_| WebError::NotFound)?;
+            save_as(&state, &staff, &desk, id, &fields).await
+        }
+        None => Ok(see_other("/admin/articles")),
+    }
+}
