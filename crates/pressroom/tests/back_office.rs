@@ -3,10 +3,9 @@
 
 mod common;
 
-use common::{attributes, texts, TestSite};
+use common::{attributes, browser, sign_in, texts, TestSite};
 use pressroom_domain::{ArticleId, Lang, Role, SectionKey, Slug, Status};
 use pressroom_store::Actor;
-use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 
 on_both_engines!(
@@ -29,26 +28,9 @@ async fn add_user(site: &TestSite, email: &str, role: Role) {
     site.store.create_user(email, email.split('@').next().unwrap(), role, &hash, &Actor::system("test")).await.unwrap();
 }
 
-/// A browser of its own, reading English, with its own cookies.
-fn browser() -> Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("accept-language", "en".parse().unwrap());
-    Client::builder().redirect(Policy::none()).cookie_store(true).default_headers(headers).build().unwrap()
-}
-
 /// A browser of its own, signed in as `email`.
 async fn signed_in(site: &TestSite, email: &str) -> Client {
-    let client = browser();
-    let form = client.get(format!("{}/admin/login", site.base)).send().await.unwrap().text().await.unwrap();
-    let login_csrf = attributes(&form, "input[name=login_csrf]", "value").remove(0);
-    let response = client
-        .post(format!("{}/admin/login", site.base))
-        .form(&[("email", email), ("password", PASSWORD), ("login_csrf", &login_csrf), ("next", "/admin/")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{email} signs in");
-    client
+    sign_in(&site.base, email, PASSWORD).await
 }
 
 async fn page(site: &TestSite, client: &Client, path: &str) -> (StatusCode, String) {

@@ -130,3 +130,25 @@ macro_rules! on_both_engines {
         }
     };
 }
+
+/// A browser of its own, reading English, with its own cookies, not following redirects.
+pub fn browser() -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("accept-language", "en".parse().expect("a valid header"));
+    reqwest::Client::builder().redirect(Policy::none()).cookie_store(true).default_headers(headers).build().expect("a client")
+}
+
+/// A browser signed in to the back office at `base`.
+pub async fn sign_in(base: &str, email: &str, password: &str) -> reqwest::Client {
+    let client = browser();
+    let form = client.get(format!("{base}/admin/login")).send().await.expect("the sign-in page").text().await.expect("a body");
+    let login_csrf = attributes(&form, "input[name=login_csrf]", "value").remove(0);
+    let response = client
+        .post(format!("{base}/admin/login"))
+        .form(&[("email", email), ("password", password), ("login_csrf", &login_csrf), ("next", "/admin/")])
+        .send()
+        .await
+        .expect("the sign-in answers");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{email} signs in");
+    client
+}

@@ -30,6 +30,12 @@ pub struct Server {
 }
 
 impl Server {
+    /// A server on the SQLite database of `data`.
+    pub async fn start_sqlite(data: &Path) -> Server {
+        let database = format!("sqlite://{}", data.join("pressroom.db").display());
+        Server::start(data, &database).await
+    }
+
     pub async fn start(data: &Path, database: &str) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
         let listen = format!("127.0.0.1:{port}");
@@ -56,6 +62,12 @@ impl Server {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("the server at {} did not start:\n{}", self.base, self.log_text());
+    }
+
+    /// Kills the process at once (SIGKILL): no shutdown, no flushing, as in a crash.
+    pub fn kill_hard(mut self) {
+        self.child.kill().expect("the server can be killed");
+        self.child.wait().expect("the server is reaped");
     }
 
     pub fn log_text(&self) -> String {

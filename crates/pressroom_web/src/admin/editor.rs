@@ -96,7 +96,8 @@ pub async fn edit(
 ) -> Result<Response, WebError> {
     let article = state.store.article(ArticleId(id)).await?;
     let form = form_of(&article);
-    Ok(editor(&state, &desk, &staff, Some(&article), form, Vec::new(), None, None, notice_from(&query), StatusCode::OK))
+    let preview = Some(render_markdown(&article.body));
+    Ok(editor(&state, &desk, &staff, Some(&article), form, Vec::new(), preview, None, notice_from(&query), StatusCode::OK))
 }
 
 /// `POST /admin/articles/{id}`: saves a new revision, unless someone saved since the editor
