@@ -76,7 +76,7 @@ pub async fn app_state(store: Store, location: &SiteLocation, base_url: &str) ->
     Ok(AppState {
         store,
         renderer: Arc::new(renderer),
-        config: Arc::new(WebConfig { base_url: base_url.trim_end_matches('/').to_owned() }),
+        config: Arc::new(WebConfig { base_url: base_url.trim_end_matches('/').to_owned(), media_dir: location.data.join("media") }),
         site: Arc::new(SiteCache::new(changes)),
         health: Arc::new(DbHealth::default()),
     })

@@ -19,6 +19,7 @@ on_both_engines!(
     revisions_are_listed_compared_and_restored,
     a_save_after_the_session_expired_completes_after_signing_in,
     slugs_translations_and_preview,
+    media_uploads_are_checked_stored_and_served_safely,
 );
 
 const PASSWORD: &str = "a long enough password";
@@ -504,4 +505,104 @@ async fn slugs_translations_and_preview(site: TestSite) {
         site.store.list_articles(&Default::default(), 1).await.unwrap().items.iter().all(|r| r.title != "Preview without JavaScript"),
         "a preview saves nothing"
     );
+}
+
+async fn upload(site: &TestSite, client: &Client, token: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, String) {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", token.to_owned())
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()));
+    let response = client.post(format!("{}/admin/media", site.base)).multipart(form).send().await.unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::new_rgb8(width, height).write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+async fn media_uploads_are_checked_stored_and_served_safely(site: TestSite) {
+    add_user(&site, "author@example.org", Role::Author).await;
+    let client = signed_in(&site, "author@example.org").await;
+    let token = csrf(&site, &client).await;
+    for (name, bytes, expected) in [
+        (
+            "logo.svg",
+            b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".to_vec(),
+            "SVG and HTML are never accepted",
+        ),
+        ("page.html", b"<!doctype html><script>alert(1)</script>".to_vec(), "SVG and HTML are never accepted"),
+        ("photo.jpg", b"\xff\xd8\xff\xe0 not really a jpeg".to_vec(), "The file is damaged"),
+        ("notes.txt", b"plain text".to_vec(), "This type of file is not accepted"),
+        ("broken.png", png(50, 50)[..60].to_vec(), "The file is damaged"),
+    ] {
+        let (status, html) = upload(&site, &client, &token, name, bytes).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert!(texts(&html, ".form-error")[0].contains(expected), "{name}: {:?}", texts(&html, ".form-error"));
+    }
+    let (status, html) = upload(&site, &client, &token, "huge.pdf", vec![b'%'; 21 * 1024 * 1024]).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(texts(&html, ".form-error")[0].contains("too large"));
+    assert_eq!(site.store.media_page(1).await.unwrap().total, 0, "nothing refused was recorded");
+
+    assert_eq!(upload(&site, &client, &token, "../../photo.png", png(1200, 800)).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(
+        upload(&site, &client, &token, "Report 2025.pdf", b"%PDF-1.7 fake but recognisable".to_vec()).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let (_, library) = page(&site, &client, "/admin/media").await;
+    let urls = attributes(&library, "table.media td a", "href");
+    let (image_url, pdf_url) =
+        (urls.iter().find(|u| u.ends_with(".png")).unwrap().clone(), urls.iter().find(|u| u.ends_with(".pdf")).unwrap().clone());
+    assert!(!image_url.contains("photo") && !image_url.contains(".."), "the uploaded name never decides the path: {image_url}");
+
+    let original = site.get(&image_url).await;
+    assert_eq!(original.headers()["content-type"], "image/png");
+    assert_eq!(original.headers()["x-content-type-options"], "nosniff");
+    assert!(original.headers()["content-security-policy"].to_str().unwrap().contains("sandbox"));
+    let sized = site.get(&image_url.replace("original.png", "w960.png")).await;
+    assert_eq!(sized.status(), StatusCode::OK, "sizes are made at upload");
+    assert_eq!(image::load_from_memory(&sized.bytes().await.unwrap()).unwrap().width(), 960);
+    assert_eq!(
+        site.get(&image_url.replace("original.png", "w1600.png")).await.status(),
+        StatusCode::NOT_FOUND,
+        "never larger than the original"
+    );
+    let pdf = site.get(&pdf_url).await;
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+    for bad in
+        ["/media/../../etc/passwd", "/media/0123456789abcdef0123456789abcdef/original.png", &image_url.replace("original.png", "notes.txt")]
+    {
+        assert_eq!(site.get(bad).await.status(), StatusCode::NOT_FOUND, "{bad}");
+    }
+
+    // Alt text per language, then the gallery and attachments of an article.
+    let items = site.store.media_page(1).await.unwrap().items;
+    let image_id = items.iter().find(|m| m.content_type == "image/png").unwrap().id.to_string();
+    let pdf_id = items.iter().find(|m| m.content_type == "application/pdf").unwrap().id.to_string();
+    let (status, _, _) = post(
+        &site,
+        &client,
+        &format!("/admin/media/{image_id}/alt"),
+        &[("csrf", &token), ("alt_en", "Ministers at the table"), ("alt_ru", "Министры за столом")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let mut fields = article_fields(&token, "With photos and documents", "Body.");
+    fields.extend([("gallery", image_id.as_str()), ("attachments", "999999")]);
+    let (status, html, _) = post(&site, &client, "/admin/articles", &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an unknown media item is named");
+    assert!(!texts(&html, ".field-error").is_empty());
+    fields.retain(|(k, _)| *k != "attachments");
+    fields.push(("attachments", pdf_id.as_str()));
+    let (status, _, _) = post(&site, &client, "/admin/articles", &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let id = site.store.list_articles(&Default::default(), 1).await.unwrap().items[0].id;
+    let editor = site.store.user_by_email("author@example.org").await.unwrap().unwrap();
+    site.store.change_status(id, Status::Draft, pressroom_domain::Action::Publish, None, &Actor::user(&editor, "test")).await.unwrap();
+    let html = site.ok("/en/news/with-photos-and-documents").await;
+    assert_eq!(attributes(&html, ".gallery img", "alt"), ["Ministers at the table"]);
+    assert!(attributes(&html, ".gallery img", "srcset")[0].contains("480w"));
+    assert_eq!(texts(&html, ".attachments a"), ["Report 2025.pdf"]);
 }

@@ -139,6 +139,7 @@ async fn add_news(site: &TestSite, count: usize) {
             status: Status::Published,
             published_at: parse_publication_date(&format!("2020-01-{:02}", i % 28 + 1)).unwrap(),
             tags: vec![],
+            media: None,
         })
         .collect();
     site.store.import(&[], &drafts, &Actor::system("test"), &|| {}).await.unwrap();
@@ -201,6 +202,7 @@ async fn an_archived_article_says_it_was_withdrawn(site: TestSite) {
         status: Status::Archived,
         published_at: article.published_at,
         tags: vec![],
+        media: None,
     };
     site.store.import(&[], &[draft], &Actor::system("test"), &|| {}).await.unwrap();
     let (status, html) = site.page(EN_CFM).await;

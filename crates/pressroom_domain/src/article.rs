@@ -79,6 +79,16 @@ pub struct ArticleDraft {
     pub status: Status,
     pub published_at: PublicationDate,
     pub tags: Vec<String>,
+    /// The gallery and attachments to set; `None` leaves them as they are (imports do not
+    /// carry media).
+    pub media: Option<AttachedMedia>,
+}
+
+/// Media attached to an article, by media id, in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AttachedMedia {
+    pub gallery: Vec<i64>,
+    pub attachments: Vec<i64>,
 }
 
 /// A validation problem: the field it concerns and a message key from the catalogue, so the text
@@ -140,6 +150,7 @@ mod tests {
             status: Status::Published,
             published_at: parse_publication_date("2025-06-30").unwrap(),
             tags: vec![],
+            media: None,
         }
     }
 

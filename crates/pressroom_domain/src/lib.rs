@@ -10,7 +10,7 @@ mod site;
 mod slug;
 mod workflow;
 
-pub use article::{Article, ArticleDraft, ArticleSummary, FieldError, Status, TagRef, TranslationRef};
+pub use article::{Article, ArticleDraft, ArticleSummary, AttachedMedia, FieldError, Status, TagRef, TranslationRef};
 pub use dates::{archive_period, format_publication_date, parse_publication_date, PublicationDate};
 pub use ids::{ArticleId, InvalidKey, Lang, SectionKey, Slug, TagKey, UserId};
 pub use site::{Language, Section, Site};

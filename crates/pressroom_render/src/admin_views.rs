@@ -108,6 +108,9 @@ pub struct EditorForm {
     pub body: String,
     pub cover: String,
     pub tags: String,
+    /// Media ids, separated by commas.
+    pub gallery: String,
+    pub attachments: String,
     pub featured: bool,
     pub revision: i64,
 }
@@ -248,4 +251,37 @@ pub struct AuditPage {
 
 impl PageView for AuditPage {
     const TEMPLATE: &'static str = "admin/audit.html";
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AltField {
+    pub lang: String,
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MediaView {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub size: String,
+    pub url: String,
+    pub thumbnail: Option<String>,
+    pub dimensions: Option<String>,
+    pub alt: Vec<AltField>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MediaPage {
+    #[serde(flatten)]
+    pub layout: AdminLayout,
+    pub items: Vec<MediaView>,
+    pub pagination: Pagination,
+    pub error: Option<String>,
+    pub max_size: String,
+}
+
+impl PageView for MediaPage {
+    const TEMPLATE: &'static str = "admin/media.html";
 }

@@ -214,6 +214,27 @@ pub struct ArticleView {
     pub section_name: String,
     pub section_url: String,
     pub tags: Vec<TagLink>,
+    pub gallery: Vec<GalleryImage>,
+    pub attachments: Vec<AttachmentLink>,
+}
+
+/// An image of an article's gallery, in the sizes the theme uses.
+#[derive(Debug, Clone, Serialize)]
+pub struct GalleryImage {
+    pub src: String,
+    pub srcset: String,
+    pub alt: String,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+}
+
+/// A document attached to an article.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentLink {
+    pub url: String,
+    pub name: String,
+    pub kind: String,
+    pub size: String,
 }
 
 #[derive(Debug, Serialize)]

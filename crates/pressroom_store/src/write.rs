@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use pressroom_domain::{format_publication_date, slugify, ArticleDraft, Lang, TagKey, TagKind};
+use pressroom_domain::{format_publication_date, slugify, ArticleDraft, AttachedMedia, Lang, TagKey, TagKind};
 use sqlx::{Any, Transaction};
 
 use crate::{audit, now, Actor, Result, Store, StoreError, WriteTx};
@@ -206,6 +206,9 @@ pub(crate) async fn save_version(
         }
     };
     set_article_tags(&mut w.tx, id, &draft.lang, &draft.tags).await?;
+    if let Some(media) = &draft.media {
+        set_article_media(&mut w.tx, index, id, media).await?;
+    }
     let snapshot = serde_json::to_string(&Snapshot::of(draft)).map_err(|e| StoreError::Invalid(e.to_string()))?;
     sqlx::query("INSERT INTO revisions (article_id, number, snapshot, author_id, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(id)
@@ -318,6 +321,29 @@ async fn set_article_tags(tx: &mut Transaction<'static, Any>, article_id: i64, l
             .bind(position as i64)
             .execute(&mut **tx)
             .await?;
+    }
+    Ok(())
+}
+
+/// Replaces an article's gallery and attachments; an unknown media id refuses the save.
+async fn set_article_media(tx: &mut Transaction<'static, Any>, index: usize, article_id: i64, media: &AttachedMedia) -> Result<()> {
+    sqlx::query("DELETE FROM article_media WHERE article_id = $1").bind(article_id).execute(&mut **tx).await?;
+    for (role, ids) in [("gallery", &media.gallery), ("attachment", &media.attachments)] {
+        for (position, media_id) in ids.iter().enumerate() {
+            let known: Option<(i64,)> =
+                sqlx::query_as("SELECT id FROM media WHERE id = $1").bind(media_id).fetch_optional(&mut **tx).await?;
+            if known.is_none() {
+                let field = if role == "gallery" { "gallery" } else { "attachments" };
+                return Err(StoreError::Rejected { index, field, reason: format!("there is no media item {media_id}") });
+            }
+            sqlx::query("INSERT INTO article_media (article_id, media_id, role, position) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                .bind(article_id)
+                .bind(media_id)
+                .bind(role)
+                .bind(position as i64)
+                .execute(&mut **tx)
+                .await?;
+        }
     }
     Ok(())
 }

@@ -23,6 +23,7 @@ fn draft(key: &str, l: &str, section: &str, slug: &str, date: &str, tags: &[&str
         status: Status::Published,
         published_at: parse_publication_date(date).unwrap(),
         tags: tags.iter().map(|t| t.to_string()).collect(),
+        media: None,
     }
 }
 

@@ -196,6 +196,7 @@ pub fn parse_article(text: &str, site: &Site) -> Result<ArticleDraft, String> {
         status,
         published_at,
         tags: front.tags.unwrap_or_default(),
+        media: None,
     };
     draft.validate().map_err(|errors| {
         errors.iter().map(|e| format!("{}: {}", e.field, Catalogue::get().text("en", e.key))).collect::<Vec<_>>().join("; ")

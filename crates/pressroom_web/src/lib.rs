@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 mod error;
 mod extract;
+pub mod media;
 mod public;
 mod router;
 mod site_cache;
@@ -24,6 +25,8 @@ pub struct WebConfig {
     /// The public address of the site, without a trailing slash, for canonical and `hreflang`
     /// links: `https://news.example.org`.
     pub base_url: String,
+    /// Where uploaded media are stored (`DATA/media`).
+    pub media_dir: std::path::PathBuf,
 }
 
 /// What every handler can reach.

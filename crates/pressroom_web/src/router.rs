@@ -1,12 +1,13 @@
 //! Every route of the site in one place; read it as the site map.
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
 use axum::routing::{get, post};
 use axum::{middleware, Router};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::admin::{account, articles, audit, editor, history, login, users};
-use crate::public::{archive, article, assets, home, lists, prefs};
+use crate::admin::{account, articles, audit, editor, history, login, media as media_library, users};
+use crate::public::{archive, article, assets, home, lists, media, prefs};
 use crate::{error, AppState};
 
 pub fn router(state: AppState) -> Router {
@@ -14,6 +15,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(home::root))
         .route("/static/{file}", get(assets::file))
         .route("/prefs/contrast", get(prefs::contrast))
+        .route("/media/{key}/{file}", get(media::file))
         .route("/admin", get(login::home))
         .route("/admin/", get(login::home))
         .route("/admin/login", get(login::form).post(login::submit))
@@ -35,6 +37,13 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/users/{id}/disable", post(users::disable))
         .route("/admin/users/{id}/enable", post(users::enable))
         .route("/admin/audit", get(audit::log))
+        .route(
+            "/admin/media",
+            get(media_library::library)
+                .post(media_library::upload)
+                .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD_BYTES + 64 * 1024)),
+        )
+        .route("/admin/media/{id}/alt", post(media_library::set_alt))
         .route("/{lang}", get(home::add_slash))
         .route("/{lang}/", get(home::home))
         .route("/{lang}/archive/", get(archive::index))

@@ -8,7 +8,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use pressroom_domain::{
-    can_delete, can_edit, parse_publication_date, slugify, transition, Action, Article, ArticleDraft, ArticleId, Refusal, Slug, Status,
+    can_delete, can_edit, parse_publication_date, slugify, transition, Action, Article, ArticleDraft, ArticleId, AttachedMedia, Refusal,
+    Slug, Status,
 };
 use pressroom_render::admin_views::{ActionButton, Choice, EditorForm, EditorPage, FieldDiff, FieldMessage};
 use pressroom_render::{render_markdown, urls, Catalogue};
@@ -95,7 +96,7 @@ pub async fn edit(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let article = state.store.article(ArticleId(id)).await?;
-    let form = form_of(&article);
+    let form = form_for(&state, &article).await?;
     let preview = Some(render_markdown(&article.body));
     Ok(editor(&state, &desk, &staff, Some(&article), form, Vec::new(), preview, None, notice_from(&query), StatusCode::OK))
 }
@@ -137,7 +138,7 @@ pub(crate) async fn save_as(state: &AppState, staff: &Staff, desk: &Desk, id: Ar
         Ok(_) => Ok(see_other(&format!("/admin/articles/{id}?notice=saved"))),
         Err(StoreError::Stale { current }) => {
             let saved = state.store.article(id).await?;
-            let diff = field_diffs(&comparable(&form_of(&saved)), &comparable(&form));
+            let diff = field_diffs(&comparable(&form_for(state, &saved).await?), &comparable(&form));
             // Saving again from this form replaces the version shown: a choice, not an accident.
             let form = EditorForm { revision: current, ..form };
             Ok(editor(state, desk, staff, Some(&saved), form, Vec::new(), None, Some(diff), None, StatusCode::CONFLICT))
@@ -228,9 +229,17 @@ fn rejection(desk: &Desk, field: &str) -> FieldMessage {
         "slug" => "error_slug_taken",
         "translation" => "error_translation_exists",
         "section" => "error_section_unknown",
+        "gallery" | "attachments" => "error_media_unknown",
         _ => "error_lang_unknown",
     };
     FieldMessage { field: field.to_owned(), message: desk.text(key) }
+}
+
+/// The form of a stored article, with its media.
+async fn form_for(state: &AppState, article: &Article) -> Result<EditorForm, WebError> {
+    let (gallery, attachments) = state.store.article_media(article.id).await?;
+    let ids = |items: &[pressroom_store::MediaItem]| items.iter().map(|m| m.id.to_string()).collect::<Vec<_>>().join(", ");
+    Ok(EditorForm { gallery: ids(&gallery), attachments: ids(&attachments), ..form_of(article) })
 }
 
 fn form_of(article: &Article) -> EditorForm {
@@ -245,6 +254,8 @@ fn form_of(article: &Article) -> EditorForm {
         body: article.body.clone(),
         cover: article.cover.clone().unwrap_or_default(),
         tags: article.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
+        gallery: String::new(),
+        attachments: String::new(),
         featured: article.featured,
         revision: article.revision,
     }
@@ -263,6 +274,8 @@ fn form_from(fields: &Fields, revision: i64) -> EditorForm {
         body: text("body").trim_end().to_owned(),
         cover: text("cover").trim().to_owned(),
         tags: text("tags"),
+        gallery: text("gallery"),
+        attachments: text("attachments"),
         featured: fields.get("featured") == "on",
         revision,
     }
@@ -279,6 +292,8 @@ fn comparable(form: &EditorForm) -> Vec<(&'static str, String)> {
         ("body", form.body.clone()),
         ("cover", form.cover.clone()),
         ("tags", form.tags.clone()),
+        ("gallery", form.gallery.clone()),
+        ("attachments", form.attachments.clone()),
     ]
 }
 
@@ -303,7 +318,17 @@ fn draft_from(form: &EditorForm, desk: &Desk, status: Status) -> Result<ArticleD
     if date.is_none() {
         error("date", "error_date_invalid");
     }
-    let (Some(slug), Some(section), Some(lang), Some(published_at)) = (slug, section, lang, date) else {
+    let gallery = media_ids(&form.gallery);
+    if gallery.is_none() {
+        error("gallery", "error_media_unknown");
+    }
+    let attachments = media_ids(&form.attachments);
+    if attachments.is_none() {
+        error("attachments", "error_media_unknown");
+    }
+    let (Some(slug), Some(section), Some(lang), Some(published_at), Some(gallery), Some(attachments)) =
+        (slug, section, lang, date, gallery, attachments)
+    else {
         return Err(errors);
     };
     let translation_key = if form.translation.is_empty() { format!("{}-{}", published_at.date(), slug) } else { form.translation.clone() };
@@ -320,6 +345,7 @@ fn draft_from(form: &EditorForm, desk: &Desk, status: Status) -> Result<ArticleD
         status,
         published_at,
         tags: form.tags.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect(),
+        media: Some(AttachedMedia { gallery, attachments }),
     };
     if let Err(problems) = draft.validate() {
         for problem in problems {
@@ -331,6 +357,11 @@ fn draft_from(form: &EditorForm, desk: &Desk, status: Status) -> Result<ArticleD
     } else {
         Err(errors)
     }
+}
+
+/// Media ids separated by commas or spaces; `None` if any is not a number.
+fn media_ids(text: &str) -> Option<Vec<i64>> {
+    text.split([',', ' ']).map(str::trim).filter(|t| !t.is_empty()).map(|t| t.parse().ok()).collect()
 }
 
 /// `2025-06-30T14:05` (what a `datetime-local` field sends, taken as UTC), with or without

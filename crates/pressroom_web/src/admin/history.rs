@@ -85,6 +85,7 @@ pub async fn restore(
             .as_array()
             .map(|tags| tags.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())
             .unwrap_or_default(),
+        media: None,
     };
     state.store.update_article(article.id, &draft, article.revision, &staff.actor()).await?;
     Ok(see_other(&format!("/admin/articles/{id}/history?notice=restored")))

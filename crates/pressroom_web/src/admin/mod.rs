@@ -8,6 +8,7 @@ pub mod audit;
 pub mod editor;
 pub mod history;
 pub mod login;
+pub mod media;
 pub mod session;
 pub mod users;
 
@@ -53,10 +54,10 @@ impl Desk {
 
     /// The layout of a page for a signed-in user; `current` marks the navigation entry.
     pub fn layout(&self, state: &AppState, staff: Option<&Staff>, title: &str, current: &str, notice: Option<&str>) -> AdminLayout {
-        let mut entries = vec![("/admin/articles", "articles"), ("/admin/account", "account")];
+        let mut entries = vec![("/admin/articles", "articles"), ("/admin/media", "media"), ("/admin/account", "account")];
         if staff.is_some_and(|s| s.user.role == Role::Admin) {
-            entries.insert(1, ("/admin/users", "users"));
-            entries.insert(2, ("/admin/audit", "audit_log"));
+            entries.insert(2, ("/admin/users", "users"));
+            entries.insert(3, ("/admin/audit", "audit_log"));
         }
         let nav =
             entries.into_iter().map(|(url, key)| NavLink { name: self.text(key), url: url.to_owned(), current: url == current }).collect();
@@ -127,6 +128,7 @@ pub fn notice_from(query: &HashMap<String, String>) -> Option<&'static str> {
         "notice_user_added",
         "notice_role_changed",
         "notice_signed_out_everywhere",
+        "notice_uploaded",
     ];
     let wanted = query.get("notice")?;
     NOTICES.iter().copied().find(|key| key.strip_prefix("notice_") == Some(wanted.as_str()))

@@ -3,12 +3,14 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use pressroom_domain::{Article, Slug, Status};
-use pressroom_render::views::{script_json, ArticlePage, ArticleView, ListItem, TagLink, TranslationLink};
+use pressroom_render::views::{script_json, ArticlePage, ArticleView, AttachmentLink, GalleryImage, ListItem, TagLink, TranslationLink};
 use pressroom_render::{render_markdown, urls, Catalogue};
 use time::format_description::well_known::Rfc3339;
 
 use super::{respond_html, PageResult};
+use crate::admin::media::{human_size, original_url};
 use crate::extract::{Equivalents, Reader};
+use crate::media::{file_extension, variants};
 use crate::{AppState, WebError};
 
 const RELATED: u32 = 5;
@@ -27,6 +29,7 @@ pub async fn article(
         Status::Draft | Status::Review | Status::Scheduled => return Err(WebError::NotFound),
     }
     let translations = state.store.translations(&article).await?;
+    let (gallery, attachments) = state.store.article_media(article.id).await?;
     let related = state.store.related(&article, RELATED).await?;
     let catalogue = Catalogue::get();
     let section_name = section.name(&reader.lang).to_owned();
@@ -45,6 +48,29 @@ pub async fn article(
             section_name,
             section_url: urls::section(&reader.lang, &section.key),
             tags: article.tags.iter().map(|t| TagLink { name: t.name.clone(), url: urls::tag(&reader.lang, &t.key) }).collect(),
+            gallery: gallery
+                .iter()
+                .map(|image| {
+                    let sized = variants(image.width, &image.content_type);
+                    let url = |name: &str| format!("/media/{}/{name}", image.storage_key);
+                    GalleryImage {
+                        src: sized.get(1).or(sized.first()).map_or_else(|| original_url(image), |(_, name)| url(name)),
+                        srcset: sized.iter().map(|(w, name)| format!("{} {w}w", url(name))).collect::<Vec<_>>().join(", "),
+                        alt: image.alt.iter().find(|(l, _)| l == reader.lang.as_str()).map(|(_, a)| a.clone()).unwrap_or_default(),
+                        width: image.width,
+                        height: image.height,
+                    }
+                })
+                .collect(),
+            attachments: attachments
+                .iter()
+                .map(|file| AttachmentLink {
+                    url: original_url(file),
+                    name: file.original_name.clone(),
+                    kind: file_extension(&file.content_type).to_uppercase(),
+                    size: human_size(file.byte_size),
+                })
+                .collect(),
         },
         translations: translations
             .iter()

@@ -24,8 +24,8 @@ pub async fn root(State(state): State<AppState>, headers: HeaderMap) -> Result<R
     Ok(response)
 }
 
-/// `/en` → `/en/`.
-pub async fn add_slash(Path(lang): Path<String>) -> Response {
+/// `/en` → `/en/`, for a language the site has.
+pub async fn add_slash(_reader: Reader, Path(lang): Path<String>) -> Response {
     Redirect::permanent(&format!("/{lang}/")).into_response()
 }
 

@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use pressroom_domain::{ArticleSummary, Page, SectionKey, TagKey};
 use pressroom_render::views::{ListItem, ListPage, Pagination};
 use pressroom_render::Catalogue;
@@ -12,9 +12,10 @@ use super::{respond_html, PageResult};
 use crate::extract::{Equivalents, PageNumber, Reader};
 use crate::{AppState, WebError};
 
-/// `/en/news` → `/en/news/`.
-pub async fn add_slash(Path((lang, section)): Path<(String, String)>) -> Response {
-    Redirect::permanent(&format!("/{lang}/{section}/")).into_response()
+/// `/en/news` → `/en/news/`, for a language and a section the site has.
+pub async fn add_slash(reader: Reader, Path((lang, section)): Path<(String, String)>) -> PageResult {
+    reader.site.section(&section).ok_or(WebError::NotFound)?;
+    Ok(Redirect::permanent(&format!("/{lang}/{section}/")).into_response())
 }
 
 pub async fn section(

@@ -5,6 +5,7 @@ pub mod article;
 pub mod assets;
 pub mod home;
 pub mod lists;
+pub mod media;
 pub mod prefs;
 
 use axum::http::{header, HeaderValue, StatusCode};

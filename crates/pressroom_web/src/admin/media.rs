@@ -1,0 +1,184 @@
+//! The media library: uploading images and documents, and describing images in each language.
+
+use std::collections::HashMap;
+
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use pressroom_domain::Lang;
+use pressroom_render::admin_views::{AltField, MediaPage, MediaView};
+use pressroom_render::views::Pagination;
+use pressroom_store::{MediaItem, MediaKind, NewMedia};
+
+use super::session::{new_token, Staff};
+use super::{notice_from, respond, see_other, Desk, Fields};
+use crate::media::{inspect, variants, MAX_UPLOAD_BYTES};
+use crate::{media, AppState, WebError};
+
+pub async fn library(
+    State(state): State<AppState>,
+    staff: Staff,
+    desk: Desk,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let page = match query.get("page") {
+        None => 1,
+        Some(text) => text.parse::<u32>().ok().filter(|n| *n >= 1).ok_or(WebError::BadRequest("error_page_number"))?,
+    };
+    library_page(&state, &staff, &desk, page, None, notice_from(&query), StatusCode::OK).await
+}
+
+async fn library_page(
+    state: &AppState,
+    staff: &Staff,
+    desk: &Desk,
+    page: u32,
+    error: Option<&str>,
+    notice: Option<&str>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let items = state.store.media_page(page).await?;
+    if items.page > items.last_page() {
+        return Err(WebError::NotFound);
+    }
+    let view = MediaPage {
+        layout: desk.layout(state, Some(staff), &desk.text("media"), "/admin/media", notice),
+        items: items.items.iter().map(|item| media_view(item, desk)).collect(),
+        pagination: Pagination::new(&items, "/admin/media"),
+        error: error.map(|key| desk.text(key)),
+        max_size: human_size(MAX_UPLOAD_BYTES as i64),
+    };
+    Ok(respond(state, status, &view))
+}
+
+fn media_view(item: &MediaItem, desk: &Desk) -> MediaView {
+    let image = item.kind == MediaKind::Image;
+    let thumbnail = image.then(|| thumbnail_url(item));
+    MediaView {
+        id: item.id,
+        name: item.original_name.clone(),
+        kind: desk.text(if image { "kind_image" } else { "kind_file" }),
+        size: human_size(item.byte_size),
+        url: original_url(item),
+        thumbnail,
+        dimensions: item.width.zip(item.height).map(|(w, h)| format!("{w}×{h}")),
+        alt: if image {
+            desk.site
+                .languages
+                .iter()
+                .map(|l| AltField {
+                    lang: l.code.to_string(),
+                    label: l.native_name.clone(),
+                    value: item.alt.iter().find(|(lang, _)| lang == l.code.as_str()).map(|(_, a)| a.clone()).unwrap_or_default(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// `POST /admin/media`: a multipart upload of one file.
+pub async fn upload(State(state): State<AppState>, staff: Staff, desk: Desk, mut multipart: Multipart) -> Result<Response, WebError> {
+    let mut csrf = None;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            // A body over the limit ends here, before anything is stored.
+            Err(_) => {
+                return library_page(&state, &staff, &desk, 1, Some("error_upload_too_large"), None, StatusCode::PAYLOAD_TOO_LARGE).await
+            }
+        };
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.ok(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload").chars().filter(|c| !c.is_control()).take(200).collect();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes.to_vec())),
+                    Err(_) => {
+                        return library_page(&state, &staff, &desk, 1, Some("error_upload_too_large"), None, StatusCode::PAYLOAD_TOO_LARGE)
+                            .await
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    staff.check_csrf(csrf.as_deref())?;
+    let Some((name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
+        return library_page(&state, &staff, &desk, 1, Some("error_upload_missing"), None, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let byte_size = bytes.len() as i64;
+    let inspect_name = name.clone();
+    let inspected =
+        tokio::task::spawn_blocking(move || inspect(bytes, &inspect_name)).await.map_err(|e| WebError::Internal(e.to_string()))?;
+    let inspected = match inspected {
+        Ok(inspected) => inspected,
+        Err(key) => {
+            let status = if key == "error_upload_too_large" { StatusCode::PAYLOAD_TOO_LARGE } else { StatusCode::UNPROCESSABLE_ENTITY };
+            return library_page(&state, &staff, &desk, 1, Some(key), None, status).await;
+        }
+    };
+    let key = new_token()[..32].to_owned();
+    let root = state.config.media_dir.clone();
+    let files = inspected.files;
+    let stored_key = key.clone();
+    tokio::task::spawn_blocking(move || media::store(&root, &stored_key, &files))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
+        .map_err(|e| WebError::Internal(format!("cannot store an upload: {e}")))?;
+    let record = NewMedia {
+        kind: if inspected.image { MediaKind::Image } else { MediaKind::File },
+        storage_key: key,
+        original_name: name,
+        content_type: inspected.content_type.to_owned(),
+        byte_size,
+        width: inspected.width.map(i64::from),
+        height: inspected.height.map(i64::from),
+        sha256: inspected.sha256,
+    };
+    state.store.create_media(&record, &staff.actor()).await?;
+    Ok(see_other("/admin/media?notice=uploaded"))
+}
+
+/// `POST /admin/media/{id}/alt`: the image's description in each language.
+pub async fn set_alt(
+    State(state): State<AppState>,
+    staff: Staff,
+    desk: Desk,
+    Path(id): Path<i64>,
+    fields: Fields,
+) -> Result<Response, WebError> {
+    staff.check_csrf(fields.csrf())?;
+    for language in &desk.site.languages {
+        if let Some(alt) = fields.0.get(&format!("alt_{}", language.code)) {
+            let lang: &Lang = &language.code;
+            state.store.set_media_alt(id, lang, alt, &staff.actor()).await?;
+        }
+    }
+    Ok(see_other("/admin/media?notice=saved"))
+}
+
+pub fn original_url(item: &MediaItem) -> String {
+    format!("/media/{}/original.{}", item.storage_key, media::file_extension(&item.content_type))
+}
+
+/// The smallest stored size of an image, for lists.
+pub fn thumbnail_url(item: &MediaItem) -> String {
+    match variants(item.width, &item.content_type).first() {
+        Some((_, name)) => format!("/media/{}/{name}", item.storage_key),
+        None => original_url(item),
+    }
+}
+
+/// `1.2 MB`, `340 KB`.
+pub fn human_size(bytes: i64) -> String {
+    let bytes = bytes.max(0) as f64;
+    if bytes >= 1024.0 * 1024.0 {
+        format!("{:.1} MB", bytes / 1024.0 / 1024.0)
+    } else {
+        format!("{:.0} KB", (bytes / 1024.0).max(1.0))
+    }
+}

@@ -1,0 +1,169 @@
+//! Uploaded media: what is accepted and how it is stored and served. Images (JPEG, PNG, WebP,
+//! GIF) are accepted only if they decode, and the sizes the theme uses are made once, at
+//! upload. Documents (PDF, DOCX, XLSX, ODT, ZIP) are recognised by their content and always
+//! served as downloads. SVG, HTML and everything else are refused: nothing an upload contains
+//! can run in a reader's browser. Files are stored under a random key; the uploaded file name
+//! is only ever shown, never used as a path.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use image::{DynamicImage, ImageFormat};
+use sha2::{Digest, Sha256};
+
+/// The largest upload accepted.
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+/// Widths of the image sizes the theme uses (list, article, wide screens).
+pub const IMAGE_WIDTHS: [u32; 3] = [480, 960, 1600];
+
+/// An upload that passed inspection, with the files to store.
+pub struct Inspected {
+    pub image: bool,
+    pub content_type: &'static str,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub sha256: String,
+    /// File name within the media item's folder, and its bytes.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// Checks an upload by its content and prepares what to store; an error is a message key.
+pub fn inspect(bytes: Vec<u8>, original_name: &str) -> Result<Inspected, &'static str> {
+    if bytes.is_empty() {
+        return Err("error_upload_missing");
+    }
+    if bytes.len() > MAX_UPLOAD_BYTES {
+        return Err("error_upload_too_large");
+    }
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    if let Ok(format) = image::guess_format(&bytes) {
+        let (content_type, ext) = match format {
+            ImageFormat::Jpeg => ("image/jpeg", "jpg"),
+            ImageFormat::Png => ("image/png", "png"),
+            ImageFormat::WebP => ("image/webp", "webp"),
+            ImageFormat::Gif => ("image/gif", "gif"),
+            _ => return Err("error_upload_type"),
+        };
+        let decoded = image::load_from_memory_with_format(&bytes, format).map_err(|_| "error_upload_not_image")?;
+        let (width, height) = (decoded.width(), decoded.height());
+        let mut files = vec![(format!("original.{ext}"), bytes)];
+        for target in IMAGE_WIDTHS.into_iter().filter(|w| *w < width) {
+            files.push(resized(&decoded, target, format)?);
+        }
+        return Ok(Inspected { image: true, content_type, width: Some(width), height: Some(height), sha256, files });
+    }
+    let extension = original_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let content_type = if bytes.starts_with(b"%PDF-") {
+        "application/pdf"
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        // Office documents are ZIP containers; the name tells which kind the reader expects.
+        match extension.as_str() {
+            "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "odt" => "application/vnd.oasis.opendocument.text",
+            "zip" => "application/zip",
+            _ => return Err("error_upload_type"),
+        }
+    } else {
+        return Err("error_upload_type");
+    };
+    let ext = file_extension(content_type);
+    Ok(Inspected { image: false, content_type, width: None, height: None, sha256, files: vec![(format!("original.{ext}"), bytes)] })
+}
+
+fn resized(image: &DynamicImage, width: u32, format: ImageFormat) -> Result<(String, Vec<u8>), &'static str> {
+    let scaled = image.resize(width, u32::MAX, image::imageops::FilterType::Lanczos3);
+    let mut out = Cursor::new(Vec::new());
+    // Photographs become JPEG; drawings and anything with transparency stay PNG.
+    let (name, result) = match format {
+        ImageFormat::Png | ImageFormat::Gif => (format!("w{width}.png"), scaled.write_to(&mut out, ImageFormat::Png)),
+        _ => (format!("w{width}.jpg"), DynamicImage::ImageRgb8(scaled.to_rgb8()).write_to(&mut out, ImageFormat::Jpeg)),
+    };
+    result.map_err(|_| "error_upload_not_image")?;
+    Ok((name, out.into_inner()))
+}
+
+/// The extension a stored original gets, from its content type.
+pub fn file_extension(content_type: &str) -> &'static str {
+    match content_type {
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "image/webp" => "webp",
+        "image/gif" => "gif",
+        "application/pdf" => "pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "docx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
+        "application/vnd.oasis.opendocument.text" => "odt",
+        _ => "zip",
+    }
+}
+
+/// The sized versions an image of `width` has, by width, with their file names.
+pub fn variants(width: Option<i64>, content_type: &str) -> Vec<(u32, String)> {
+    let ext = if matches!(content_type, "image/png" | "image/gif") { "png" } else { "jpg" };
+    IMAGE_WIDTHS.into_iter().filter(|w| width.is_some_and(|width| i64::from(*w) < width)).map(|w| (w, format!("w{w}.{ext}"))).collect()
+}
+
+/// Writes the files of a new media item into `root/KEY/`, synced to disk before returning.
+pub fn store(root: &Path, key: &str, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
+    let dir = item_dir(root, key);
+    std::fs::create_dir_all(&dir)?;
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        let mut file = std::fs::File::create(&path)?;
+        std::io::Write::write_all(&mut file, bytes)?;
+        file.sync_all()?;
+    }
+    Ok(())
+}
+
+/// The folder of a media item. Keys are random hex made by the server, checked again here.
+pub fn item_dir(root: &Path, key: &str) -> PathBuf {
+    assert!(is_key(key), "media keys are made by the server");
+    root.join(&key[..2]).join(key)
+}
+
+pub fn is_key(key: &str) -> bool {
+    key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        DynamicImage::new_rgb8(width, height).write_to(&mut out, ImageFormat::Png).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn images_are_decoded_and_sized() {
+        let inspected = inspect(png(1000, 500), "photo.jpg").unwrap();
+        assert_eq!((inspected.content_type, inspected.width), ("image/png", Some(1000)), "the content decides, not the name");
+        let names: Vec<_> = inspected.files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["original.png", "w480.png", "w960.png"]);
+        assert_eq!(variants(Some(1000), "image/png").len(), 2);
+    }
+
+    #[test]
+    fn scripts_and_broken_files_are_refused() {
+        let svg = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".to_vec();
+        assert_eq!(inspect(svg, "logo.svg").err(), Some("error_upload_type"));
+        assert_eq!(inspect(b"<html><script>x</script>".to_vec(), "page.pdf").err(), Some("error_upload_type"));
+        let mut broken = png(10, 10);
+        broken.truncate(40);
+        assert_eq!(inspect(broken, "cut.png").err(), Some("error_upload_not_image"));
+        assert_eq!(inspect(b"PK\x03\x04rest".to_vec(), "archive.exe").err(), Some("error_upload_type"));
+        assert_eq!(inspect(b"%PDF-1.7 ...".to_vec(), "report.pdf").unwrap().content_type, "application/pdf");
+        assert_eq!(inspect(vec![0; MAX_UPLOAD_BYTES + 1], "big.bin").err(), Some("error_upload_too_large"));
+    }
+
+    #[test]
+    fn keys_never_leave_the_media_folder() {
+        assert!(is_key("0123456789abcdef0123456789abcdef"));
+        for bad in ["../../etc/passwd", "0123456789ABCDEF0123456789ABCDEF", "short", "0123456789abcdef0123456789abcde/"] {
+            assert!(!is_key(bad), "{bad}");
+        }
+    }
+}
