@@ -20,6 +20,8 @@ on_both_engines!(
     a_save_after_the_session_expired_completes_after_signing_in,
     slugs_translations_and_preview,
     media_uploads_are_checked_stored_and_served_safely,
+    a_second_factor_is_set_up_checked_and_can_be_required,
+    admins_keep_the_site_settings_sections_and_languages,
 );
 
 const PASSWORD: &str = "a long enough password";
@@ -605,4 +607,116 @@ async fn media_uploads_are_checked_stored_and_served_safely(site: TestSite) {
     assert_eq!(attributes(&html, ".gallery img", "alt"), ["Ministers at the table"]);
     assert!(attributes(&html, ".gallery img", "srcset")[0].contains("480w"));
     assert_eq!(texts(&html, ".attachments a"), ["Report 2025.pdf"]);
+}
+
+async fn sign_in_with_code(site: &TestSite, email: &str, code: &str) -> StatusCode {
+    let client = browser();
+    let form = client.get(format!("{}/admin/login", site.base)).send().await.unwrap().text().await.unwrap();
+    let login_csrf = attributes(&form, "input[name=login_csrf]", "value").remove(0);
+    let response = client
+        .post(format!("{}/admin/login", site.base))
+        .form(&[("email", email), ("password", PASSWORD), ("code", code), ("login_csrf", &login_csrf), ("next", "/admin/")])
+        .send()
+        .await
+        .unwrap();
+    response.status()
+}
+
+async fn a_second_factor_is_set_up_checked_and_can_be_required(site: TestSite) {
+    add_user(&site, "editor@example.org", Role::Editor).await;
+    add_user(&site, "admin@example.org", Role::Admin).await;
+    add_user(&site, "author@example.org", Role::Author).await;
+    let editor = signed_in(&site, "editor@example.org").await;
+    let (_, setup) = page(&site, &editor, "/admin/account/totp").await;
+    let secret = attributes(&setup, "input[name=secret]", "value").remove(0);
+    let token = attributes(&setup, "input[name=csrf]", "value").remove(0);
+    let (status, _, _) = post(&site, &editor, "/admin/account/totp", &[("csrf", &token), ("secret", &secret), ("code", "000000")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a wrong code does not turn it on");
+    let code = pressroom_web::auth::current_totp(&secret).unwrap();
+    let (status, _, _) = post(&site, &editor, "/admin/account/totp", &[("csrf", &token), ("secret", &secret), ("code", &code)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(sign_in_with_code(&site, "editor@example.org", "").await, StatusCode::UNAUTHORIZED, "the password alone is not enough");
+    assert_eq!(sign_in_with_code(&site, "editor@example.org", "123456").await, StatusCode::UNAUTHORIZED);
+    let code = pressroom_web::auth::current_totp(&secret).unwrap();
+    assert_eq!(sign_in_with_code(&site, "editor@example.org", &code).await, StatusCode::SEE_OTHER);
+
+    // An admin requires it of everyone: the author is sent to set it up, and may do nothing else.
+    let admin = signed_in(&site, "admin@example.org").await;
+    let admin_token = csrf(&site, &admin).await;
+    let (status, _, _) = post(
+        &site,
+        &admin,
+        "/admin/settings",
+        &[("csrf", &admin_token), ("site_name_ru", "Пресс-центр"), ("site_name_en", "Press Centre"), ("require_totp", "on")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let author = signed_in(&site, "author@example.org").await;
+    let response = author.get(format!("{}/admin/articles", site.base)).send().await.unwrap();
+    assert_eq!(response.headers()["location"], "/admin/account/totp");
+    assert_eq!(page(&site, &author, "/admin/account/totp").await.0, StatusCode::OK);
+    let editor_token = csrf(&site, &editor).await;
+    let (status, _, _) = post(&site, &editor, "/admin/account/totp/disable", &[("csrf", &editor_token), ("password", PASSWORD)]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "not while the site requires it");
+}
+
+async fn admins_keep_the_site_settings_sections_and_languages(site: TestSite) {
+    add_user(&site, "editor@example.org", Role::Editor).await;
+    add_user(&site, "admin@example.org", Role::Admin).await;
+    let editor = signed_in(&site, "editor@example.org").await;
+    let editor_token = csrf(&site, &editor).await;
+    assert_eq!(page(&site, &editor, "/admin/settings").await.0, StatusCode::FORBIDDEN);
+    for (path, fields) in [
+        ("/admin/settings", vec![("csrf", editor_token.as_str()), ("site_name_en", "Hijacked")]),
+        ("/admin/settings/sections", vec![("csrf", editor_token.as_str()), ("key", "rumours"), ("name_en", "Rumours")]),
+        (
+            "/admin/settings/languages",
+            vec![("csrf", editor_token.as_str()), ("code", "de"), ("native_name", "Deutsch"), ("site_name", "X")],
+        ),
+    ] {
+        assert_eq!(post(&site, &editor, path, &fields).await.0, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(site.store.site().await.unwrap().sections.len(), 5, "nothing changed");
+
+    let admin = signed_in(&site, "admin@example.org").await;
+    let token = csrf(&site, &admin).await;
+    post(
+        &site,
+        &admin,
+        "/admin/settings",
+        &[("csrf", &token), ("site_name_ru", "Пресс-центр ОДКБ"), ("site_name_en", "CSTO Press Centre")],
+    )
+    .await;
+    post(
+        &site,
+        &admin,
+        "/admin/settings/sections",
+        &[("csrf", &token), ("key", "press-releases"), ("name_ru", "Пресс-релизы"), ("name_en", "Press releases")],
+    )
+    .await;
+    let (status, html, _) =
+        post(&site, &admin, "/admin/settings/sections", &[("csrf", &token), ("key", "archive"), ("name_en", "Clash")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a reserved word is not a section");
+    assert!(html.contains("reserved"));
+    let (status, _, _) = post(
+        &site,
+        &admin,
+        "/admin/settings/languages",
+        &[("csrf", &token), ("code", "kk"), ("native_name", "Қазақша"), ("site_name", "ҰҚШҰ")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = post(
+        &site,
+        &admin,
+        "/admin/settings/languages",
+        &[("csrf", &token), ("code", "kk"), ("native_name", "Қазақша"), ("site_name", "ҰҚШҰ")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let home = site.ok("/en/").await;
+    assert_eq!(texts(&home, ".site-name"), ["CSTO Press Centre"], "served by the site cache the change invalidated");
+    assert!(texts(&home, ".sections a").contains(&"Press releases".to_owned()));
+    assert_eq!(site.page("/en/press-releases/").await.0, StatusCode::OK);
+    assert_eq!(site.page("/kk/").await.0, StatusCode::OK, "a new language has its pages at once");
 }

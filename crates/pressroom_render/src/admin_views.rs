@@ -223,6 +223,7 @@ pub struct AccountPage {
     #[serde(flatten)]
     pub layout: AdminLayout,
     pub errors: Vec<FieldMessage>,
+    pub totp_enabled: bool,
 }
 
 impl PageView for AccountPage {
@@ -284,4 +285,47 @@ pub struct MediaPage {
 
 impl PageView for MediaPage {
     const TEMPLATE: &'static str = "admin/media.html";
+}
+
+#[derive(Debug, Serialize)]
+pub struct TotpPage {
+    #[serde(flatten)]
+    pub layout: AdminLayout,
+    pub secret: String,
+    pub uri: String,
+    pub required: bool,
+    pub error: Option<String>,
+}
+
+impl PageView for TotpPage {
+    const TEMPLATE: &'static str = "admin/totp.html";
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NamedField {
+    pub lang: String,
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionForm {
+    pub key: String,
+    pub names: Vec<NamedField>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SettingsPage {
+    #[serde(flatten)]
+    pub layout: AdminLayout,
+    pub site_names: Vec<NamedField>,
+    pub require_totp: bool,
+    pub sections: Vec<SectionForm>,
+    pub new_section: SectionForm,
+    pub languages: Vec<NamedField>,
+    pub errors: Vec<FieldMessage>,
+}
+
+impl PageView for SettingsPage {
+    const TEMPLATE: &'static str = "admin/settings.html";
 }

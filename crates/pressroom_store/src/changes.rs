@@ -5,9 +5,11 @@
 use std::time::Duration;
 
 use sqlx::postgres::PgListener;
+use std::sync::atomic::Ordering;
+
 use tokio::sync::watch;
 
-use crate::{Engine, Result, Store, CHANGES_CHANNEL};
+use crate::{announce, Engine, Result, Store, CHANGES_CHANNEL};
 
 const SQLITE_POLL: Duration = Duration::from_millis(200);
 const RECONNECT_PAUSE: Duration = Duration::from_secs(1);
@@ -19,51 +21,41 @@ impl Store {
         Ok(id)
     }
 
-    /// A receiver that always holds the latest change id, updated in the background for as long
-    /// as any receiver is alive.
+    /// A receiver that always holds the latest change id: this process's own commits arrive at
+    /// once, other processes' through a follower started on the first call, which runs for the
+    /// life of the runtime.
     pub async fn follow_changes(&self) -> Result<watch::Receiver<i64>> {
-        let (sender, receiver) = watch::channel(self.latest_change().await?);
-        let store = self.clone();
-        match self.engine {
-            Engine::Sqlite => {
-                tokio::spawn(async move {
-                    let mut tick = tokio::time::interval(SQLITE_POLL);
-                    loop {
-                        tokio::select! {
-                            _ = tick.tick() => store.publish_latest(&sender).await,
-                            () = sender.closed() => break,
+        announce(&self.changes, self.latest_change().await?);
+        if !self.following.swap(true, Ordering::SeqCst) {
+            let store = self.clone();
+            match self.engine {
+                Engine::Sqlite => {
+                    tokio::spawn(async move {
+                        let mut tick = tokio::time::interval(SQLITE_POLL);
+                        loop {
+                            tick.tick().await;
+                            store.publish_latest().await;
                         }
-                    }
-                });
-            }
-            Engine::Postgres => {
-                tokio::spawn(async move {
-                    tokio::select! {
-                        () = store.listen(&sender) => {},
-                        () = sender.closed() => {},
-                    }
-                });
+                    });
+                }
+                Engine::Postgres => {
+                    tokio::spawn(async move { store.listen().await });
+                }
             }
         }
-        Ok(receiver)
+        Ok(self.changes.subscribe())
     }
 
-    async fn publish_latest(&self, sender: &watch::Sender<i64>) {
+    async fn publish_latest(&self) {
         if let Ok(latest) = self.latest_change().await {
-            sender.send_if_modified(|current| {
-                let newer = latest > *current;
-                if newer {
-                    *current = latest;
-                }
-                newer
-            });
+            announce(&self.changes, latest);
         }
     }
 
     /// Listens for notifications, reconnecting when the connection is lost; after every
     /// notification or reconnection it reads the feed's last id, so a notification missed while
     /// disconnected is never a change missed.
-    async fn listen(&self, sender: &watch::Sender<i64>) {
+    async fn listen(&self) {
         loop {
             let mut listener = match PgListener::connect(&self.url).await {
                 Ok(listener) => listener,
@@ -76,10 +68,10 @@ impl Store {
                 tokio::time::sleep(RECONNECT_PAUSE).await;
                 continue;
             }
-            self.publish_latest(sender).await;
+            self.publish_latest().await;
             loop {
                 match listener.try_recv().await {
-                    Ok(_) => self.publish_latest(sender).await,
+                    Ok(_) => self.publish_latest().await,
                     Err(_) => {
                         tokio::time::sleep(RECONNECT_PAUSE).await;
                         break;

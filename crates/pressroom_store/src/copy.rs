@@ -171,7 +171,7 @@ impl Store {
         }
         // The copied feed itself moved past every follower's last id; it only needs the signal.
         w.notify().await?;
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(())
     }
 

@@ -61,7 +61,7 @@ impl Store {
         let keys = SiteKeys::load(&mut w.tx).await?;
         let (id, _) = save_version(&mut w, &keys, 0, draft, Target::New, actor.user.map(|u| u.0)).await?;
         audit(&mut w.tx, actor, "create", &format!("article:{id}"), &draft.title).await?;
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(ArticleId(id))
     }
 
@@ -73,7 +73,7 @@ impl Store {
         let target = Target::Existing { id: id.0, expected: expected_revision };
         let (_, revision) = save_version(&mut w, &keys, 0, draft, target, actor.user.map(|u| u.0)).await?;
         audit(&mut w.tx, actor, "edit", &format!("article:{}", id.0), &format!("revision {revision}")).await?;
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(revision)
     }
 
@@ -103,7 +103,7 @@ impl Store {
             &format!("{} → {}", from.as_str(), action.target().as_str()),
         )
         .await?;
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(())
     }
 
@@ -116,7 +116,7 @@ impl Store {
         sqlx::query("DELETE FROM articles WHERE id = $1").bind(id.0).execute(&mut *w.tx).await?;
         w.record_change("article", Some(id.0)).await?;
         audit(&mut w.tx, actor, "delete", &format!("article:{}", id.0), &title).await?;
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(())
     }
 

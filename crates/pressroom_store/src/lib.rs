@@ -26,7 +26,7 @@ use pressroom_domain::UserId;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 use time::OffsetDateTime;
-use tokio::sync::{Mutex, MutexGuard};
+use tokio::sync::{watch, Mutex, MutexGuard};
 
 pub use articles::Listing;
 pub use audit_log::AuditEntry;
@@ -94,6 +94,10 @@ pub struct Store {
     engine: Engine,
     /// Kept for connections outside the pool (PostgreSQL's LISTEN); never logged unredacted.
     url: Arc<str>,
+    /// The latest change id this process knows of: set at once by its own commits, and by the
+    /// follower (see `changes.rs`) for other processes' commits.
+    changes: Arc<watch::Sender<i64>>,
+    following: Arc<std::sync::atomic::AtomicBool>,
     /// SQLite allows one writer at a time; taking this lock before a write transaction keeps
     /// writers from failing with "database is locked" when a read snapshot would need upgrading.
     write_lock: Option<Arc<Mutex<()>>>,
@@ -103,6 +107,9 @@ pub struct Store {
 pub(crate) struct WriteTx<'a> {
     pub tx: Transaction<'static, Any>,
     engine: Engine,
+    /// The last change this transaction recorded, announced in this process at commit.
+    last_change: Option<i64>,
+    changes: Arc<watch::Sender<i64>>,
     _guard: Option<MutexGuard<'a, ()>>,
 }
 
@@ -113,13 +120,24 @@ impl WriteTx<'_> {
     /// Appends to the change feed. On PostgreSQL the notification is sent at commit, so other
     /// processes hear of a change exactly when they can read it.
     pub async fn record_change(&mut self, kind: &str, article_id: Option<i64>) -> Result<()> {
-        sqlx::query("INSERT INTO changes (at, kind, article_id) VALUES ($1, $2, $3)")
+        let (id,): (i64,) = sqlx::query_as("INSERT INTO changes (at, kind, article_id) VALUES ($1, $2, $3) RETURNING id")
             .bind(now())
             .bind(kind)
             .bind(article_id)
-            .execute(&mut *self.tx)
+            .fetch_one(&mut *self.tx)
             .await?;
+        self.last_change = Some(id);
         self.notify().await
+    }
+
+    /// Commits, then tells this process's followers at once, so that whoever made a change
+    /// reads it back on the very next request.
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        if let Some(id) = self.last_change {
+            announce(&self.changes, id);
+        }
+        Ok(())
     }
 
     /// Tells the other processes, at commit, that the change feed moved.
@@ -165,7 +183,7 @@ impl Store {
             .connect_with(options)
             .await?;
         let write_lock = (engine == Engine::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Store { pool, engine, url: url.into(), write_lock })
+        Ok(Store { pool, engine, url: url.into(), changes: Arc::new(watch::channel(0).0), following: Default::default(), write_lock })
     }
 
     pub fn engine(&self) -> Engine {
@@ -178,7 +196,7 @@ impl Store {
             None => None,
         };
         let tx = self.pool.begin().await?;
-        Ok(WriteTx { tx, engine: self.engine, _guard: guard })
+        Ok(WriteTx { tx, engine: self.engine, last_change: None, changes: self.changes.clone(), _guard: guard })
     }
 
     pub async fn close(&self) {
@@ -218,6 +236,17 @@ pub(crate) async fn audit(tx: &mut Transaction<'static, Any>, actor: &Actor, act
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// Moves the known latest change forward (never back).
+pub(crate) fn announce(changes: &watch::Sender<i64>, id: i64) {
+    changes.send_if_modified(|current| {
+        let newer = id > *current;
+        if newer {
+            *current = id;
+        }
+        newer
+    });
 }
 
 pub(crate) fn now() -> i64 {

@@ -73,7 +73,7 @@ impl Store {
         .fetch_one(&mut *w.tx)
         .await?;
         audit(&mut w.tx, actor, "media.upload", &format!("media:{id}"), &media.original_name).await?;
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(id)
     }
 
@@ -109,7 +109,7 @@ impl Store {
         }
         w.record_change("media", None).await?;
         audit(&mut w.tx, actor, "media.alt", &format!("media:{id}"), &format!("{lang}: {}", alt.trim())).await?;
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(())
     }
 

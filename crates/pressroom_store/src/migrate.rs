@@ -83,7 +83,7 @@ impl Store {
                 .bind(now())
                 .execute(&mut *w.tx)
                 .await?;
-            w.tx.commit().await?;
+            w.commit().await?;
             tracing::info!(version = migration.version, name = migration.name, "applied migration");
             applied += 1;
         }

@@ -20,7 +20,7 @@ impl Store {
             w.record_change("article", Some(*id)).await?;
             audit(&mut w.tx, &Actor::system("scheduler"), "publish", &format!("article:{id}"), "the scheduled time was reached").await?;
         }
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(published.into_iter().map(|(id,)| ArticleId(id)).collect())
     }
 }

@@ -2,7 +2,7 @@
 
 use pressroom_domain::{Lang, Language, Section, SectionKey, Site};
 
-use crate::{Result, Store, StoreError};
+use crate::{audit, Actor, Result, Store, StoreError};
 
 impl Store {
     /// The site's languages in order and its sections with their names.
@@ -71,7 +71,7 @@ impl Store {
             }
         }
         w.record_change("site", None).await?;
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(true)
     }
 
@@ -84,11 +84,105 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         w.record_change("site", None).await?;
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(())
     }
 }
 
 pub(crate) fn parse_lang(code: &str) -> Result<Lang> {
     Lang::parse(code).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+impl Store {
+    /// A site setting, such as `require_totp`.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT value FROM site_settings WHERE key = $1").bind(key).fetch_optional(&self.pool).await?;
+        Ok(row.map(|(v,)| v))
+    }
+
+    pub async fn set_setting(&self, key: &str, value: &str, actor: &Actor) -> Result<()> {
+        let mut w = self.begin_write().await?;
+        sqlx::query("DELETE FROM site_settings WHERE key = $1").bind(key).execute(&mut *w.tx).await?;
+        sqlx::query("INSERT INTO site_settings (key, value) VALUES ($1, $2)").bind(key).bind(value).execute(&mut *w.tx).await?;
+        w.record_change("site", None).await?;
+        audit(&mut w.tx, actor, "settings", key, value).await?;
+        w.commit().await?;
+        Ok(())
+    }
+
+    /// Sets the site's name in each language given.
+    pub async fn set_site_names(&self, names: &[(Lang, String)], actor: &Actor) -> Result<()> {
+        let mut w = self.begin_write().await?;
+        for (lang, name) in names {
+            sqlx::query("UPDATE languages SET site_name = $1 WHERE code = $2").bind(name).bind(lang.as_str()).execute(&mut *w.tx).await?;
+        }
+        w.record_change("site", None).await?;
+        audit(&mut w.tx, actor, "settings", "site names", &names.iter().map(|(l, n)| format!("{l}: {n}")).collect::<Vec<_>>().join("; "))
+            .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
+    /// Adds a section at the end, or renames an existing one, with its names per language.
+    pub async fn save_section(&self, key: &SectionKey, names: &[(Lang, String)], actor: &Actor) -> Result<()> {
+        let mut w = self.begin_write().await?;
+        let existing: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM sections WHERE key = $1").bind(key.as_str()).fetch_optional(&mut *w.tx).await?;
+        let id = match existing {
+            Some((id,)) => id,
+            None => {
+                let (next,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(position), -1) + 1 FROM sections").fetch_one(&mut *w.tx).await?;
+                let (id,): (i64,) = sqlx::query_as("INSERT INTO sections (key, position) VALUES ($1, $2) RETURNING id")
+                    .bind(key.as_str())
+                    .bind(next)
+                    .fetch_one(&mut *w.tx)
+                    .await?;
+                id
+            }
+        };
+        sqlx::query("DELETE FROM section_names WHERE section_id = $1").bind(id).execute(&mut *w.tx).await?;
+        for (lang, name) in names.iter().filter(|(_, n)| !n.trim().is_empty()) {
+            sqlx::query("INSERT INTO section_names (section_id, lang, name) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(lang.as_str())
+                .bind(name.trim())
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        w.record_change("site", None).await?;
+        let action = if existing.is_some() { "section.rename" } else { "section.add" };
+        audit(
+            &mut w.tx,
+            actor,
+            action,
+            &format!("section:{key}"),
+            &names.iter().map(|(l, n)| format!("{l}: {n}")).collect::<Vec<_>>().join("; "),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
+    /// Adds a language after the existing ones; its pages exist as soon as it has content.
+    pub async fn add_language(&self, code: &Lang, native_name: &str, site_name: &str, actor: &Actor) -> Result<()> {
+        let mut w = self.begin_write().await?;
+        let taken: Option<(String,)> =
+            sqlx::query_as("SELECT code FROM languages WHERE code = $1").bind(code.as_str()).fetch_optional(&mut *w.tx).await?;
+        if taken.is_some() {
+            return Err(StoreError::Conflict(format!("the site already has the language {code}")));
+        }
+        let (next,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(position), -1) + 1 FROM languages").fetch_one(&mut *w.tx).await?;
+        sqlx::query("INSERT INTO languages (code, position, native_name, site_name) VALUES ($1, $2, $3, $4)")
+            .bind(code.as_str())
+            .bind(next)
+            .bind(native_name)
+            .bind(site_name)
+            .execute(&mut *w.tx)
+            .await?;
+        w.record_change("site", None).await?;
+        audit(&mut w.tx, actor, "language.add", &format!("language:{code}"), native_name).await?;
+        w.commit().await?;
+        Ok(())
+    }
 }

@@ -65,7 +65,7 @@ impl Store {
                 .fetch_one(&mut *w.tx)
                 .await?;
         audit(&mut w.tx, actor, "user.create", &format!("user:{id}"), &format!("{email} as {}", role.as_str())).await?;
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(UserId(id))
     }
 
@@ -101,7 +101,7 @@ impl Store {
         let mut w = self.begin_write().await?;
         sqlx::query("UPDATE users SET totp_secret = $1 WHERE id = $2").bind(secret).bind(id.0).execute(&mut *w.tx).await?;
         audit(&mut w.tx, actor, "user.totp", &format!("user:{}", id.0), detail).await?;
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(())
     }
 
@@ -115,7 +115,7 @@ impl Store {
         }
         let detail = if disabled { "account disabled" } else { "account enabled" };
         audit(&mut w.tx, actor, "user.disable", &format!("user:{}", id.0), detail).await?;
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(())
     }
 
@@ -126,7 +126,7 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         audit(&mut w.tx, actor, action, &format!("user:{}", id.0), detail).await?;
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(())
     }
 
@@ -147,7 +147,7 @@ impl Store {
         .await?;
         // Sessions long expired are of no use to anyone; sweep them as new ones arrive.
         sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now - 7 * 24 * 3600).execute(&mut *w.tx).await?;
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(())
     }
 
@@ -203,7 +203,7 @@ impl Store {
             .await?;
         let actor = Actor { user: None, name: email.clone(), ip: Some(ip.to_owned()) };
         audit(&mut w.tx, &actor, "login.failed", &format!("account:{email}"), "").await?;
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(())
     }
 
@@ -236,7 +236,7 @@ impl Store {
             .bind(now)
             .execute(&mut *w.tx)
             .await?;
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(())
     }
 
@@ -253,7 +253,7 @@ impl Store {
             .bind(user.0)
             .execute(&mut *w.tx)
             .await?;
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(row)
     }
 
@@ -261,7 +261,7 @@ impl Store {
     pub async fn record_login(&self, user: &UserRecord, ip: &str) -> Result<()> {
         let mut w = self.begin_write().await?;
         audit(&mut w.tx, &Actor::user(user, ip), "login", &format!("user:{}", user.id.0), "").await?;
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(())
     }
 }

@@ -249,7 +249,7 @@ impl Store {
         }
         let detail = format!("{} created, {} updated, {} tags", report.created, report.updated, tags.len());
         audit(&mut w.tx, actor, "import", "articles", &detail).await?;
-        w.tx.commit().await?;
+        w.commit().await?;
         Ok(report)
     }
 }

@@ -30,6 +30,8 @@ pub enum WebError {
     /// A back-office page for someone not signed in: they are sent to sign in, then back to
     /// the path given.
     SignInRequired(String),
+    /// The site requires a second factor and this user has none yet: they are sent to set one up.
+    SecondFactorRequired,
     /// The database cannot be reached (the cause is for the log); the reader is asked to come
     /// back shortly.
     Unavailable(String),
@@ -46,7 +48,7 @@ impl WebError {
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
-            WebError::SignInRequired(_) => StatusCode::SEE_OTHER,
+            WebError::SignInRequired(_) | WebError::SecondFactorRequired => StatusCode::SEE_OTHER,
             WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -60,7 +62,9 @@ impl WebError {
             WebError::BadRequest(key) => ("error_400_title", key),
             WebError::Forbidden(key) => ("error_403_title", key),
             WebError::Conflict(key) => ("error_409_title", key),
-            WebError::TooManyAttempts | WebError::SignInRequired(_) => ("error_429_title", "error_too_many_attempts"),
+            WebError::TooManyAttempts | WebError::SignInRequired(_) | WebError::SecondFactorRequired => {
+                ("error_429_title", "error_too_many_attempts")
+            }
             WebError::Unavailable(_) => ("error_503_title", "error_503_text"),
             WebError::Internal(_) => ("error_500_title", "error_500_text"),
         }
@@ -97,6 +101,9 @@ impl IntoResponse for WebError {
         if let WebError::SignInRequired(next) = &self {
             let next = utf8_percent_encode(next, NON_ALPHANUMERIC);
             return axum::response::Redirect::to(&format!("/admin/login?next={next}")).into_response();
+        }
+        if let WebError::SecondFactorRequired = &self {
+            return axum::response::Redirect::to("/admin/account/totp").into_response();
         }
         if let WebError::Internal(cause) = &self {
             tracing::error!(%cause, "request failed");

@@ -6,7 +6,7 @@ use axum::routing::{get, post};
 use axum::{middleware, Router};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::admin::{account, articles, audit, editor, history, login, media as media_library, users};
+use crate::admin::{account, articles, audit, editor, history, login, media as media_library, settings, users};
 use crate::public::{archive, article, assets, home, lists, media, prefs};
 use crate::{error, AppState};
 
@@ -23,6 +23,11 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/logout-everywhere", post(login::logout_everywhere))
         .route("/admin/account", get(account::page))
         .route("/admin/account/password", post(account::change_password))
+        .route("/admin/account/totp", get(account::totp_setup).post(account::totp_confirm))
+        .route("/admin/account/totp/disable", post(account::totp_disable))
+        .route("/admin/settings", get(settings::page).post(settings::save))
+        .route("/admin/settings/sections", post(settings::save_section))
+        .route("/admin/settings/languages", post(settings::add_language))
         .route("/admin/articles", get(articles::list).post(editor::create))
         .route("/admin/articles/new", get(editor::new))
         .route("/admin/articles/{id}", get(editor::edit).post(editor::save))

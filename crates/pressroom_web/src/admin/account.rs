@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use pressroom_render::admin_views::{AccountPage, FieldMessage};
+use pressroom_render::admin_views::{AccountPage, FieldMessage, TotpPage};
 
-use super::session::Staff;
+use super::session::{Staff, REQUIRE_TOTP};
 use super::{notice_from, respond, see_other, Desk, Fields};
 use crate::{auth, AppState, WebError};
 
@@ -25,7 +25,11 @@ fn account_page(
     notice: Option<&str>,
     status: StatusCode,
 ) -> Response {
-    let page = AccountPage { layout: desk.layout(state, Some(staff), &desk.text("account"), "/admin/account", notice), errors };
+    let page = AccountPage {
+        layout: desk.layout(state, Some(staff), &desk.text("account"), "/admin/account", notice),
+        errors,
+        totp_enabled: staff.user.totp_secret.is_some(),
+    };
     respond(state, status, &page)
 }
 
@@ -45,4 +49,53 @@ pub async fn change_password(State(state): State<AppState>, staff: Staff, desk: 
     state.store.set_password(staff.user.id, &auth::hash_password(new), &staff.actor()).await?;
     state.store.end_user_sessions(staff.user.id, Some(&staff.token_hash)).await?;
     Ok(see_other("/admin/account?notice=password_changed"))
+}
+
+/// `GET /admin/account/totp`: a new secret to add to an authenticator app.
+pub async fn totp_setup(State(state): State<AppState>, staff: Staff, desk: Desk) -> Result<Response, WebError> {
+    totp_page(&state, &staff, &desk, &auth::generate_totp_secret(), None, StatusCode::OK).await
+}
+
+async fn totp_page(
+    state: &AppState,
+    staff: &Staff,
+    desk: &Desk,
+    secret: &str,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let issuer = desk.site.language(desk.lang.as_str()).map_or("Pressroom", |l| l.site_name.as_str());
+    let page = TotpPage {
+        layout: desk.layout(state, Some(staff), &desk.text("set_up_second_factor"), "/admin/account", None),
+        uri: auth::totp_uri(secret, issuer, &staff.user.email),
+        secret: secret.to_owned(),
+        required: state.store.setting(REQUIRE_TOTP).await?.as_deref() == Some("1"),
+        error: error.map(|key| desk.text(key)),
+    };
+    Ok(respond(state, status, &page))
+}
+
+/// `POST /admin/account/totp`: turns the second factor on once a code from the app matches.
+pub async fn totp_confirm(State(state): State<AppState>, staff: Staff, desk: Desk, fields: Fields) -> Result<Response, WebError> {
+    staff.check_csrf(fields.csrf())?;
+    let secret = fields.get("secret");
+    if !auth::verify_totp(secret, fields.get("code")) {
+        return totp_page(&state, &staff, &desk, secret, Some("error_totp_wrong"), StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    state.store.set_totp_secret(staff.user.id, Some(secret), &staff.actor()).await?;
+    Ok(see_other("/admin/account?notice=totp_on"))
+}
+
+/// `POST /admin/account/totp/disable`: with the password, unless the site requires it.
+pub async fn totp_disable(State(state): State<AppState>, staff: Staff, desk: Desk, fields: Fields) -> Result<Response, WebError> {
+    staff.check_csrf(fields.csrf())?;
+    if state.store.setting(REQUIRE_TOTP).await?.as_deref() == Some("1") {
+        return Err(WebError::Conflict("second_factor_required_text"));
+    }
+    if !auth::verify_password(fields.get("password"), &staff.user.password_hash) {
+        let errors = vec![FieldMessage { field: "password".into(), message: desk.text("error_password_wrong") }];
+        return Ok(account_page(&state, &staff, &desk, errors, None, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    state.store.set_totp_secret(staff.user.id, None, &staff.actor()).await?;
+    Ok(see_other("/admin/account?notice=totp_off"))
 }

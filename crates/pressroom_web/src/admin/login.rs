@@ -61,8 +61,11 @@ pub async fn submit(
     let user = state.store.user_by_email(&email).await?;
     let hash = user.as_ref().map_or_else(|| stand_in_hash(), |u| u.password_hash.as_str());
     let password_ok = auth::verify_password(fields.get("password"), hash);
+    // With a second factor, the code must match too; the answer to a wrong one is the same.
+    let code_ok =
+        |user: &pressroom_store::UserRecord| user.totp_secret.as_deref().is_none_or(|secret| auth::verify_totp(secret, fields.get("code")));
     let user = match user {
-        Some(user) if password_ok && !user.disabled => user,
+        Some(user) if password_ok && !user.disabled && code_ok(&user) => user,
         _ => {
             state.store.record_login_failure(&email, &ip).await?;
             return Ok(login_page(&state, &desk, &email, next, Some("error_sign_in_failed"), StatusCode::UNAUTHORIZED));

@@ -10,6 +10,7 @@ pub mod history;
 pub mod login;
 pub mod media;
 pub mod session;
+pub mod settings;
 pub mod users;
 
 use std::collections::HashMap;
@@ -58,6 +59,7 @@ impl Desk {
         if staff.is_some_and(|s| s.user.role == Role::Admin) {
             entries.insert(2, ("/admin/users", "users"));
             entries.insert(3, ("/admin/audit", "audit_log"));
+            entries.insert(4, ("/admin/settings", "settings"));
         }
         let nav =
             entries.into_iter().map(|(url, key)| NavLink { name: self.text(key), url: url.to_owned(), current: url == current }).collect();
@@ -129,6 +131,9 @@ pub fn notice_from(query: &HashMap<String, String>) -> Option<&'static str> {
         "notice_role_changed",
         "notice_signed_out_everywhere",
         "notice_uploaded",
+        "notice_totp_on",
+        "notice_totp_off",
+        "notice_settings_saved",
     ];
     let wanted = query.get("notice")?;
     NOTICES.iter().copied().find(|key| key.strip_prefix("notice_") == Some(wanted.as_str()))

@@ -17,6 +17,8 @@ use time::OffsetDateTime;
 use crate::{AppState, WebError};
 
 pub const SESSION_COOKIE: &str = "pressroom_session";
+/// The site setting that requires a second factor from all staff.
+pub const REQUIRE_TOTP: &str = "require_totp";
 /// A session lasts this long after its last use.
 pub const SESSION_SECONDS: i64 = 12 * 3600;
 
@@ -80,7 +82,17 @@ impl FromRequestParts<AppState> for Staff {
     /// Anyone not signed in is sent to the sign-in page, and back here afterwards.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match SessionState::from_request_parts(parts, state).await? {
-            SessionState::Active(staff) => Ok(staff),
+            SessionState::Active(staff) => {
+                // When the site requires a second factor, staff without one may only set it up.
+                let allowed = ["/admin/account", "/admin/account/totp", "/admin/logout"];
+                if staff.user.totp_secret.is_none()
+                    && !allowed.contains(&parts.uri.path())
+                    && state.store.setting(REQUIRE_TOTP).await?.as_deref() == Some("1")
+                {
+                    return Err(WebError::SecondFactorRequired);
+                }
+                Ok(staff)
+            }
             SessionState::Expired { .. } | SessionState::None => {
                 let next = parts.uri.path_and_query().map_or("/admin/", |p| p.as_str()).to_owned();
                 Err(WebError::SignInRequired(next))

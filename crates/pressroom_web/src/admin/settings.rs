@@ -1,0 +1,128 @@
+//! Site settings, for admins: the site's name in each language, whether staff must use a
+//! second factor, sections and their names, and languages.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use pressroom_domain::{can_administer, Lang, SectionKey};
+use pressroom_render::admin_views::{FieldMessage, NamedField, SectionForm, SettingsPage};
+use pressroom_store::StoreError;
+
+use super::session::{Staff, REQUIRE_TOTP};
+use super::{notice_from, respond, see_other, Desk, Fields};
+use crate::{AppState, WebError};
+
+fn require_admin(staff: &Staff) -> Result<(), WebError> {
+    if can_administer(staff.user.role) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden("error_forbidden"))
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    staff: Staff,
+    desk: Desk,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    require_admin(&staff)?;
+    settings_page(&state, &staff, &desk, Vec::new(), notice_from(&query), StatusCode::OK).await
+}
+
+async fn settings_page(
+    state: &AppState,
+    staff: &Staff,
+    desk: &Desk,
+    errors: Vec<FieldMessage>,
+    notice: Option<&str>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let site = &desk.site;
+    let names_of = |section: Option<&pressroom_domain::Section>| {
+        site.languages
+            .iter()
+            .map(|l| NamedField {
+                lang: l.code.to_string(),
+                label: l.native_name.clone(),
+                value: section
+                    .map(|s| s.names.iter().find(|(lang, _)| *lang == l.code).map(|(_, n)| n.clone()).unwrap_or_default())
+                    .unwrap_or_default(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let view = SettingsPage {
+        layout: desk.layout(state, Some(staff), &desk.text("settings"), "/admin/settings", notice),
+        site_names: site
+            .languages
+            .iter()
+            .map(|l| NamedField { lang: l.code.to_string(), label: l.native_name.clone(), value: l.site_name.clone() })
+            .collect(),
+        require_totp: state.store.setting(REQUIRE_TOTP).await?.as_deref() == Some("1"),
+        sections: site.sections.iter().map(|s| SectionForm { key: s.key.to_string(), names: names_of(Some(s)) }).collect(),
+        new_section: SectionForm { key: String::new(), names: names_of(None) },
+        languages: site
+            .languages
+            .iter()
+            .map(|l| NamedField { lang: l.code.to_string(), label: l.native_name.clone(), value: l.site_name.clone() })
+            .collect(),
+        errors,
+    };
+    Ok(respond(state, status, &view))
+}
+
+/// `POST /admin/settings`: site names and the second-factor requirement.
+pub async fn save(State(state): State<AppState>, staff: Staff, desk: Desk, fields: Fields) -> Result<Response, WebError> {
+    staff.check_csrf(fields.csrf())?;
+    require_admin(&staff)?;
+    let names: Vec<(Lang, String)> = desk
+        .site
+        .languages
+        .iter()
+        .filter_map(|l| fields.0.get(&format!("site_name_{}", l.code)).map(|n| (l.code.clone(), n.trim().to_owned())))
+        .filter(|(_, n)| !n.is_empty())
+        .collect();
+    state.store.set_site_names(&names, &staff.actor()).await?;
+    let require = if fields.get("require_totp") == "on" { "1" } else { "0" };
+    state.store.set_setting(REQUIRE_TOTP, require, &staff.actor()).await?;
+    Ok(see_other("/admin/settings?notice=settings_saved"))
+}
+
+/// `POST /admin/settings/sections`: adds a section or renames one.
+pub async fn save_section(State(state): State<AppState>, staff: Staff, desk: Desk, fields: Fields) -> Result<Response, WebError> {
+    staff.check_csrf(fields.csrf())?;
+    require_admin(&staff)?;
+    let Ok(key) = SectionKey::parse(fields.get("key").trim()) else {
+        let errors = vec![FieldMessage { field: "key".into(), message: desk.text("error_key_invalid") }];
+        return settings_page(&state, &staff, &desk, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let names: Vec<(Lang, String)> =
+        desk.site.languages.iter().filter_map(|l| fields.0.get(&format!("name_{}", l.code)).map(|n| (l.code.clone(), n.clone()))).collect();
+    state.store.save_section(&key, &names, &staff.actor()).await?;
+    Ok(see_other("/admin/settings?notice=settings_saved"))
+}
+
+/// `POST /admin/settings/languages`: adds a language.
+pub async fn add_language(State(state): State<AppState>, staff: Staff, desk: Desk, fields: Fields) -> Result<Response, WebError> {
+    staff.check_csrf(fields.csrf())?;
+    require_admin(&staff)?;
+    let native = fields.get("native_name").trim();
+    let site_name = fields.get("site_name").trim();
+    let code = match Lang::parse(fields.get("code").trim()) {
+        Ok(code) if !native.is_empty() && !site_name.is_empty() => code,
+        _ => {
+            let errors = vec![FieldMessage { field: "code".into(), message: desk.text("error_language_code") }];
+            return settings_page(&state, &staff, &desk, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    match state.store.add_language(&code, native, site_name, &staff.actor()).await {
+        Ok(()) => Ok(see_other("/admin/settings?notice=settings_saved")),
+        Err(StoreError::Conflict(_)) => {
+            let errors = vec![FieldMessage { field: "code".into(), message: desk.text("error_language_taken") }];
+            settings_page(&state, &staff, &desk, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
