@@ -104,3 +104,29 @@ fn copy_moves_a_site_between_data_directories() {
     let missing = pressroom(&["copy", "--from", &path("nowhere"), "--to", &path("c")]);
     assert!(!missing.status.success() && text(&missing).contains("there is no site database"), "{}", text(&missing));
 }
+
+#[test]
+fn user_add_generates_or_reads_a_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let generated = pressroom(&["user", "add", "--data", data, "--email", "author@example.org", "--role", "author", "--generate"]);
+    assert!(generated.status.success(), "{}", text(&generated));
+    assert!(text(&generated).contains("password: "), "a generated password is printed once");
+    let short = std::process::Command::new(env!("CARGO_BIN_EXE_pressroom"))
+        .args(["user", "add", "--data", data, "--email", "editor@example.org", "--role", "editor", "--password-stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(b"short\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(!short.status.success() && text(&short).contains("at least 12 characters"), "{}", text(&short));
+    let again = pressroom(&["user", "add", "--data", data, "--email", "Author@example.org", "--role", "editor", "--generate"]);
+    assert!(!again.status.success() && text(&again).contains("already exists"), "{}", text(&again));
+    let bad_role = pressroom(&["user", "add", "--data", data, "--email", "x@example.org", "--role", "owner", "--generate"]);
+    assert!(!bad_role.status.success() && text(&bad_role).contains("owner"));
+}
