@@ -488,6 +488,7 @@ async fn slugs_translations_and_preview(site: TestSite) {
     assert_eq!(attributes(&html, "#f-lang option[selected]", "value"), ["en"], "a translation goes into the other language");
     assert_eq!(attributes(&html, "#f-translation", "value")[0], article.translation_key);
     assert!(attributes(&html, "#f-tags", "value")[0].contains("Council of Foreign Ministers"), "tags in the target language");
+    assert!(texts(&html, ".known-tags p")[0].contains("Sadyr Japarov"), "existing tags to pick from, in the form's language");
 
     let response = client
         .post(format!("{}/admin/preview", site.base))

@@ -158,6 +158,8 @@ pub struct EditorPage {
     pub delete_url: Option<String>,
     pub history_url: Option<String>,
     pub translate_url: Option<String>,
+    /// Tag names in the article's language, to pick from.
+    pub known_tags: Vec<String>,
     /// When a save was refused because someone saved first: how their version differs from
     /// the one being saved.
     pub stale: Option<Vec<FieldDiff>>,

@@ -55,7 +55,7 @@ pub async fn new(
             ..EditorForm::default()
         };
     }
-    Ok(editor(&state, &desk, &staff, None, form, Vec::new(), None, None, None, StatusCode::OK))
+    editor(&state, &desk, &staff, None, form, Vec::new(), None, None, None, StatusCode::OK).await
 }
 
 /// `POST /admin/articles`: creates a draft.
@@ -71,17 +71,17 @@ pub(crate) async fn create_as(state: &AppState, staff: &Staff, desk: &Desk, fiel
     let form = form_from(fields, 0);
     let draft = match draft_from(&form, desk, Status::Draft) {
         Ok(draft) => draft,
-        Err(errors) => return Ok(editor(state, desk, staff, None, form, errors, None, None, None, StatusCode::UNPROCESSABLE_ENTITY)),
+        Err(errors) => return editor(state, desk, staff, None, form, errors, None, None, None, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
     if fields.get("intent") == "preview" {
         let preview = render_markdown(&draft.body);
-        return Ok(editor(state, desk, staff, None, form, Vec::new(), Some(preview), None, None, StatusCode::OK));
+        return editor(state, desk, staff, None, form, Vec::new(), Some(preview), None, None, StatusCode::OK).await;
     }
     match state.store.create_article(&draft, &staff.actor()).await {
         Ok(id) => Ok(see_other(&format!("/admin/articles/{id}?notice=created"))),
         Err(StoreError::Rejected { field, .. }) => {
             let errors = vec![rejection(desk, field)];
-            Ok(editor(state, desk, staff, None, form, errors, None, None, None, StatusCode::UNPROCESSABLE_ENTITY))
+            editor(state, desk, staff, None, form, errors, None, None, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(other) => Err(other.into()),
     }
@@ -98,7 +98,7 @@ pub async fn edit(
     let article = state.store.article(ArticleId(id)).await?;
     let form = form_for(&state, &article).await?;
     let preview = Some(render_markdown(&article.body));
-    Ok(editor(&state, &desk, &staff, Some(&article), form, Vec::new(), preview, None, notice_from(&query), StatusCode::OK))
+    editor(&state, &desk, &staff, Some(&article), form, Vec::new(), preview, None, notice_from(&query), StatusCode::OK).await
 }
 
 /// `POST /admin/articles/{id}`: saves a new revision, unless someone saved since the editor
@@ -127,12 +127,12 @@ pub(crate) async fn save_as(state: &AppState, staff: &Staff, desk: &Desk, id: Ar
     let draft = match draft_from(&form, desk, article.status) {
         Ok(draft) => draft,
         Err(errors) => {
-            return Ok(editor(state, desk, staff, Some(&article), form, errors, None, None, None, StatusCode::UNPROCESSABLE_ENTITY))
+            return editor(state, desk, staff, Some(&article), form, errors, None, None, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
     };
     if fields.get("intent") == "preview" {
         let preview = render_markdown(&draft.body);
-        return Ok(editor(state, desk, staff, Some(&article), form, Vec::new(), Some(preview), None, None, StatusCode::OK));
+        return editor(state, desk, staff, Some(&article), form, Vec::new(), Some(preview), None, None, StatusCode::OK).await;
     }
     match state.store.update_article(id, &draft, revision, &staff.actor()).await {
         Ok(_) => Ok(see_other(&format!("/admin/articles/{id}?notice=saved"))),
@@ -141,11 +141,11 @@ pub(crate) async fn save_as(state: &AppState, staff: &Staff, desk: &Desk, id: Ar
             let diff = field_diffs(&comparable(&form_for(state, &saved).await?), &comparable(&form));
             // Saving again from this form replaces the version shown: a choice, not an accident.
             let form = EditorForm { revision: current, ..form };
-            Ok(editor(state, desk, staff, Some(&saved), form, Vec::new(), None, Some(diff), None, StatusCode::CONFLICT))
+            editor(state, desk, staff, Some(&saved), form, Vec::new(), None, Some(diff), None, StatusCode::CONFLICT).await
         }
         Err(StoreError::Rejected { field, .. }) => {
             let errors = vec![rejection(desk, field)];
-            Ok(editor(state, desk, staff, Some(&article), form, errors, None, None, None, StatusCode::UNPROCESSABLE_ENTITY))
+            editor(state, desk, staff, Some(&article), form, errors, None, None, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(other) => Err(other.into()),
     }
@@ -382,7 +382,7 @@ fn datetime_local(time: OffsetDateTime) -> String {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn editor(
+async fn editor(
     state: &AppState,
     desk: &Desk,
     staff: &Staff,
@@ -393,7 +393,8 @@ fn editor(
     stale: Option<Vec<FieldDiff>>,
     notice: Option<&str>,
     status: StatusCode,
-) -> Response {
+) -> Result<Response, WebError> {
+    let tags = state.store.all_tags().await?;
     let catalogue = Catalogue::get();
     let lang = desk.lang.as_str();
     let own = article.is_none_or(|a| a.author == Some(staff.user.id));
@@ -415,6 +416,8 @@ fn editor(
         |value: &str, label: &str, current: &str| Choice { value: value.to_owned(), label: label.to_owned(), selected: value == current };
     let id = article.map(|a| a.id);
     let title = article.map_or_else(|| desk.text("new_article"), |a| a.title.clone());
+    let form_lang = desk.site.language(&form.lang).map_or_else(|| desk.lang.clone(), |l| l.code.clone());
+    let known_tags = tags.iter().map(|t| t.name(&form_lang).to_owned()).collect();
     let page = EditorPage {
         layout: desk.layout(state, Some(staff), &title, "/admin/articles", notice),
         action_url: id.map_or_else(|| "/admin/articles".to_owned(), |id| format!("/admin/articles/{id}")),
@@ -433,9 +436,10 @@ fn editor(
         delete_url: id.map(|id| format!("/admin/articles/{id}/delete")),
         history_url: id.map(|id| format!("/admin/articles/{id}/history")),
         translate_url: id.map(|id| format!("/admin/articles/new?translation_of={id}")),
+        known_tags,
         stale,
     };
-    respond(state, status, &page)
+    Ok(respond(state, status, &page))
 }
 
 /// `GET /admin/resume/{token}`: completes a save that arrived after its session expired, now
