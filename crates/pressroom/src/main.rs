@@ -307,7 +307,8 @@ fn report(opened: &Opened) {
     }
     if let Some((email, password)) = &opened.new_admin {
         println!(
-            "First administrator created:\n  email:    {email}\n  password: {password}\nThis password is shown only once; keep it safe."
+            "First administrator created. Sign in to the back office at /admin/ with\n  email:    {email}\n  password: {password}\n\
+             This password is shown only once; change it under \"My account\" after signing in."
         );
     }
 }
