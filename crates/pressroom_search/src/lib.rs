@@ -1,0 +1,291 @@
+//! Full-text search over published articles: a tantivy index in the data directory, with
+//! Russian and English stemming (`встреча` finds `встречи`, `meeting` finds `meetings`), case
+//! folding and `ё` read as `е`, BM25 relevance with title matches weighted up and newer items
+//! preferred at equal relevance, phrases in quotes, `-word` exclusion, and highlighted snippets.
+//!
+//! The index is derived data: it can always be rebuilt from the database, and is kept current
+//! from the change feed by whoever owns it (see the web layer).
+
+mod schema;
+
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::Mutex;
+
+use pressroom_domain::{Article, Lang, SectionKey, Slug, Status};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term};
+use time::OffsetDateTime;
+
+use schema::Fields;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("search index folder: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("search index: {0}")]
+    OpenDirectory(#[from] tantivy::directory::error::OpenDirectoryError),
+}
+
+pub type Result<T, E = SearchError> = std::result::Result<T, E>;
+
+/// Results on one page.
+pub const RESULTS_PER_PAGE: usize = 20;
+/// How many matches are grouped by item when searching all languages.
+const GROUPING_WINDOW: usize = 1000;
+/// How much recency adds to relevance: at most this share, for an item published today.
+const RECENCY_WEIGHT: f32 = 0.15;
+/// A title match counts this many times a body mention.
+const TITLE_BOOST: f32 = 3.0;
+const MAX_QUERY_CHARS: usize = 500;
+
+/// A search as a reader asks it.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub text: String,
+    /// Only this language; `None` searches every language, one result per item.
+    pub lang: Option<Lang>,
+    /// The language whose version of an item is preferred when grouping.
+    pub prefer: Option<Lang>,
+    pub section: Option<SectionKey>,
+    /// Published on or after, as Unix seconds.
+    pub from: Option<i64>,
+    /// Published before, as Unix seconds.
+    pub to: Option<i64>,
+    pub page: usize,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SearchHit {
+    pub id: i64,
+    pub lang: String,
+    pub section: String,
+    pub slug: String,
+    pub title: String,
+    /// A passage of the text with the matched words in `<b>`, escaped for HTML by tantivy;
+    /// `None` when the match was in the title only.
+    pub snippet_html: Option<String>,
+    /// The opening words of the text, plain (the template escapes them), shown when there is
+    /// no highlighted passage.
+    pub excerpt: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: OffsetDateTime,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SearchResults {
+    pub hits: Vec<SearchHit>,
+    pub total: usize,
+    pub page: usize,
+}
+
+/// The search index of one process.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it when missing; `Err` when it cannot be read (the
+    /// caller rebuilds it).
+    pub fn open(dir: &Path) -> Result<SearchIndex> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, fields) = schema::build();
+        let directory = tantivy::directory::MmapDirectory::open(dir)?;
+        let index = Index::open_or_create(directory, schema)?;
+        SearchIndex::with_index(index, fields)
+    }
+
+    /// Deletes whatever is in `dir` and starts an empty index there.
+    pub fn recreate(dir: &Path) -> Result<SearchIndex> {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir)?;
+        }
+        SearchIndex::open(dir)
+    }
+
+    /// An index in memory, for tests.
+    pub fn in_memory() -> Result<SearchIndex> {
+        let (schema, fields) = schema::build();
+        SearchIndex::with_index(Index::create_in_ram(schema), fields)
+    }
+
+    fn with_index(index: Index, fields: Fields) -> Result<SearchIndex> {
+        schema::register_analyzers(&index);
+        let writer = index.writer(50_000_000)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(SearchIndex { index, reader, writer: Mutex::new(writer), fields })
+    }
+
+    /// How many articles the index holds.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Puts an article into the index, or takes it out when it is not published. Changes are
+    /// seen by searches after [`SearchIndex::commit`].
+    pub fn update(&self, article: &Article) -> Result<()> {
+        let writer = self.writer.lock().expect("the index writer lock is never poisoned");
+        writer.delete_term(Term::from_field_u64(self.fields.id, article.id.0 as u64));
+        if article.status == Status::Published {
+            writer.add_document(self.fields.document(article))?;
+        }
+        Ok(())
+    }
+
+    /// Takes an article out of the index (it was deleted).
+    pub fn remove(&self, id: i64) {
+        let writer = self.writer.lock().expect("the index writer lock is never poisoned");
+        writer.delete_term(Term::from_field_u64(self.fields.id, id as u64));
+    }
+
+    /// Empties the index (before a rebuild).
+    pub fn clear(&self) -> Result<()> {
+        self.writer.lock().expect("the index writer lock is never poisoned").delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Makes every change since the last commit durable and visible to searches.
+    pub fn commit(&self) -> Result<()> {
+        self.writer.lock().expect("the index writer lock is never poisoned").commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Runs a search. Any text is accepted: what the query syntax cannot read is taken as plain
+    /// words, so a reader never gets an error for what they typed.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        let searcher = self.reader.searcher();
+        let text = normalise(&request.text.chars().take(MAX_QUERY_CHARS).collect::<String>());
+        let text_fields = self.fields.text_fields(request.lang.as_ref());
+        let mut parser = QueryParser::for_index(&self.index, text_fields.clone());
+        parser.set_conjunction_by_default();
+        for title in self.fields.title_fields() {
+            parser.set_field_boost(title, TITLE_BOOST);
+        }
+        let (text_query, _unread) = parser.parse_query_lenient(&text);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
+        let exact = |field, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+        };
+        if let Some(lang) = &request.lang {
+            clauses.push((Occur::Must, exact(self.fields.lang, lang.as_str())));
+        }
+        if let Some(section) = &request.section {
+            clauses.push((Occur::Must, exact(self.fields.section, section.as_str())));
+        }
+        if request.from.is_some() || request.to.is_some() {
+            let bound = |value: Option<i64>, included: bool| match value {
+                None => Bound::Unbounded,
+                Some(v) if included => Bound::Included(Term::from_field_i64(self.fields.published_at, v)),
+                Some(v) => Bound::Excluded(Term::from_field_i64(self.fields.published_at, v)),
+            };
+            clauses.push((Occur::Must, Box::new(RangeQuery::new(bound(request.from, true), bound(request.to, false)))));
+        }
+        // A query of nothing but exclusions still needs something to exclude from.
+        if text.split_whitespace().all(|w| w.starts_with('-')) && !text.trim().is_empty() {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        let query = BooleanQuery::new(clauses);
+        let page = request.page.max(1);
+        let ranked = |limit: usize, offset: usize| {
+            let now = OffsetDateTime::now_utc().unix_timestamp();
+            TopDocs::with_limit(limit).and_offset(offset).tweak_score(move |segment: &SegmentReader| {
+                let published = segment.fast_fields().i64("published_at").ok().map(|c| c.first_or_default_col(0));
+                move |doc: DocId, score: Score| {
+                    let at = published.as_ref().map_or(0, |column| column.get_val(doc));
+                    score * (1.0 + RECENCY_WEIGHT * recency(now, at))
+                }
+            })
+        };
+        let (total, found): (usize, Vec<(Score, DocAddress)>) = if request.lang.is_some() {
+            let offset = (page - 1) * RESULTS_PER_PAGE;
+            searcher.search(&query, &(Count, ranked(RESULTS_PER_PAGE, offset)))?
+        } else {
+            // One result per item: the best-ranked version, or the preferred language's.
+            let (_, all) = searcher.search(&query, &(Count, ranked(GROUPING_WINDOW, 0)))?;
+            let grouped = self.group_by_item(&searcher, all, request.prefer.as_ref())?;
+            let total = grouped.len();
+            (total, grouped.into_iter().skip((page - 1) * RESULTS_PER_PAGE).take(RESULTS_PER_PAGE).collect())
+        };
+        // One snippet generator per body field in the results, made when first needed.
+        let mut generators: Vec<(tantivy::schema::Field, Option<SnippetGenerator>)> = Vec::new();
+        let mut hits = Vec::with_capacity(found.len());
+        for (score, address) in found {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let body = self.fields.body_field(&self.fields.text_of(&doc, self.fields.lang));
+            if !generators.iter().any(|(field, _)| *field == body) {
+                generators.push((body, SnippetGenerator::create(&searcher, &query, body).ok()));
+            }
+            let generator = generators.iter().find(|(field, _)| *field == body).and_then(|(_, g)| g.as_ref());
+            let snippet_html = generator.map(|g| g.snippet_from_doc(&doc).to_html()).filter(|s| !s.is_empty());
+            hits.push(self.fields.hit(&doc, score, snippet_html));
+        }
+        Ok(SearchResults { hits, total, page })
+    }
+
+    fn group_by_item(
+        &self,
+        searcher: &tantivy::Searcher,
+        ranked: Vec<(Score, DocAddress)>,
+        prefer: Option<&Lang>,
+    ) -> Result<Vec<(Score, DocAddress)>> {
+        let mut order: Vec<String> = Vec::new();
+        let mut best: std::collections::HashMap<String, (Score, DocAddress, bool)> = std::collections::HashMap::new();
+        for (score, address) in ranked {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let key = self.fields.text_of(&doc, self.fields.translation);
+            let preferred = prefer.is_some_and(|p| self.fields.text_of(&doc, self.fields.lang) == p.as_str());
+            match best.get_mut(&key) {
+                None => {
+                    order.push(key.clone());
+                    best.insert(key, (score, address, preferred));
+                }
+                // Keep the item's rank, but show it in the reader's language when it has one.
+                Some(entry) if preferred && !entry.2 => *entry = (entry.0, address, true),
+                Some(_) => {}
+            }
+        }
+        Ok(order.into_iter().filter_map(|key| best.remove(&key)).map(|(score, address, _)| (score, address)).collect())
+    }
+}
+
+/// 1 for today, halving about every two years.
+fn recency(now: i64, published: i64) -> f32 {
+    let years = ((now - published).max(0) as f32) / (365.0 * 24.0 * 3600.0);
+    1.0 / (1.0 + years / 2.0)
+}
+
+/// Reads `ё` as `е` (Russian texts use both for the same word) and drops control characters.
+pub fn normalise(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || c.is_whitespace())
+        .map(|c| match c {
+            'ё' => 'е',
+            'Ё' => 'Е',
+            c => c,
+        })
+        .collect()
+}
+
+/// What a hit needs to become a link.
+pub fn hit_address(hit: &SearchHit) -> Option<(Lang, SectionKey, Slug)> {
+    Some((Lang::parse(&hit.lang).ok()?, SectionKey::parse(&hit.section).ok()?, Slug::parse(&hit.slug).ok()?))
+}
+
+/// Used by fields to read stored values.
+pub(crate) fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned()
+}

@@ -1,0 +1,153 @@
+//! Search behaviour readers rely on: morphology in both languages, phrases, exclusion, ranking,
+//! filters, what is never found, and safe snippets.
+
+use pressroom_domain::{parse_publication_date, Article, ArticleId, Lang, SectionKey, Slug, Status};
+use pressroom_search::{SearchIndex, SearchRequest};
+
+fn article(id: i64, lang: &str, key: &str, title: &str, body: &str, date: &str) -> Article {
+    Article {
+        id: ArticleId(id),
+        translation_key: key.into(),
+        lang: Lang::parse(lang).unwrap(),
+        section: SectionKey::parse("news").unwrap(),
+        slug: Slug::parse(&format!("item-{id}")).unwrap(),
+        title: title.into(),
+        lead: String::new(),
+        body: body.into(),
+        cover: None,
+        featured: false,
+        status: Status::Published,
+        published_at: parse_publication_date(date).unwrap(),
+        updated_at: parse_publication_date(date).unwrap(),
+        tags: vec![],
+        author: None,
+        revision: 1,
+    }
+}
+
+fn index(articles: &[Article]) -> SearchIndex {
+    let index = SearchIndex::in_memory().unwrap();
+    for a in articles {
+        index.update(a).unwrap();
+    }
+    index.commit().unwrap();
+    index
+}
+
+fn ids(index: &SearchIndex, lang: Option<&str>, text: &str) -> Vec<i64> {
+    let request = SearchRequest { text: text.into(), lang: lang.map(|l| Lang::parse(l).unwrap()), page: 1, ..Default::default() };
+    index.search(&request).unwrap().hits.iter().map(|h| h.id).collect()
+}
+
+fn corpus() -> Vec<Article> {
+    vec![
+        article(1, "ru", "a", "Итоги встречи министров", "Министры провели встречу в Чолпон-Ате.", "2025-06-30"),
+        article(2, "ru", "b", "Заседание совета", "Совет обсудил ситуацию. Встречей это назвать нельзя.", "2025-06-29"),
+        article(3, "ru", "c", "Новогодняя ёлка", "В Секретариате поставили ёлку.", "2024-12-30"),
+        article(4, "en", "a", "Results of the ministers' meeting", "The ministers held meetings in Cholpon-Ata.", "2025-06-30"),
+        article(5, "en", "d", "Peacekeeping exercise", "Collective forces trained near Lake Issyk-Kul.", "2025-05-01"),
+        article(6, "ru", "e", "Учения миротворцев", "Подготовка к встречу не относится.", "2023-01-01"),
+    ]
+}
+
+#[test]
+fn russian_and_english_words_are_found_in_any_form() {
+    let index = index(&corpus());
+    for form in ["встреча", "встречи", "встречей", "встречу", "ВСТРЕЧА"] {
+        let found = ids(&index, Some("ru"), form);
+        assert!(found.contains(&1) && found.contains(&2), "{form}: {found:?}");
+    }
+    assert!(ids(&index, Some("ru"), "министр").contains(&1), "министр finds министров");
+    assert_eq!(ids(&index, Some("en"), "meeting"), [4], "meeting finds meetings");
+    assert_eq!(ids(&index, Some("ru"), "елка"), [3], "ё is read as е");
+    assert_eq!(ids(&index, Some("ru"), "ёлка"), [3]);
+    assert!(ids(&index, Some("en"), "встреча").is_empty(), "one language by default");
+}
+
+#[test]
+fn phrases_and_exclusions() {
+    let index = index(&corpus());
+    assert_eq!(ids(&index, Some("en"), "\"ministers held meetings\""), [4]);
+    assert!(ids(&index, Some("en"), "\"meetings held ministers\"").is_empty());
+    let found = ids(&index, Some("ru"), "встреча -совет");
+    assert!(found.contains(&1) && !found.contains(&2), "{found:?}");
+}
+
+#[test]
+fn titles_outrank_bodies_and_newer_wins_a_tie() {
+    let index = index(&[
+        article(1, "en", "a", "Something else", "A word about the summit.", "2025-06-01"),
+        article(2, "en", "b", "The summit", "Nothing more.", "2020-06-01"),
+        article(3, "en", "c", "Old statement", "Same text here.", "2015-01-01"),
+        article(4, "en", "d", "New statement", "Same text here.", "2025-01-01"),
+    ]);
+    assert_eq!(ids(&index, Some("en"), "summit")[0], 2, "a title match beats a newer body mention");
+    assert_eq!(ids(&index, Some("en"), "same text"), [4, 3], "at equal relevance the newer item first");
+}
+
+#[test]
+fn filters_languages_grouping_and_hidden_items() {
+    let mut articles = corpus();
+    articles.push(Article { status: Status::Draft, ..article(7, "ru", "f", "Черновик встречи", "", "2025-07-01") });
+    articles.push(Article { status: Status::Archived, ..article(8, "ru", "g", "Архивная встреча", "", "2025-07-02") });
+    articles.push(Article {
+        section: SectionKey::parse("interviews").unwrap(),
+        ..article(9, "ru", "h", "Интервью о встрече", "", "2025-07-03")
+    });
+    let index = index(&articles);
+    let found = ids(&index, Some("ru"), "встреча");
+    assert!(!found.contains(&7) && !found.contains(&8), "drafts and archived items are never found: {found:?}");
+    let request = |section: Option<&str>, from: Option<&str>, to: Option<&str>| SearchRequest {
+        text: "встреча".into(),
+        lang: Some(Lang::parse("ru").unwrap()),
+        section: section.map(|s| SectionKey::parse(s).unwrap()),
+        from: from.map(|d| parse_publication_date(d).unwrap().unix_timestamp()),
+        to: to.map(|d| parse_publication_date(d).unwrap().unix_timestamp()),
+        page: 1,
+        ..Default::default()
+    };
+    let hits = |r: SearchRequest| index.search(&r).unwrap().hits.iter().map(|h| h.id).collect::<Vec<_>>();
+    assert_eq!(hits(request(Some("interviews"), None, None)), [9]);
+    assert_eq!(hits(request(None, Some("2025-06-30"), Some("2025-07-01"))), [1]);
+
+    // All languages: one result per item, in the reader's language where it has one.
+    let any = SearchRequest { text: "Cholpon".into(), ..Default::default() };
+    assert_eq!(index.search(&any).unwrap().hits.len(), 1);
+    let grouped =
+        SearchRequest { text: "Чолпон OR Cholpon".into(), prefer: Some(Lang::parse("en").unwrap()), page: 1, ..Default::default() };
+    let result = index.search(&grouped).unwrap();
+    assert_eq!(result.hits.iter().map(|h| h.id).collect::<Vec<_>>(), [4], "item a appears once, in English");
+    assert_eq!(result.total, 1);
+
+    // Unpublishing takes an item out.
+    index.update(&Article { status: Status::Draft, ..articles[0].clone() }).unwrap();
+    index.commit().unwrap();
+    assert!(!ids(&index, Some("ru"), "встреча").contains(&1));
+}
+
+#[test]
+fn any_query_is_answered_and_snippets_are_escaped() {
+    let index = index(&[article(1, "en", "a", "Statement", "The <script>alert(1)</script> meeting of ministers & experts.", "2025-01-01")]);
+    for query in [
+        "",
+        "\"unbalanced",
+        "-",
+        "AND OR NOT",
+        "((",
+        "'; DROP TABLE articles; --",
+        "<b>meeting</b>",
+        "\u{0}\u{7}meeting",
+        &"x".repeat(10_000),
+        "title:meeting",
+        "*",
+    ] {
+        let request = SearchRequest { text: query.into(), lang: Some(Lang::parse("en").unwrap()), page: 1, ..Default::default() };
+        assert!(index.search(&request).is_ok(), "{query:?}");
+    }
+    let hit = &index
+        .search(&SearchRequest { text: "meeting".into(), lang: Some(Lang::parse("en").unwrap()), page: 1, ..Default::default() })
+        .unwrap()
+        .hits[0];
+    let snippet = hit.snippet_html.as_deref().unwrap();
+    assert!(snippet.contains("<b>meeting</b>") && !snippet.contains("<script>") && snippet.contains("&lt;script&gt;"), "{snippet}");
+}
