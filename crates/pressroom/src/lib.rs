@@ -11,6 +11,7 @@ use anyhow::Context;
 use pressroom_domain::{Role, Site};
 use pressroom_render::Renderer;
 use pressroom_store::{redact, Actor, Store};
+use pressroom_web::indexer::Indexer;
 use pressroom_web::{auth, AppState, DbHealth, SiteCache, WebConfig};
 
 /// Where a site lives: its data directory, and its database when that is not the SQLite file
@@ -27,6 +28,11 @@ impl SiteLocation {
             Some(url) => url.clone(),
             None => format!("sqlite://{}", self.data.join("pressroom.db").display()),
         }
+    }
+
+    /// The folder of this process's search index.
+    pub fn search_dir(&self) -> PathBuf {
+        self.data.join("search")
     }
 
     /// The folder a theme's templates and static files are read from, when it exists.
@@ -73,11 +79,16 @@ pub async fn app_state(store: Store, location: &SiteLocation, base_url: &str) ->
     let theme = location.theme_dir();
     let renderer = Renderer::new(theme.is_dir().then_some(theme.as_path())).context("the theme could not be loaded")?;
     let changes = store.follow_changes().await?;
+    let (indexer, rebuild) = Indexer::open(&location.search_dir()).context("the search index could not be opened")?;
+    let indexer = Arc::new(indexer);
+    let search = indexer.index.clone();
+    pressroom_web::indexer::spawn(indexer, store.clone(), changes.clone(), rebuild);
     Ok(AppState {
         store,
         renderer: Arc::new(renderer),
         config: Arc::new(WebConfig { base_url: base_url.trim_end_matches('/').to_owned(), media_dir: location.data.join("media") }),
         site: Arc::new(SiteCache::new(changes)),
         health: Arc::new(DbHealth::default()),
+        search,
     })
 }

@@ -59,6 +59,12 @@ enum Command {
         #[arg(long)]
         to: String,
     },
+    /// Rebuild the search index from the database, with a progress bar. Run it with the
+    /// server stopped: a running server keeps its index current by itself.
+    Reindex {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
     /// Manage back-office accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -177,6 +183,25 @@ async fn run(command: Command) -> anyhow::Result<()> {
             report(&opened);
             let report = pressroom_transfer::import_folder(&store, &folder, &Bar::new("importing")).await?;
             println!("Imported {}: {} new, {} updated.", folder.display(), report.created, report.updated);
+            store.close().await;
+            Ok(())
+        }
+        Command::Reindex { site } => {
+            let location = site.location();
+            let (store, opened) = open_site(&location, false).await?;
+            report(&opened);
+            let (indexer, _) = pressroom_web::indexer::Indexer::open(&location.search_dir())
+                .context("the search index could not be opened; is a server running on this data directory?")?;
+            let bar = Bar::new("indexing");
+            let count = indexer
+                .rebuild(&store, &|event| match event {
+                    Some(total) => bar.start(total),
+                    None => bar.advance(),
+                })
+                .await
+                .map_err(anyhow::Error::msg)?;
+            bar.finish();
+            println!("Search index rebuilt: {count} published article(s).");
             store.close().await;
             Ok(())
         }

@@ -13,12 +13,13 @@ on_both_engines!(
     the_root_follows_accept_language,
     high_contrast_mode_is_switched_by_a_link_and_kept,
     responses_carry_security_headers_and_cacheable_assets,
+    search_finds_words_in_any_form_and_follows_the_content,
 );
 
 use std::collections::{BTreeSet, VecDeque};
 
 use common::{attributes, texts, Engine, TestSite};
-use pressroom_domain::{parse_publication_date, ArticleDraft, Lang, SectionKey, Slug, Status};
+use pressroom_domain::{parse_publication_date, Action, ArticleDraft, Lang, SectionKey, Slug, Status};
 use pressroom_store::Actor;
 use reqwest::StatusCode;
 
@@ -265,4 +266,55 @@ async fn a_theme_folder_overrides_templates_without_recompiling() {
     let (status, html) = site.page("/en/missing/").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(texts(&html, ".error-page.themed h1"), ["Page not found"]);
+}
+
+/// Waits up to a second for a search to find (or stop finding) `slug`.
+async fn search_sees(site: &TestSite, query: &str, slug: &str, expected: bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    loop {
+        let html = site.ok(&format!("/en/search?q={query}")).await;
+        if attributes(&html, ".search-results a", "href").iter().any(|h| h.ends_with(slug)) == expected {
+            return true;
+        }
+        if std::time::Instant::now() > deadline {
+            return false;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+async fn search_finds_words_in_any_form_and_follows_the_content(site: TestSite) {
+    assert!(
+        search_sees(&site, "meeting", "csto-council-of-foreign-ministers-meets-in-cholpon-ata", true).await,
+        "the demo is indexed at start"
+    );
+    let html = site.ok("/ru/search?q=%D0%B2%D1%81%D1%82%D1%80%D0%B5%D1%87%D0%B0").await; // встреча
+    assert!(texts(&html, ".search-results .news-title").iter().any(|t| t.contains("Жапаров")), "встреча finds встрече");
+    assert!(!texts(&html, ".search-results .snippet b").is_empty(), "matched words are highlighted");
+    assert_eq!(attributes(&html, "#site-search", "value"), ["встреча"], "the query stays in the box");
+    let html = site.ok("/en/search?q=zzzzqqq").await;
+    assert!(html.contains("Nothing was found."));
+    for query in
+        ["%22unbalanced", "%3Cscript%3Ealert(1)%3C%2Fscript%3E", "'%3B%20DROP%20TABLE%20articles%3B--", "-", "%01%02", &"x".repeat(10_000)]
+    {
+        let (status, html) = site.page(&format!("/en/search?q={query}")).await;
+        assert_eq!(status, StatusCode::OK, "{query}");
+        assert!(!html.contains("<script>alert"), "the query is shown escaped");
+    }
+    let all = site.ok("/en/search?q=Tasmagambetov&all=1").await;
+    let found = attributes(&all, ".search-results .news-title a", "href");
+    assert!(found.iter().all(|h| h.starts_with("/en/")), "one result per item, in the reader's language: {found:?}");
+    let json: serde_json::Value = serde_json::from_str(&site.get("/api/v1/search?q=meeting&lang=en").await.text().await.unwrap()).unwrap();
+    assert!(json["total"].as_u64().unwrap() >= 1 && json["results"][0]["url"].as_str().unwrap().starts_with(&site.base));
+
+    // Archiving takes an item out of search within a second; publishing puts it back.
+    let slug = "csto-at-osce-annual-security-review-conference";
+    let en = Lang::parse("en").unwrap();
+    let article = site.store.article_at(&en, &SectionKey::parse("news").unwrap(), &Slug::parse(slug).unwrap()).await.unwrap();
+    let actor = Actor::system("test");
+    site.store.change_status(article.id, Status::Published, Action::Archive, None, &actor).await.unwrap();
+    assert!(search_sees(&site, "radicalization", slug, false).await, "gone from search within a second");
+    site.store.change_status(article.id, Status::Archived, Action::ReturnToDraft, None, &actor).await.unwrap();
+    site.store.change_status(article.id, Status::Draft, Action::Publish, None, &actor).await.unwrap();
+    assert!(search_sees(&site, "radicalization", slug, true).await, "back within a second");
 }

@@ -31,6 +31,10 @@ pub fn archive_month(lang: &Lang, year: i32, month: u8) -> String {
     format!("/{lang}/archive/{year}/{month:02}/")
 }
 
+pub fn search(lang: &Lang) -> String {
+    format!("/{lang}/search")
+}
+
 /// The switch of the high-contrast mode, which comes back to `path` afterwards.
 pub fn contrast_toggle(on: bool, path: &str) -> String {
     let back = utf8_percent_encode(path, QUERY_VALUE);

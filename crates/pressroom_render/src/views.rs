@@ -32,6 +32,9 @@ pub struct Layout {
     pub contrast: bool,
     /// The link that switches the high-contrast mode and comes back to this page.
     pub contrast_toggle_url: String,
+    /// Where the search box in the header sends the reader, and what it holds.
+    pub search_url: String,
+    pub query: String,
     /// Stylesheet and script URLs with content hashes.
     pub stylesheet: String,
     pub script: String,
@@ -290,4 +293,35 @@ mod tests {
         let json = script_json(&serde_json::json!({"headline": "</script><script>alert(1)</script>"}));
         assert!(!json.contains("</script"));
     }
+}
+
+/// One search result.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResultView {
+    pub url: String,
+    pub title: String,
+    pub lang: String,
+    pub date_short: String,
+    pub section_name: String,
+    /// Highlighted passage, escaped by the search engine.
+    pub snippet_html: Option<String>,
+    pub excerpt: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SearchPage {
+    #[serde(flatten)]
+    pub layout: Layout,
+    pub searched: bool,
+    pub total: usize,
+    pub results: Vec<SearchResultView>,
+    pub pagination: Pagination,
+    pub sections: Vec<(String, String, bool)>,
+    pub from: String,
+    pub to: String,
+    pub all_languages: bool,
+}
+
+impl PageView for SearchPage {
+    const TEMPLATE: &'static str = "search.html";
 }

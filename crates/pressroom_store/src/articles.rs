@@ -92,6 +92,23 @@ impl Store {
         Ok(article)
     }
 
+    /// Published articles with ids after `after`, by id, at most `limit`, without tags: what the
+    /// search index is rebuilt from, a batch at a time.
+    pub async fn published_batch(&self, after: ArticleId, limit: i64) -> Result<Vec<Article>> {
+        let sql = format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
+             WHERE a.status = 'published' AND a.id > $1 ORDER BY a.id LIMIT $2"
+        );
+        let rows = sqlx::query(&sql).bind(after.0).bind(limit).fetch_all(&self.pool).await?;
+        rows.iter().map(article_from_row).collect()
+    }
+
+    /// How many published articles there are, for progress bars.
+    pub async fn count_published(&self) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM articles WHERE status = 'published'").fetch_one(&self.pool).await?;
+        Ok(n)
+    }
+
     /// Every article version, with tags, in a stable order (translation key, then language).
     pub async fn all_articles(&self) -> Result<Vec<Article>> {
         let sql =

@@ -21,6 +21,16 @@ impl Store {
         Ok(id)
     }
 
+    /// Changes after `after`, oldest first, at most `limit`: (change id, article id if any).
+    pub async fn changes_since(&self, after: i64, limit: i64) -> Result<Vec<(i64, Option<i64>)>> {
+        let rows: Vec<(i64, Option<i64>)> = sqlx::query_as("SELECT id, article_id FROM changes WHERE id > $1 ORDER BY id LIMIT $2")
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows)
+    }
+
     /// A receiver that always holds the latest change id: this process's own commits arrive at
     /// once, other processes' through a follower started on the first call, which runs for the
     /// life of the runtime.

@@ -129,6 +129,8 @@ impl Reader {
             archive_url: urls::archive(&self.lang),
             contrast: self.contrast,
             contrast_toggle_url: urls::contrast_toggle(!self.contrast, &self.path),
+            search_url: urls::search(&self.lang),
+            query: String::new(),
             stylesheet: state.renderer.assets().url("site.css").to_owned(),
             script: state.renderer.assets().url("site.js").to_owned(),
         }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 mod error;
 mod extract;
+pub mod indexer;
 pub mod media;
 mod public;
 mod router;
@@ -37,4 +38,5 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub site: Arc<SiteCache>,
     pub health: Arc<DbHealth>,
+    pub search: Arc<pressroom_search::SearchIndex>,
 }

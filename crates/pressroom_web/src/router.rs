@@ -7,7 +7,7 @@ use axum::{middleware, Router};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::admin::{account, articles, audit, editor, history, login, media as media_library, settings, users};
-use crate::public::{archive, article, assets, home, lists, media, prefs};
+use crate::public::{archive, article, assets, home, lists, media, prefs, search};
 use crate::{error, AppState};
 
 pub fn router(state: AppState) -> Router {
@@ -16,6 +16,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{file}", get(assets::file))
         .route("/prefs/contrast", get(prefs::contrast))
         .route("/media/{key}/{file}", get(media::file))
+        .route("/api/v1/search", get(search::api))
         .route("/admin", get(login::home))
         .route("/admin/", get(login::home))
         .route("/admin/login", get(login::form).post(login::submit))
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/archive/{year}/", get(archive::year))
         .route("/{lang}/archive/{year}/{month}/", get(archive::month))
         .route("/{lang}/tags/{tag}", get(lists::tag))
+        .route("/{lang}/search", get(search::page))
         .route("/{lang}/{section}", get(lists::add_slash))
         .route("/{lang}/{section}/", get(lists::section))
         .route("/{lang}/{section}/{slug}", get(article::article))

@@ -7,6 +7,7 @@ pub mod home;
 pub mod lists;
 pub mod media;
 pub mod prefs;
+pub mod search;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};

@@ -1,0 +1,128 @@
+//! Search: the page `/{lang}/search` and its JSON twin `/api/v1/search`. Whatever a reader
+//! types gets a normal answer — the words are passed to the engine's lenient parser, and the
+//! query is shown back escaped like any other text.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use pressroom_domain::{parse_publication_date, Lang, SectionKey};
+use pressroom_render::views::{Pagination, SearchPage, SearchResultView};
+use pressroom_render::{urls, Catalogue};
+use pressroom_search::{hit_address, SearchRequest, SearchResults};
+
+use super::{respond_html, PageResult};
+use crate::extract::{Equivalents, Reader};
+use crate::{AppState, WebError};
+
+/// A search from query parameters; anything unreadable is dropped rather than refused.
+fn request(query: &HashMap<String, String>, lang: Option<Lang>, prefer: Option<Lang>) -> SearchRequest {
+    let date = |name: &str| query.get(name).and_then(|d| parse_publication_date(d).ok()).map(|d| d.unix_timestamp());
+    SearchRequest {
+        text: query.get("q").cloned().unwrap_or_default(),
+        lang,
+        prefer,
+        section: query.get("section").and_then(|s| SectionKey::parse(s).ok()),
+        from: date("from"),
+        // "To" includes the whole day.
+        to: date("to").map(|t| t + 24 * 3600),
+        page: query.get("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(1),
+    }
+}
+
+async fn run(state: &AppState, request: SearchRequest) -> Result<SearchResults, WebError> {
+    let index = state.search.clone();
+    tokio::task::spawn_blocking(move || index.search(&request))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
+        .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+pub async fn page(State(state): State<AppState>, reader: Reader, Query(query): Query<HashMap<String, String>>) -> PageResult {
+    let all = query.get("all").is_some_and(|v| v == "1");
+    let text = query.get("q").cloned().unwrap_or_default();
+    let searched = !text.trim().is_empty();
+    let lang = (!all).then(|| reader.lang.clone());
+    let search = request(&query, lang, Some(reader.lang.clone()));
+    let results = if searched { run(&state, search.clone()).await? } else { SearchResults { hits: Vec::new(), total: 0, page: 1 } };
+    let catalogue = Catalogue::get();
+    let title = catalogue.text(reader.lang.as_str(), "search");
+    let mut layout = reader.layout(&state, title, "", Some(Equivalents::SamePath), None);
+    layout.query = text.clone();
+    let encode = |v: &str| percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string();
+    let kept: String = ["q", "section", "from", "to", "all"]
+        .iter()
+        .filter_map(|k| query.get(*k).filter(|v| !v.is_empty()).map(|v| format!("{k}={}", encode(v))))
+        .collect::<Vec<_>>()
+        .join("&");
+    let base = format!("{}?{kept}", urls::search(&reader.lang));
+    let pages = pressroom_domain::Page { items: Vec::<()>::new(), page: results.page as u32, total: results.total as u64 };
+    let view = SearchPage {
+        searched,
+        total: results.total,
+        results: results
+            .hits
+            .iter()
+            .filter_map(|hit| {
+                let (lang, section, slug) = hit_address(hit)?;
+                Some(SearchResultView {
+                    url: urls::article(&lang, &section, &slug),
+                    title: hit.title.clone(),
+                    lang: hit.lang.clone(),
+                    date_short: catalogue.date_short(hit.published_at),
+                    section_name: reader
+                        .site
+                        .section(section.as_str())
+                        .map_or_else(|| section.to_string(), |s| s.name(&reader.lang).to_owned()),
+                    snippet_html: hit.snippet_html.clone(),
+                    excerpt: hit.excerpt.clone(),
+                })
+            })
+            .collect(),
+        pagination: Pagination::new(&pages, &base),
+        sections: reader
+            .site
+            .sections
+            .iter()
+            .map(|s| (s.key.to_string(), s.name(&reader.lang).to_owned(), search.section.as_ref() == Some(&s.key)))
+            .collect(),
+        from: query.get("from").cloned().unwrap_or_default(),
+        to: query.get("to").cloned().unwrap_or_default(),
+        all_languages: all,
+        layout,
+    };
+    Ok(respond_html(&state, StatusCode::OK, &view))
+}
+
+/// `GET /api/v1/search?q=…&lang=…`: the same search as JSON. Without `lang`, every language,
+/// one result per item.
+pub async fn api(State(state): State<AppState>, Query(query): Query<HashMap<String, String>>) -> Result<Response, WebError> {
+    let site = state.site.get(&state.store).await?;
+    let lang = query.get("lang").and_then(|l| site.language(l)).map(|l| l.code.clone());
+    let results = run(&state, request(&query, lang.clone(), lang)).await?;
+    let hits: Vec<serde_json::Value> = results
+        .hits
+        .iter()
+        .filter_map(|hit| {
+            let (lang, section, slug) = hit_address(hit)?;
+            Some(serde_json::json!({
+                "id": hit.id,
+                "lang": hit.lang,
+                "section": hit.section,
+                "slug": hit.slug,
+                "url": format!("{}{}", state.config.base_url, urls::article(&lang, &section, &slug)),
+                "title": hit.title,
+                "snippet_html": hit.snippet_html,
+                "excerpt": hit.excerpt,
+                "published_at": hit.published_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+                "score": hit.score,
+            }))
+        })
+        .collect();
+    let body = serde_json::json!({ "query": query.get("q").cloned().unwrap_or_default(), "total": results.total, "page": results.page, "results": hits });
+    let mut response = Json(body).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(response)
+}
