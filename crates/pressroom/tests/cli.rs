@@ -1,16 +1,11 @@
 //! The `pressroom` binary as an administrator runs it.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn pressroom(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pressroom"))
-        .args(args)
-        .env_remove("PRESSROOM_DATA")
-        .env_remove("PRESSROOM_DATABASE")
-        .output()
-        .expect("the binary runs")
-}
+use std::path::Path;
+use std::process::Output;
+
+use common::process::pressroom;
 
 fn text(output: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
@@ -129,4 +124,32 @@ fn user_add_generates_or_reads_a_password() {
     assert!(!again.status.success() && text(&again).contains("already exists"), "{}", text(&again));
     let bad_role = pressroom(&["user", "add", "--data", data, "--email", "x@example.org", "--role", "owner", "--generate"]);
     assert!(!bad_role.status.success() && text(&bad_role).contains("owner"));
+}
+
+#[test]
+fn reindex_rebuilds_the_search_index_and_a_damaged_one_is_rebuilt_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    assert!(pressroom(&["init", "--demo", "--data", data]).status.success());
+    let reindex = pressroom(&["reindex", "--data", data]);
+    assert!(reindex.status.success(), "{}", text(&reindex));
+    assert!(text(&reindex).contains("Search index rebuilt: 10 published article(s)."), "{}", text(&reindex));
+
+    // Damage every file of the index: the next start rebuilds it.
+    for entry in std::fs::read_dir(dir.path().join("search")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::write(&path, b"damaged").unwrap();
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let server = common::process::Server::start_sqlite(dir.path()).await;
+        let search = format!("{}/en/search?q=Tasmagambetov", server.base);
+        let found = common::process::within(std::time::Duration::from_secs(10), || async {
+            reqwest::get(&search).await.unwrap().text().await.unwrap().contains("tasmagambetov-interview-to-tass")
+        })
+        .await;
+        assert!(found.is_some(), "the index was rebuilt while serving:\n{}", server.log_text());
+    });
 }

@@ -63,6 +63,9 @@ async fn two_servers_serve_what_a_third_process_imports() {
         assert!(seen.is_some(), "{} did not show the import within a second", server.base);
         assert_eq!(status(&format!("{}/en/news/extraordinary-session", server.base)).await, 200);
         assert_eq!(status(&format!("{}/en/news/scheduled-statement", server.base)).await, 404, "not before its time");
+        let search = format!("{}/en/search?q=extraordinary", server.base);
+        let indexed = within(Duration::from_secs(1), || async { body(&search).await.contains("Extraordinary session convened") }).await;
+        assert!(indexed.is_some(), "{}: the import did not reach its search index within a second", server.base);
     }
 
     let wait = (due - OffsetDateTime::now_utc()).unsigned_abs() + Duration::from_millis(1500);
