@@ -13,7 +13,7 @@ use pressroom_render::Catalogue;
 use pressroom_store::{ArticleFilter, Sort};
 
 use super::session::Staff;
-use super::{notice_from, respond, Desk};
+use super::{notice_from, page_number, respond, Desk};
 use crate::{AppState, WebError};
 
 pub async fn list(
@@ -23,10 +23,7 @@ pub async fn list(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let get = |name: &str| query.get(name).map(String::as_str).filter(|v| !v.is_empty());
-    let page = match get("page") {
-        None => 1,
-        Some(text) => text.parse::<u32>().ok().filter(|n| *n >= 1).ok_or(WebError::BadRequest("error_page_number"))?,
-    };
+    let page = page_number(&query)?;
     let filter = ArticleFilter {
         status: get("status").and_then(Status::parse),
         section: get("section").and_then(|s| SectionKey::parse(s).ok()),

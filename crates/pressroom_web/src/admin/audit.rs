@@ -5,13 +5,12 @@ use std::collections::HashMap;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use pressroom_domain::can_administer;
 use pressroom_render::admin_views::{AuditPage, AuditRow};
 use pressroom_render::views::Pagination;
 
 use super::articles::format_time;
 use super::session::Staff;
-use super::{respond, Desk};
+use super::{page_number, respond, Desk};
 use crate::{AppState, WebError};
 
 pub async fn log(
@@ -20,15 +19,10 @@ pub async fn log(
     desk: Desk,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    if !can_administer(staff.user.role) {
-        return Err(WebError::Forbidden("error_forbidden"));
-    }
+    staff.require_admin()?;
     let actor = query.get("actor").cloned().unwrap_or_default();
     let action = query.get("action").cloned().unwrap_or_default();
-    let page = match query.get("page") {
-        None => 1,
-        Some(text) => text.parse::<u32>().ok().filter(|n| *n >= 1).ok_or(WebError::BadRequest("error_page_number"))?,
-    };
+    let page = page_number(&query)?;
     let entries = state.store.audit_entries(&actor, &action, page).await?;
     if entries.page > entries.last_page() {
         return Err(WebError::NotFound);

@@ -11,7 +11,7 @@ use pressroom_render::views::Pagination;
 use pressroom_store::{MediaItem, MediaKind, NewMedia};
 
 use super::session::{new_token, Staff};
-use super::{notice_from, respond, see_other, Desk, Fields};
+use super::{notice_from, page_number, respond, see_other, Desk, Fields};
 use crate::media::{inspect, variants, MAX_UPLOAD_BYTES};
 use crate::{media, AppState, WebError};
 
@@ -21,10 +21,7 @@ pub async fn library(
     desk: Desk,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let page = match query.get("page") {
-        None => 1,
-        Some(text) => text.parse::<u32>().ok().filter(|n| *n >= 1).ok_or(WebError::BadRequest("error_page_number"))?,
-    };
+    let page = page_number(&query)?;
     library_page(&state, &staff, &desk, page, None, notice_from(&query), StatusCode::OK).await
 }
 

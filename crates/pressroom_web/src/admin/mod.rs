@@ -113,6 +113,14 @@ impl Fields {
     }
 }
 
+/// `?page=N` of a back-office list: absent is 1; anything but a positive whole number is a 400.
+pub fn page_number(query: &HashMap<String, String>) -> Result<u32, WebError> {
+    match query.get("page").filter(|p| !p.is_empty()) {
+        None => Ok(1),
+        Some(text) => text.parse::<u32>().ok().filter(|n| *n >= 1).ok_or(WebError::BadRequest("error_page_number")),
+    }
+}
+
 /// `303 See Other` to `path`: the answer to every successful form.
 pub fn see_other(path: &str) -> Response {
     axum::response::Redirect::to(path).into_response()

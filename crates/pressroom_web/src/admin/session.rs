@@ -35,6 +35,15 @@ impl Staff {
         Actor::user(&self.user, &self.ip)
     }
 
+    /// Refuses anyone but an admin (users, settings, the audit log).
+    pub fn require_admin(&self) -> Result<(), WebError> {
+        if pressroom_domain::can_administer(self.user.role) {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden("error_forbidden"))
+        }
+    }
+
     /// Refuses a form whose CSRF token is not this session's.
     pub fn check_csrf(&self, submitted: Option<&str>) -> Result<(), WebError> {
         match submitted {

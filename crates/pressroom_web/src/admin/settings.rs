@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use pressroom_domain::{can_administer, Lang, SectionKey};
+use pressroom_domain::{Lang, SectionKey};
 use pressroom_render::admin_views::{FieldMessage, NamedField, SectionForm, SettingsPage};
 use pressroom_store::StoreError;
 
@@ -14,21 +14,13 @@ use super::session::{Staff, REQUIRE_TOTP};
 use super::{notice_from, respond, see_other, Desk, Fields};
 use crate::{AppState, WebError};
 
-fn require_admin(staff: &Staff) -> Result<(), WebError> {
-    if can_administer(staff.user.role) {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden("error_forbidden"))
-    }
-}
-
 pub async fn page(
     State(state): State<AppState>,
     staff: Staff,
     desk: Desk,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    require_admin(&staff)?;
+    staff.require_admin()?;
     settings_page(&state, &staff, &desk, Vec::new(), notice_from(&query), StatusCode::OK).await
 }
 
@@ -76,7 +68,7 @@ async fn settings_page(
 /// `POST /admin/settings`: site names and the second-factor requirement.
 pub async fn save(State(state): State<AppState>, staff: Staff, desk: Desk, fields: Fields) -> Result<Response, WebError> {
     staff.check_csrf(fields.csrf())?;
-    require_admin(&staff)?;
+    staff.require_admin()?;
     let names: Vec<(Lang, String)> = desk
         .site
         .languages
@@ -93,7 +85,7 @@ pub async fn save(State(state): State<AppState>, staff: Staff, desk: Desk, field
 /// `POST /admin/settings/sections`: adds a section or renames one.
 pub async fn save_section(State(state): State<AppState>, staff: Staff, desk: Desk, fields: Fields) -> Result<Response, WebError> {
     staff.check_csrf(fields.csrf())?;
-    require_admin(&staff)?;
+    staff.require_admin()?;
     let Ok(key) = SectionKey::parse(fields.get("key").trim()) else {
         let errors = vec![FieldMessage { field: "key".into(), message: desk.text("error_key_invalid") }];
         return settings_page(&state, &staff, &desk, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -107,7 +99,7 @@ pub async fn save_section(State(state): State<AppState>, staff: Staff, desk: Des
 /// `POST /admin/settings/languages`: adds a language.
 pub async fn add_language(State(state): State<AppState>, staff: Staff, desk: Desk, fields: Fields) -> Result<Response, WebError> {
     staff.check_csrf(fields.csrf())?;
-    require_admin(&staff)?;
+    staff.require_admin()?;
     let native = fields.get("native_name").trim();
     let site_name = fields.get("site_name").trim();
     let code = match Lang::parse(fields.get("code").trim()) {

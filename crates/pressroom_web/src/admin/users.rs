@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use pressroom_domain::{can_administer, Role, UserId};
+use pressroom_domain::{Role, UserId};
 use pressroom_render::admin_views::{Choice, FieldMessage, UserView, UsersPage};
 use pressroom_store::StoreError;
 
@@ -15,21 +15,13 @@ use super::session::Staff;
 use super::{notice_from, respond, see_other, Desk, Fields};
 use crate::{auth, AppState, WebError};
 
-fn require_admin(staff: &Staff) -> Result<(), WebError> {
-    if can_administer(staff.user.role) {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden("error_forbidden"))
-    }
-}
-
 pub async fn list(
     State(state): State<AppState>,
     staff: Staff,
     desk: Desk,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    require_admin(&staff)?;
+    staff.require_admin()?;
     users_page(&state, &staff, &desk, None, Vec::new(), notice_from(&query), StatusCode::OK).await
 }
 
@@ -72,7 +64,7 @@ async fn users_page(
 
 pub async fn add(State(state): State<AppState>, staff: Staff, desk: Desk, fields: Fields) -> Result<Response, WebError> {
     staff.check_csrf(fields.csrf())?;
-    require_admin(&staff)?;
+    staff.require_admin()?;
     let name = fields.get("name").trim();
     let email = fields.get("email").trim();
     let role = Role::parse(fields.get("role")).ok_or(WebError::BadRequest("error_form_malformed"))?;
@@ -99,7 +91,7 @@ pub async fn add(State(state): State<AppState>, staff: Staff, desk: Desk, fields
 
 pub async fn set_role(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, fields: Fields) -> Result<Response, WebError> {
     staff.check_csrf(fields.csrf())?;
-    require_admin(&staff)?;
+    staff.require_admin()?;
     let role = Role::parse(fields.get("role")).ok_or(WebError::BadRequest("error_form_malformed"))?;
     if UserId(id) == staff.user.id {
         return Err(WebError::Conflict("error_forbidden"));
@@ -124,7 +116,7 @@ async fn set_disabled(
     disabled: bool,
 ) -> Result<Response, WebError> {
     staff.check_csrf(fields.csrf())?;
-    require_admin(&staff)?;
+    staff.require_admin()?;
     if UserId(id) == staff.user.id {
         return Err(WebError::Conflict("error_forbidden"));
     }
