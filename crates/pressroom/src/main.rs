@@ -59,6 +59,22 @@ enum Command {
         #[arg(long)]
         to: String,
     },
+    /// Generate a corpus of realistic bilingual news (for benchmarks): ARTICLES versions, half
+    /// in Russian and half in English, linked as translations, dated over twenty years. The
+    /// same seed always gives the same corpus. Written into the site, or into a content folder
+    /// with --out.
+    Generate {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// How many article versions to make.
+        #[arg(long)]
+        articles: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write a content folder here instead of into the site.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Rebuild the search index from the database, with a progress bar. Run it with the
     /// server stopped: a running server keeps its index current by itself.
     Reindex {
@@ -184,6 +200,33 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let report = pressroom_transfer::import_folder(&store, &folder, &Bar::new("importing")).await?;
             println!("Imported {}: {} new, {} updated.", folder.display(), report.created, report.updated);
             store.close().await;
+            Ok(())
+        }
+        Command::Generate { site, articles, seed, out } => {
+            let bar = Bar::new("generating");
+            bar.start(articles as u64);
+            let drafts = pressroom_transfer::generate(articles, seed);
+            match out {
+                Some(folder) => {
+                    let written = pressroom_transfer::write_drafts(&drafts, &folder, &|| bar.advance())?;
+                    bar.finish();
+                    println!("Wrote {written} article version(s) to {}.", folder.display());
+                }
+                None => {
+                    let (store, opened) = open_site(&site.location(), false).await?;
+                    report(&opened);
+                    // Saved in batches, so that memory stays flat for large corpora.
+                    for batch in drafts.chunks(5_000) {
+                        store.import(&[], batch, &Actor::system("generate"), &|| bar.advance()).await?;
+                    }
+                    bar.finish();
+                    println!(
+                        "Generated {} article version(s) with seed {seed}. Run `pressroom reindex` (or start the server) to index them.",
+                        drafts.len()
+                    );
+                    store.close().await;
+                }
+            }
             Ok(())
         }
         Command::Reindex { site } => {

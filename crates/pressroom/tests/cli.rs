@@ -153,3 +153,30 @@ fn reindex_rebuilds_the_search_index_and_a_damaged_one_is_rebuilt_at_start() {
         assert!(found.is_some(), "the index was rebuilt while serving:\n{}", server.log_text());
     });
 }
+
+#[test]
+fn generate_fills_a_site_or_a_folder_the_same_way_for_a_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("site");
+    let data = data.to_str().unwrap();
+    let generated = pressroom(&["generate", "--data", data, "--articles", "300", "--seed", "5"]);
+    assert!(generated.status.success(), "{}", text(&generated));
+    assert!(text(&generated).contains("Generated 300 article version(s)"));
+    let reindex = pressroom(&["reindex", "--data", data]);
+    assert!(text(&reindex).contains("Search index rebuilt: 300 published article(s)."), "{}", text(&reindex));
+    for out in ["a", "b"] {
+        let folder = dir.path().join(out);
+        assert!(pressroom(&["generate", "--articles", "20", "--seed", "9", "--out", folder.to_str().unwrap()]).status.success());
+    }
+    let listing = |name: &str| {
+        let mut files: Vec<String> = std::fs::read_dir(dir.path().join(name).join("ru/news"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        files
+    };
+    assert_eq!(listing("a"), listing("b"), "deterministic for a seed");
+    let imported = pressroom(&["import", "--data", dir.path().join("other").to_str().unwrap(), dir.path().join("a").to_str().unwrap()]);
+    assert!(imported.status.success(), "a generated folder imports: {}", text(&imported));
+}

@@ -5,6 +5,7 @@
 
 mod demo;
 mod folder;
+mod generate;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use pressroom_store::{Actor, ImportReport, Store, StoreError};
 
 pub use demo::{load_demo, DEMO_SITE_NAMES};
 pub use folder::{parse_article, parse_tags, write_article, write_tags, ContentFile, TAGS_FILE};
+pub use generate::generate;
 
 /// A problem with one file of a content folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +89,43 @@ pub async fn export_folder(store: &Store, folder: &Path, progress: &dyn Progress
     }
     progress.finish();
     Ok(articles.len())
+}
+
+/// Writes drafts (from the generator) as a content folder; returns how many were written.
+pub fn write_drafts(drafts: &[pressroom_domain::ArticleDraft], folder: &Path, progress: &dyn Fn()) -> Result<usize, TransferError> {
+    for draft in drafts {
+        let article = pressroom_domain::Article {
+            id: pressroom_domain::ArticleId(0),
+            translation_key: draft.translation_key.clone(),
+            lang: draft.lang.clone(),
+            section: draft.section.clone(),
+            slug: draft.slug.clone(),
+            title: draft.title.clone(),
+            lead: draft.lead.clone(),
+            body: draft.body.clone(),
+            cover: draft.cover.clone(),
+            featured: draft.featured,
+            status: draft.status,
+            published_at: draft.published_at,
+            updated_at: draft.published_at,
+            tags: draft
+                .tags
+                .iter()
+                .map(|name| pressroom_domain::TagRef {
+                    key: pressroom_domain::TagKey::parse(pressroom_domain::slugify(name).as_str()).expect("a slug is a valid tag key"),
+                    name: name.clone(),
+                })
+                .collect(),
+            author: None,
+            revision: 1,
+        };
+        let dir = folder.join(article.lang.as_str()).join(article.section.as_str());
+        std::fs::create_dir_all(&dir).map_err(|source| TransferError::Io { path: dir.clone(), source })?;
+        let path = dir.join(format!("{}.md", article.slug));
+        std::fs::write(&path, write_article(&article)).map_err(|source| TransferError::Io { path, source })?;
+        progress();
+    }
+    Ok(drafts.len())
 }
 
 /// Reports long work to whoever shows it (a progress bar in the terminal, nothing in tests).
