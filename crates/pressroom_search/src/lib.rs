@@ -17,6 +17,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TokenStream;
 use tantivy::{DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term};
 use time::OffsetDateTime;
 
@@ -220,20 +221,36 @@ impl SearchIndex {
             let total = grouped.len();
             (total, grouped.into_iter().skip((page - 1) * RESULTS_PER_PAGE).take(RESULTS_PER_PAGE).collect())
         };
-        // One snippet generator per body field in the results, made when first needed.
-        let mut generators: Vec<(tantivy::schema::Field, Option<SnippetGenerator>)> = Vec::new();
+        // One snippet generator per body field in the results, made when first needed, with the
+        // query's stems in that field's analysis to find where in a body to look.
+        let mut generators: Vec<(tantivy::schema::Field, Option<SnippetGenerator>, Vec<String>)> = Vec::new();
         let mut hits = Vec::with_capacity(found.len());
         for (score, address) in found {
             let doc: TantivyDocument = searcher.doc(address)?;
             let body = self.fields.body_field(&self.fields.text_of(&doc, self.fields.lang));
-            if !generators.iter().any(|(field, _)| *field == body) {
-                generators.push((body, SnippetGenerator::create(&searcher, &query, body).ok()));
+            if !generators.iter().any(|(field, _, _)| *field == body) {
+                let stems = self.stems(body, &text);
+                generators.push((body, SnippetGenerator::create(&searcher, &query, body).ok(), stems));
             }
-            let generator = generators.iter().find(|(field, _)| *field == body).and_then(|(_, g)| g.as_ref());
-            let snippet_html = generator.map(|g| g.snippet_from_doc(&doc).to_html()).filter(|s| !s.is_empty());
+            let (_, generator, stems) = generators.iter().find(|(field, _, _)| *field == body).expect("pushed above");
+            let body_text = self.fields.text_of(&doc, body);
+            let snippet_html = generator.as_ref().map(|g| g.snippet(snippet_window(&body_text, stems)).to_html()).filter(|s| !s.is_empty());
             hits.push(self.fields.hit(&doc, score, snippet_html));
         }
         Ok(SearchResults { hits, total, page })
+    }
+
+    /// The words of `text` as `field`'s analyzer reduces them (lower case, stemmed).
+    fn stems(&self, field: tantivy::schema::Field, text: &str) -> Vec<String> {
+        let Ok(mut analyzer) = self.index.tokenizer_for_field(field) else { return Vec::new() };
+        let mut stream = analyzer.token_stream(text);
+        let mut stems = Vec::new();
+        while let Some(token) = stream.next() {
+            if token.text.chars().count() >= 2 {
+                stems.push(token.text.clone());
+            }
+        }
+        stems
     }
 
     fn group_by_item(
@@ -260,6 +277,21 @@ impl SearchIndex {
         }
         Ok(order.into_iter().filter_map(|key| best.remove(&key)).map(|(score, address, _)| (score, address)).collect())
     }
+}
+
+/// The stretch of a body a highlighted passage is looked for in: around the first place where a
+/// query word's stem occurs, or the opening when none does. The snippet generator stems every
+/// word it reads, so reading a window instead of a whole long body keeps searches fast.
+fn snippet_window<'a>(body: &'a str, stems: &[String]) -> &'a str {
+    const BEFORE: usize = 300;
+    const AFTER: usize = 900;
+    let lower = body.to_lowercase();
+    let found = if lower.len() == body.len() { stems.iter().filter_map(|stem| lower.find(stem.as_str())).min() } else { None };
+    let start = found.map_or(0, |at| at.saturating_sub(BEFORE));
+    let end = found.map_or(BEFORE + AFTER, |at| at + AFTER).min(body.len());
+    let start = (0..=start).rev().find(|i| body.is_char_boundary(*i)).unwrap_or(0);
+    let end = (end..=body.len()).find(|i| body.is_char_boundary(*i)).unwrap_or(body.len());
+    &body[start..end]
 }
 
 /// 1 for today, halving about every two years.

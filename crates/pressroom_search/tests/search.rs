@@ -151,3 +151,17 @@ fn any_query_is_answered_and_snippets_are_escaped() {
     let snippet = hit.snippet_html.as_deref().unwrap();
     assert!(snippet.contains("<b>meeting</b>") && !snippet.contains("<script>") && snippet.contains("&lt;script&gt;"), "{snippet}");
 }
+
+#[test]
+fn snippets_come_from_where_the_word_is_even_deep_in_a_long_text() {
+    let long = format!(
+        "{} The delegations signed the protocol on border security. {}",
+        "Opening words of the report. ".repeat(400),
+        "Closing words. ".repeat(100)
+    );
+    let index = index(&[article(1, "en", "a", "Annual report", &long, "2025-01-01")]);
+    let request = SearchRequest { text: "protocols".into(), lang: Some(Lang::parse("en").unwrap()), page: 1, ..Default::default() };
+    let hit = &index.search(&request).unwrap().hits[0];
+    let snippet = hit.snippet_html.as_deref().unwrap_or_default();
+    assert!(snippet.contains("<b>protocol</b>"), "{snippet}");
+}
