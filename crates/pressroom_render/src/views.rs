@@ -320,6 +320,8 @@ pub struct SearchPage {
     pub from: String,
     pub to: String,
     pub all_languages: bool,
+    /// Whether any filter is set, so that the filters start unfolded.
+    pub filtered: bool,
 }
 
 impl PageView for SearchPage {

@@ -283,8 +283,10 @@ impl SearchIndex {
 /// query word's stem occurs, or the opening when none does. The snippet generator stems every
 /// word it reads, so reading a window instead of a whole long body keeps searches fast.
 fn snippet_window<'a>(body: &'a str, stems: &[String]) -> &'a str {
-    const BEFORE: usize = 300;
-    const AFTER: usize = 900;
+    // tantivy's passages are at most 150 characters; a little more on either side lets it
+    // choose the best one among several matches close together.
+    const BEFORE: usize = 200;
+    const AFTER: usize = 400;
     let lower = body.to_lowercase();
     let found = if lower.len() == body.len() { stems.iter().filter_map(|stem| lower.find(stem.as_str())).min() } else { None };
     let start = found.map_or(0, |at| at.saturating_sub(BEFORE));

@@ -91,6 +91,7 @@ pub async fn page(State(state): State<AppState>, reader: Reader, Query(query): Q
         from: query.get("from").cloned().unwrap_or_default(),
         to: query.get("to").cloned().unwrap_or_default(),
         all_languages: all,
+        filtered: all || search.section.is_some() || search.from.is_some() || search.to.is_some(),
         layout,
     };
     Ok(respond_html(&state, StatusCode::OK, &view))
