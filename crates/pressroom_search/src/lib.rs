@@ -287,8 +287,15 @@ fn snippet_window<'a>(body: &'a str, stems: &[String]) -> &'a str {
     // choose the best one among several matches close together.
     const BEFORE: usize = 200;
     const AFTER: usize = 400;
-    let lower = body.to_lowercase();
-    let found = if lower.len() == body.len() { stems.iter().filter_map(|stem| lower.find(stem.as_str())).min() } else { None };
+    // Stems are lower case; a word in a text is too, or starts a sentence or a name.
+    let found = stems
+        .iter()
+        .flat_map(|stem| {
+            let capitalised: String = stem.chars().take(1).flat_map(char::to_uppercase).chain(stem.chars().skip(1)).collect();
+            [body.find(stem.as_str()), body.find(capitalised.as_str())]
+        })
+        .flatten()
+        .min();
     let start = found.map_or(0, |at| at.saturating_sub(BEFORE));
     let end = found.map_or(BEFORE + AFTER, |at| at + AFTER).min(body.len());
     let start = (0..=start).rev().find(|i| body.is_char_boundary(*i)).unwrap_or(0);
