@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 
 use pressroom_domain::{format_publication_date, slugify, ArticleDraft, AttachedMedia, Lang, TagKey, TagKind};
-use sqlx::{Any, Transaction};
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, Row, Transaction};
 
 use crate::{audit, now, Actor, Result, Store, StoreError, WriteTx};
 
@@ -156,53 +158,20 @@ pub(crate) async fn save_version(
         return Err(StoreError::Rejected { index, field: "translation", reason });
     }
     let now = now();
-    let published_at = draft.published_at.unix_timestamp();
     let (id, revision) = match existing {
         Some((id, revision)) => {
-            sqlx::query(
-                "UPDATE articles SET translation_key = $1, lang = $2, section_id = $3, slug = $4, title = $5, lead = $6, body = $7, \
-                 cover = $8, featured = $9, status = $10, published_at = $11, updated_at = $12, revision = $13 WHERE id = $14",
-            )
-            .bind(&draft.translation_key)
-            .bind(draft.lang.as_str())
-            .bind(section_id)
-            .bind(draft.slug.as_str())
-            .bind(&draft.title)
-            .bind(&draft.lead)
-            .bind(&draft.body)
-            .bind(draft.cover.as_deref())
-            .bind(i64::from(draft.featured))
-            .bind(draft.status.as_str())
-            .bind(published_at)
-            .bind(now)
-            .bind(revision + 1)
-            .bind(id)
-            .execute(&mut *w.tx)
-            .await?;
+            let update = "UPDATE articles SET translation_key = $1, lang = $2, section_id = $3, slug = $4, title = $5, lead = $6, \
+                          body = $7, cover = $8, featured = $9, status = $10, published_at = $11, updated_at = $12, revision = $13 \
+                          WHERE id = $14";
+            bind_fields(sqlx::query(update), draft, section_id).bind(now).bind(revision + 1).bind(id).execute(&mut *w.tx).await?;
             (id, revision + 1)
         }
         None => {
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO articles (translation_key, lang, section_id, slug, title, lead, body, cover, featured, status, \
-                 published_at, author_id, created_at, updated_at, revision) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, 1) RETURNING id",
-            )
-            .bind(&draft.translation_key)
-            .bind(draft.lang.as_str())
-            .bind(section_id)
-            .bind(draft.slug.as_str())
-            .bind(&draft.title)
-            .bind(&draft.lead)
-            .bind(&draft.body)
-            .bind(draft.cover.as_deref())
-            .bind(i64::from(draft.featured))
-            .bind(draft.status.as_str())
-            .bind(published_at)
-            .bind(author)
-            .bind(now)
-            .fetch_one(&mut *w.tx)
-            .await?;
-            (id, 1)
+            let insert = "INSERT INTO articles (translation_key, lang, section_id, slug, title, lead, body, cover, featured, status, \
+                          published_at, author_id, created_at, updated_at, revision) \
+                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, 1) RETURNING id";
+            let row = bind_fields(sqlx::query(insert), draft, section_id).bind(author).bind(now).fetch_one(&mut *w.tx).await?;
+            (row.try_get(0)?, 1)
         }
     };
     set_article_tags(&mut w.tx, id, &draft.lang, &draft.tags).await?;
@@ -220,6 +189,22 @@ pub(crate) async fn save_version(
         .await?;
     w.record_change("article", Some(id)).await?;
     Ok((id, revision))
+}
+
+/// Binds $1–$11, the article's own fields, in the order both the INSERT and the UPDATE name them.
+fn bind_fields<'q>(query: Query<'q, Any, AnyArguments<'q>>, draft: &'q ArticleDraft, section_id: i64) -> Query<'q, Any, AnyArguments<'q>> {
+    query
+        .bind(&draft.translation_key)
+        .bind(draft.lang.as_str())
+        .bind(section_id)
+        .bind(draft.slug.as_str())
+        .bind(&draft.title)
+        .bind(&draft.lead)
+        .bind(&draft.body)
+        .bind(draft.cover.as_deref())
+        .bind(i64::from(draft.featured))
+        .bind(draft.status.as_str())
+        .bind(draft.published_at.unix_timestamp())
 }
 
 impl Store {
