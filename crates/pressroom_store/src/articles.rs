@@ -214,10 +214,26 @@ impl Store {
 
     /// Every tag, ordered by key.
     pub async fn all_tags(&self) -> Result<Vec<Tag>> {
-        let keys: Vec<(String,)> = sqlx::query_as("SELECT key FROM tags ORDER BY key").fetch_all(&self.pool).await?;
-        let mut tags = Vec::with_capacity(keys.len());
-        for (key,) in keys {
-            tags.push(self.tag(&parse_key(TagKey::parse(&key))?).await?);
+        // One query for every tag and name: the editor lists them on each render.
+        let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT t.key, t.kind, n.lang, n.name FROM tags t \
+             LEFT JOIN tag_names n ON n.tag_id = t.id LEFT JOIN languages l ON l.code = n.lang \
+             ORDER BY t.key, l.position",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut tags: Vec<Tag> = Vec::new();
+        for (key, kind, lang, name) in rows {
+            if tags.last().is_none_or(|t| t.key.as_str() != key) {
+                tags.push(Tag {
+                    key: parse_key(TagKey::parse(&key))?,
+                    kind: TagKind::parse(&kind).ok_or_else(|| StoreError::Invalid(format!("unknown tag kind {kind:?}")))?,
+                    names: Vec::new(),
+                });
+            }
+            if let (Some(lang), Some(name)) = (lang, name) {
+                tags.last_mut().expect("pushed above").names.push((parse_lang(&lang)?, name));
+            }
         }
         Ok(tags)
     }
