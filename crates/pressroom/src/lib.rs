@@ -74,8 +74,14 @@ pub async fn open_site(location: &SiteLocation, demo: bool) -> anyhow::Result<(S
     Ok((store, opened))
 }
 
-/// The state the web layer serves from, following the change feed of the site's database.
-pub async fn app_state(store: Store, location: &SiteLocation, base_url: &str) -> anyhow::Result<AppState> {
+/// The web settings of a site at `base_url`, with the standard values.
+pub fn web_config(location: &SiteLocation, base_url: &str) -> WebConfig {
+    WebConfig::new(base_url, location.data.join("media"))
+}
+
+/// The state the web layer serves from, following the change feed of the site's database; its
+/// search index and webhook deliveries follow the same feed.
+pub async fn app_state(store: Store, location: &SiteLocation, config: WebConfig) -> anyhow::Result<AppState> {
     let theme = location.theme_dir();
     let renderer = Renderer::new(theme.is_dir().then_some(theme.as_path())).context("the theme could not be loaded")?;
     let changes = store.follow_changes().await?;
@@ -83,10 +89,12 @@ pub async fn app_state(store: Store, location: &SiteLocation, base_url: &str) ->
     let indexer = Arc::new(indexer);
     let search = indexer.index.clone();
     pressroom_web::indexer::spawn(indexer, store.clone(), changes.clone(), rebuild);
+    let config = Arc::new(config);
+    pressroom_web::webhooks::spawn(store.clone(), config.clone(), changes.clone());
     Ok(AppState {
         store,
         renderer: Arc::new(renderer),
-        config: Arc::new(WebConfig { base_url: base_url.trim_end_matches('/').to_owned(), media_dir: location.data.join("media") }),
+        config,
         site: Arc::new(SiteCache::new(changes)),
         health: Arc::new(DbHealth::default()),
         search,

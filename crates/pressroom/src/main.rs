@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use pressroom::progress::Bar;
-use pressroom::{app_state, open_site, Opened, SiteLocation};
-use pressroom_domain::Role;
+use pressroom::{app_state, open_site, web_config, Opened, SiteLocation};
+use pressroom_domain::{scope_list, Role, Scope};
 use pressroom_store::{redact, Actor, CopyProgress, Store};
 use pressroom_transfer::Progress;
 
@@ -84,6 +84,9 @@ enum Command {
     /// Manage back-office accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Export every article version as a content folder (LANG/SECTION/SLUG.md and tags.yaml),
     /// the same format `import` reads.
     Export {
@@ -116,6 +119,25 @@ enum UserCommand {
         /// Generate a password and print it once, without asking.
         #[arg(long)]
         generate: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a user and print it once. It acts for that user, never beyond
+    /// the user's role, and only within its scopes.
+    Create {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The email of the user the token acts for.
+        #[arg(long)]
+        user: String,
+        /// A name that says what the token is for ("newsletter", "ministry portal").
+        #[arg(long)]
+        name: String,
+        /// read_drafts, write, publish; repeat the flag or separate with commas.
+        #[arg(long = "scope", required = true, value_delimiter = ',')]
+        scopes: Vec<String>,
     },
 }
 
@@ -281,6 +303,22 @@ async fn run(command: Command) -> anyhow::Result<()> {
             store.close().await;
             Ok(())
         }
+        Command::Token(TokenCommand::Create { site, user, name, scopes }) => {
+            let scopes = Scope::parse_list(&scopes.join(","))
+                .map_err(|unknown| anyhow::anyhow!("unknown scope {unknown:?}: use read_drafts, write or publish"))?;
+            anyhow::ensure!(!name.trim().is_empty(), "the token needs a name (--name) that says what it is for");
+            let (store, opened) = open_site(&site.location(), false).await?;
+            report(&opened);
+            let account =
+                store.user_by_email(&user).await?.filter(|u| !u.disabled).with_context(|| format!("there is no active user {user}"))?;
+            let token = pressroom_web::admin::tokens::generate_token();
+            let hash = pressroom_web::admin::session::hash_token(&token);
+            store.create_token(account.id, name.trim(), &hash, &scopes, &Actor::system("command line")).await?;
+            println!("Token {:?} created for {} ({}).", name.trim(), account.email, scope_list(&scopes));
+            println!("  token: {token}\nThis token is shown only once. Send it as: Authorization: Bearer <token>");
+            store.close().await;
+            Ok(())
+        }
         Command::Export { site, folder } => {
             let (store, opened) = open_site(&site.location(), false).await?;
             report(&opened);
@@ -358,7 +396,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     report(&opened);
     let base_url = args.base_url.unwrap_or_else(|| format!("http://{}", args.listen));
     pressroom::jobs::spawn_scheduler(store.clone());
-    let state = app_state(store, &location, &base_url).await?;
+    let state = app_state(store, &location, web_config(&location, &base_url)).await?;
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     tracing::info!(database = %redact(&location.database_url()), "serving");
     println!("Pressroom is serving the site at http://{}/", args.listen);

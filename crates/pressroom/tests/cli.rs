@@ -180,3 +180,25 @@ fn generate_fills_a_site_or_a_folder_the_same_way_for_a_seed() {
     let imported = pressroom(&["import", "--data", dir.path().join("other").to_str().unwrap(), dir.path().join("a").to_str().unwrap()]);
     assert!(imported.status.success(), "a generated folder imports: {}", text(&imported));
 }
+
+#[tokio::test]
+async fn token_create_prints_a_token_that_acts_for_the_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let added = pressroom(&["user", "add", "--data", data, "--email", "portal@example.org", "--role", "editor", "--generate"]);
+    assert!(added.status.success(), "{}", text(&added));
+    let made =
+        pressroom(&["token", "create", "--data", data, "--user", "portal@example.org", "--name", "portal", "--scope", "write,publish"]);
+    assert!(made.status.success(), "{}", text(&made));
+    let token = text(&made).lines().find_map(|l| l.trim().strip_prefix("token: ").map(str::to_owned)).expect("the token is printed");
+    let store = pressroom_store::Store::connect(&format!("sqlite://{}", dir.path().join("pressroom.db").display())).await.unwrap();
+    let (record, user) = store.token_user(&pressroom_web::admin::session::hash_token(&token)).await.unwrap().expect("the token is live");
+    assert_eq!(user.email, "portal@example.org");
+    assert_eq!(record.scopes, vec![pressroom_domain::Scope::Write, pressroom_domain::Scope::Publish]);
+    store.close().await;
+    let unknown_scope =
+        pressroom(&["token", "create", "--data", data, "--user", "portal@example.org", "--name", "x", "--scope", "everything"]);
+    assert!(!unknown_scope.status.success() && text(&unknown_scope).contains("\"everything\""), "{}", text(&unknown_scope));
+    let unknown_user = pressroom(&["token", "create", "--data", data, "--user", "nobody@example.org", "--name", "x", "--scope", "write"]);
+    assert!(!unknown_user.status.success() && text(&unknown_user).contains("nobody@example.org"), "{}", text(&unknown_user));
+}

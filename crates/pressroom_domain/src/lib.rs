@@ -6,6 +6,7 @@
 mod article;
 mod dates;
 mod ids;
+mod scope;
 mod site;
 mod slug;
 mod workflow;
@@ -13,6 +14,7 @@ mod workflow;
 pub use article::{Article, ArticleDraft, ArticleSummary, AttachedMedia, FieldError, Status, TagRef, TranslationRef};
 pub use dates::{archive_period, format_publication_date, parse_publication_date, PublicationDate};
 pub use ids::{ArticleId, InvalidKey, Lang, SectionKey, Slug, TagKey, UserId};
+pub use scope::{scope_list, Scope};
 pub use site::{Language, Section, Site};
 pub use slug::slugify;
 pub use workflow::{can_administer, can_delete, can_edit, transition, Action, Refusal};

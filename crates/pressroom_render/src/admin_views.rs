@@ -331,3 +331,75 @@ pub struct SettingsPage {
 impl PageView for SettingsPage {
     const TEMPLATE: &'static str = "admin/settings.html";
 }
+
+/// A checkbox among several of one name.
+#[derive(Debug, Serialize)]
+pub struct CheckChoice {
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TokenView {
+    pub id: i64,
+    pub name: String,
+    pub user: String,
+    pub scopes: String,
+    pub created: String,
+    pub last_used: String,
+    pub revoked: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TokensPage {
+    #[serde(flatten)]
+    pub layout: AdminLayout,
+    pub tokens: Vec<TokenView>,
+    pub users: Vec<Choice>,
+    pub scopes: Vec<CheckChoice>,
+    /// A token just made, shown this once.
+    pub new_token: Option<String>,
+    pub errors: Vec<FieldMessage>,
+}
+
+impl PageView for TokensPage {
+    const TEMPLATE: &'static str = "admin/tokens.html";
+}
+
+#[derive(Debug, Serialize)]
+pub struct WebhookView {
+    pub id: i64,
+    pub url: String,
+    pub events: String,
+    pub created: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeliveryView {
+    pub id: i64,
+    pub url: String,
+    pub event: String,
+    pub state: String,
+    pub state_label: String,
+    pub attempts: i64,
+    pub last_status: String,
+    pub last_error: String,
+    pub created: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WebhooksPage {
+    #[serde(flatten)]
+    pub layout: AdminLayout,
+    pub webhooks: Vec<WebhookView>,
+    pub deliveries: Vec<DeliveryView>,
+    pub events: Vec<CheckChoice>,
+    /// The signing secret of a webhook just registered, shown this once.
+    pub new_secret: Option<String>,
+    pub errors: Vec<FieldMessage>,
+}
+
+impl PageView for WebhooksPage {
+    const TEMPLATE: &'static str = "admin/webhooks.html";
+}

@@ -31,6 +31,14 @@ pub fn archive_month(lang: &Lang, year: i32, month: u8) -> String {
     format!("/{lang}/archive/{year}/{month:02}/")
 }
 
+/// A feed (`feed.xml`, `atom.xml`, `feed.json`) of all news in `lang`, or of one section.
+pub fn feed(lang: &Lang, section: Option<&SectionKey>, file: &str) -> String {
+    match section {
+        Some(key) => format!("/{lang}/{key}/{file}"),
+        None => format!("/{lang}/{file}"),
+    }
+}
+
 pub fn search(lang: &Lang) -> String {
     format!("/{lang}/search")
 }

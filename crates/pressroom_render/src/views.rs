@@ -23,6 +23,11 @@ pub struct Layout {
     /// Absolute canonical URL.
     pub canonical: String,
     pub og_type: &'static str,
+    /// An absolute image address for link previews (an article's cover).
+    pub image: Option<String>,
+    /// Feeds of this page, for `<link rel="alternate">`: the site's, and the section's on a
+    /// section page.
+    pub feeds: Vec<FeedLink>,
     /// Every site language for the switch; those with `equivalent` also go into `hreflang`.
     pub languages: Vec<Alternate>,
     pub nav: Vec<NavLink>,
@@ -50,6 +55,13 @@ pub struct Alternate {
     pub absolute: String,
     pub current: bool,
     pub equivalent: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLink {
+    pub title: String,
+    pub href: String,
+    pub media_type: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]

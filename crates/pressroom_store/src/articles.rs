@@ -24,6 +24,30 @@ pub enum Listing<'a> {
     },
 }
 
+/// Which articles an API list shows; every part is optional. Only published ones unless
+/// `status` says otherwise (the caller checks that the client may see drafts).
+#[derive(Debug, Clone, Default)]
+pub struct ArticleQuery {
+    pub lang: Option<Lang>,
+    pub section: Option<SectionKey>,
+    pub tag: Option<TagKey>,
+    /// Published at or after, Unix seconds.
+    pub from: Option<i64>,
+    /// Published before, Unix seconds.
+    pub to: Option<i64>,
+    pub status: Option<Status>,
+}
+
+/// A published page's address and last change, for the sitemap.
+#[derive(Debug, Clone)]
+pub struct SitemapEntry {
+    pub translation_key: String,
+    pub lang: Lang,
+    pub section: SectionKey,
+    pub slug: Slug,
+    pub modified: time::OffsetDateTime,
+}
+
 const SUMMARY_COLUMNS: &str = "a.id, a.lang, s.key, a.slug, a.title, a.lead, a.cover, a.published_at";
 
 const ARTICLE_COLUMNS: &str = "a.id, a.lang, s.key, a.slug, a.title, a.lead, a.cover, a.published_at, a.translation_key, a.body, \
@@ -32,27 +56,94 @@ const ARTICLE_COLUMNS: &str = "a.id, a.lang, s.key, a.slug, a.title, a.lead, a.c
 impl Store {
     /// One page (1-based) of published articles in `lang`, newest first.
     pub async fn list_published(&self, lang: &Lang, listing: Listing<'_>, page: u32) -> Result<Page<ArticleSummary>> {
-        let (filter, extra): (&str, Vec<Param>) = match listing {
-            Listing::All => ("", vec![]),
-            Listing::Section(key) => (" AND s.key = $2", vec![Param::Text(key.as_str().to_owned())]),
-            Listing::Tag(key) => (
-                " AND EXISTS (SELECT 1 FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id AND t.key = $2)",
-                vec![Param::Text(key.as_str().to_owned())],
-            ),
-            Listing::Period { from, to } => (" AND a.published_at >= $2 AND a.published_at < $3", vec![Param::Int(from), Param::Int(to)]),
+        let mut query = ArticleQuery { lang: Some(lang.clone()), ..ArticleQuery::default() };
+        match listing {
+            Listing::All => {}
+            Listing::Section(key) => query.section = Some(key.clone()),
+            Listing::Tag(key) => query.tag = Some(key.clone()),
+            Listing::Period { from, to } => (query.from, query.to) = (Some(from), Some(to)),
+        }
+        self.find_articles(&query, page, PAGE_SIZE).await
+    }
+
+    /// One page (1-based, `per_page` long) of the articles `query` selects, newest first.
+    pub async fn find_articles(&self, query: &ArticleQuery, page: u32, per_page: u32) -> Result<Page<ArticleSummary>> {
+        let status = query.status.unwrap_or(Status::Published);
+        let mut params = vec![Param::Text(status.as_str().to_owned())];
+        let mut filter = String::from("a.status = $1");
+        let mut add = |condition: &str, param: Param| {
+            params.push(param);
+            filter.push_str(&condition.replace('?', &format!("${}", params.len())));
         };
-        let from = "FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.lang = $1 AND a.status = 'published'";
-        let count_sql = format!("SELECT COUNT(*) {from}{filter}");
+        if let Some(lang) = &query.lang {
+            add(" AND a.lang = ?", Param::Text(lang.as_str().to_owned()));
+        }
+        if let Some(section) = &query.section {
+            add(" AND s.key = ?", Param::Text(section.as_str().to_owned()));
+        }
+        if let Some(tag) = &query.tag {
+            add(
+                " AND EXISTS (SELECT 1 FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id AND t.key = ?)",
+                Param::Text(tag.as_str().to_owned()),
+            );
+        }
+        if let Some(from) = query.from {
+            add(" AND a.published_at >= ?", Param::Int(from));
+        }
+        if let Some(to) = query.to {
+            add(" AND a.published_at < ?", Param::Int(to));
+        }
+        let from = format!("FROM articles a JOIN sections s ON s.id = a.section_id WHERE {filter}");
+        let count_sql = format!("SELECT COUNT(*) {from}");
         let list_sql = format!(
-            "SELECT {SUMMARY_COLUMNS} {from}{filter} ORDER BY a.published_at DESC, a.id DESC LIMIT {PAGE_SIZE} OFFSET {}",
-            u64::from(page.saturating_sub(1)) * u64::from(PAGE_SIZE)
+            "SELECT {SUMMARY_COLUMNS} {from} ORDER BY a.published_at DESC, a.id DESC LIMIT {per_page} OFFSET {}",
+            u64::from(page.saturating_sub(1)) * u64::from(per_page)
         );
-        let count = bind_params(sqlx::query(&count_sql).bind(lang.as_str()), &extra);
-        let list = bind_params(sqlx::query(&list_sql).bind(lang.as_str()), &extra);
-        let total: i64 = count.fetch_one(&self.pool).await?.try_get(0)?;
-        let rows = list.fetch_all(&self.pool).await?;
+        let total: i64 = bind_params(sqlx::query(&count_sql), &params).fetch_one(&self.pool).await?.try_get(0)?;
+        let rows = bind_params(sqlx::query(&list_sql), &params).fetch_all(&self.pool).await?;
         let items = rows.iter().map(summary_from_row).collect::<Result<Vec<_>>>()?;
         Ok(Page { items, page, total: total.max(0) as u64 })
+    }
+
+    /// The latest `limit` published articles in `lang`, of one section or all, whole and with
+    /// their tags: what a feed carries.
+    pub async fn latest_articles(&self, lang: &Lang, section: Option<&SectionKey>, limit: u32) -> Result<Vec<Article>> {
+        let filter = if section.is_some() { " AND s.key = $2" } else { "" };
+        let sql = format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
+             WHERE a.lang = $1 AND a.status = 'published'{filter} ORDER BY a.published_at DESC, a.id DESC LIMIT {limit}"
+        );
+        let mut query = sqlx::query(&sql).bind(lang.as_str());
+        if let Some(section) = section {
+            query = query.bind(section.as_str());
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>>>()?;
+        for article in &mut articles {
+            article.tags = self.article_tags(article.id, lang).await?;
+        }
+        Ok(articles)
+    }
+
+    /// Every published article's address and last change, for the sitemap, by translation key.
+    pub async fn sitemap_entries(&self) -> Result<Vec<SitemapEntry>> {
+        let rows: Vec<(String, String, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT a.translation_key, a.lang, s.key, a.slug, a.published_at, a.updated_at \
+             FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.status = 'published' ORDER BY a.translation_key, a.lang",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(translation_key, lang, section, slug, published_at, updated_at)| {
+                Ok(SitemapEntry {
+                    translation_key,
+                    lang: parse_lang(&lang)?,
+                    section: parse_key(SectionKey::parse(&section))?,
+                    slug: parse_key(Slug::parse(&slug))?,
+                    modified: to_time(updated_at.max(published_at)),
+                })
+            })
+            .collect()
     }
 
     /// Published articles marked as featured, newest first.

@@ -21,6 +21,17 @@ impl Store {
         Ok(id)
     }
 
+    /// When change `id` was committed, in Unix seconds; the latest change's time when `id` is
+    /// unknown, and 0 for an empty feed.
+    pub async fn change_time(&self, id: i64) -> Result<i64> {
+        let (at,): (i64,) =
+            sqlx::query_as("SELECT COALESCE((SELECT at FROM changes WHERE id = $1), (SELECT at FROM changes ORDER BY id DESC LIMIT 1), 0)")
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(at)
+    }
+
     /// Changes after `after`, oldest first, at most `limit`: (change id, article id if any).
     pub async fn changes_since(&self, after: i64, limit: i64) -> Result<Vec<(i64, Option<i64>)>> {
         let rows: Vec<(i64, Option<i64>)> = sqlx::query_as("SELECT id, article_id FROM changes WHERE id > $1 ORDER BY id LIMIT $2")

@@ -26,6 +26,8 @@ const TABLES: &[&str] = &[
     "revisions",
     "audit_log",
     "changes",
+    "webhooks",
+    "webhook_deliveries",
 ];
 
 /// Tables that belong to the running servers, not to the site, and are never copied: login

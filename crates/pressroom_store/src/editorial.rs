@@ -4,8 +4,9 @@
 use pressroom_domain::{Action, ArticleDraft, ArticleId, Lang, Page, SectionKey, Status, UserId, PAGE_SIZE};
 use sqlx::Row;
 
+use crate::webhooks::queue_deliveries;
 use crate::write::{save_version, SiteKeys, Target};
-use crate::{audit, now, to_time, Actor, Result, Store, StoreError};
+use crate::{audit, now, to_time, Actor, Result, Store, StoreError, WebhookEvent};
 
 /// Filters of the back office's article list.
 #[derive(Debug, Clone, Default)]
@@ -72,6 +73,9 @@ impl Store {
         let keys = SiteKeys::load(&mut w.tx).await?;
         let target = Target::Existing { id: id.0, expected: expected_revision };
         let (_, revision) = save_version(&mut w, &keys, 0, draft, target, actor.user.map(|u| u.0)).await?;
+        if draft.status == Status::Published {
+            queue_deliveries(&mut w, WebhookEvent::Update, id.0).await?;
+        }
         audit(&mut w.tx, actor, "edit", &format!("article:{}", id.0), &format!("revision {revision}")).await?;
         w.commit().await?;
         Ok(revision)
@@ -95,6 +99,9 @@ impl Store {
             return Err(StoreError::Conflict("the article's status changed meanwhile".into()));
         }
         w.record_change("article", Some(id.0)).await?;
+        if let Some(event) = WebhookEvent::of_transition(from, action.target()) {
+            queue_deliveries(&mut w, event, id.0).await?;
+        }
         audit(
             &mut w.tx,
             actor,
@@ -110,9 +117,12 @@ impl Store {
     /// Deletes an article and its revisions; the audit log keeps its title.
     pub async fn delete_article(&self, id: ArticleId, actor: &Actor) -> Result<()> {
         let mut w = self.begin_write().await?;
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT title FROM articles WHERE id = $1").bind(id.0).fetch_optional(&mut *w.tx).await?;
-        let (title,) = row.ok_or(StoreError::NotFound)?;
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT title, status FROM articles WHERE id = $1").bind(id.0).fetch_optional(&mut *w.tx).await?;
+        let (title, status) = row.ok_or(StoreError::NotFound)?;
+        if status == Status::Published.as_str() {
+            queue_deliveries(&mut w, WebhookEvent::Unpublish, id.0).await?;
+        }
         sqlx::query("DELETE FROM articles WHERE id = $1").bind(id.0).execute(&mut *w.tx).await?;
         w.record_change("article", Some(id.0)).await?;
         audit(&mut w.tx, actor, "delete", &format!("article:{}", id.0), &title).await?;

@@ -15,7 +15,9 @@ mod migrate;
 mod schedule;
 mod site;
 pub mod testing;
+mod tokens;
 mod users;
+mod webhooks;
 mod write;
 
 use std::str::FromStr;
@@ -28,14 +30,16 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 use time::OffsetDateTime;
 use tokio::sync::{watch, Mutex, MutexGuard};
 
-pub use articles::Listing;
+pub use articles::{ArticleQuery, Listing, SitemapEntry};
 pub use audit_log::AuditEntry;
 pub use copy::{Cell, CopyProgress};
 pub use editorial::{ArticleFilter, ArticleRow, RevisionMeta, Sort};
 pub use media::{MediaItem, MediaKind, NewMedia};
 pub use migrate::{SchemaStatus, LATEST_VERSION};
 pub use sqlx::Error as SqlxError;
+pub use tokens::TokenRecord;
 pub use users::{SessionRecord, UserRecord};
+pub use webhooks::{Delivery, DueDelivery, Webhook, WebhookEvent};
 pub use write::{ImportReport, TagDef};
 
 #[derive(Debug, thiserror::Error)]

@@ -24,6 +24,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_back_office.sql"),
         postgres: include_str!("../migrations/postgres/0002_back_office.sql"),
     },
+    Migration {
+        version: 3,
+        name: "webhooks",
+        sqlite: include_str!("../migrations/sqlite/0003_webhooks.sql"),
+        postgres: include_str!("../migrations/postgres/0003_webhooks.sql"),
+    },
 ];
 
 /// The schema version this program writes and reads.

@@ -4,7 +4,8 @@
 
 use pressroom_domain::ArticleId;
 
-use crate::{audit, Actor, Result, Store};
+use crate::webhooks::queue_deliveries;
+use crate::{audit, Actor, Result, Store, WebhookEvent};
 
 impl Store {
     /// Publishes every scheduled article whose time has come; returns those this call published.
@@ -18,6 +19,7 @@ impl Store {
         .await?;
         for (id,) in &published {
             w.record_change("article", Some(*id)).await?;
+            queue_deliveries(&mut w, WebhookEvent::Publish, *id).await?;
             audit(&mut w.tx, &Actor::system("scheduler"), "publish", &format!("article:{id}"), "the scheduled time was reached").await?;
         }
         w.commit().await?;

@@ -114,8 +114,13 @@ impl IntoResponse for WebError {
     }
 }
 
-pub(crate) async fn not_found() -> WebError {
-    WebError::NotFound
+/// The answer for a path no route has: the site's 404 page, or a JSON error under `/api/`.
+pub(crate) async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        crate::api::error::no_route().await.into_response()
+    } else {
+        WebError::NotFound.into_response()
+    }
 }
 
 /// Renders the page of any error a handler returned, in the language of the URL when it names
@@ -133,6 +138,14 @@ pub(crate) async fn render_error_pages(State(state): State<AppState>, request: R
         WebError::Unavailable(cause) => state.health.unreachable(cause),
         WebError::Internal(_) => {}
         _ => state.health.reachable(),
+    }
+    if path.starts_with("/api/") {
+        // A public route's pattern caught an API path (`/{lang}/{section}/{slug}`): the API's
+        // clients get its JSON errors, never a page.
+        return match error {
+            WebError::NotFound => crate::api::error::no_route().await.into_response(),
+            other => crate::api::error::ApiError::from(other).into_response(),
+        };
     }
     let reader = Reader::for_error_page(&state, &path, &headers).await;
     let (heading_key, text_key) = error.message_keys();

@@ -8,9 +8,10 @@ use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use axum::http::HeaderValue;
 use pressroom_domain::{Lang, Site};
-use pressroom_render::views::{Alternate, Layout, NavLink};
+use pressroom_render::views::{Alternate, FeedLink, Layout, NavLink};
 use pressroom_render::{urls, Catalogue};
 
+use crate::public::feeds::Format;
 use crate::{AppState, WebError};
 
 /// The cookie that keeps the high-contrast, large-type mode across pages.
@@ -111,9 +112,15 @@ impl Reader {
             })
             .collect();
         let news = pressroom_domain::SectionKey::parse("news").expect("a constant section key is valid");
+        let site_name = language.map_or_else(String::new, |l| l.site_name.clone());
+        let section_feed = section.filter(|s| *s != "news").and_then(|s| self.site.section(s));
+        let mut feeds = feed_links(&self.lang, None, &site_name);
+        if let Some(s) = section_feed {
+            feeds.extend(feed_links(&self.lang, Some(&s.key), &format!("{} — {site_name}", s.name(&self.lang))));
+        }
         Layout {
             lang: self.lang.clone(),
-            site_name: language.map_or_else(String::new, |l| l.site_name.clone()),
+            site_name,
             title: title.to_owned(),
             description: if description.is_empty() {
                 catalogue.text(self.lang.as_str(), "footer_note").to_owned()
@@ -122,6 +129,8 @@ impl Reader {
             },
             canonical: format!("{base}{}", self.path),
             og_type: "website",
+            image: None,
+            feeds,
             languages,
             nav,
             home_url: urls::home(&self.lang),
@@ -135,6 +144,18 @@ impl Reader {
             script: state.renderer.assets().url("site.js").to_owned(),
         }
     }
+}
+
+/// The three feeds of a list, titled for a feed reader's list of subscriptions.
+fn feed_links(lang: &Lang, section: Option<&pressroom_domain::SectionKey>, title: &str) -> Vec<FeedLink> {
+    Format::ALL
+        .iter()
+        .map(|format| FeedLink {
+            title: format!("{title} ({})", format.label()),
+            href: urls::feed(lang, section, format.file_name()),
+            media_type: format.media_type(),
+        })
+        .collect()
 }
 
 fn replace_lang(path: &str, lang: &Lang) -> String {

@@ -2,14 +2,17 @@
 //! it, so what is tested is what runs.
 
 pub mod admin;
+mod api;
 pub mod auth;
 mod error;
 mod extract;
+pub mod http_cache;
 pub mod indexer;
 pub mod media;
 mod public;
 mod router;
 mod site_cache;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -28,6 +31,22 @@ pub struct WebConfig {
     pub base_url: String,
     /// Where uploaded media are stored (`DATA/media`).
     pub media_dir: std::path::PathBuf,
+    /// URLs in one sitemap file before `/sitemap.xml` becomes an index of parts.
+    pub sitemap_part_size: usize,
+    /// The pause before a failed webhook delivery is retried; it doubles with each attempt.
+    pub webhook_retry: std::time::Duration,
+}
+
+impl WebConfig {
+    /// The standard settings for a site at `base_url` with media in `media_dir`.
+    pub fn new(base_url: &str, media_dir: std::path::PathBuf) -> WebConfig {
+        WebConfig {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            media_dir,
+            sitemap_part_size: 40_000,
+            webhook_retry: std::time::Duration::from_secs(30),
+        }
+    }
 }
 
 /// What every handler can reach.

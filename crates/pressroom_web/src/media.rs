@@ -127,6 +127,45 @@ pub fn is_key(key: &str) -> bool {
     key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
+/// Checks an upload, stores its files under a new random key and records it. The inner error is
+/// the message key of what was wrong with the file; nothing is recorded then.
+pub async fn save_upload(
+    state: &crate::AppState,
+    name: String,
+    bytes: Vec<u8>,
+    actor: &pressroom_store::Actor,
+) -> Result<Result<(i64, String), &'static str>, crate::WebError> {
+    use crate::WebError;
+    let byte_size = bytes.len() as i64;
+    let inspect_name = name.clone();
+    let inspected =
+        tokio::task::spawn_blocking(move || inspect(bytes, &inspect_name)).await.map_err(|e| WebError::Internal(e.to_string()))?;
+    let inspected = match inspected {
+        Ok(inspected) => inspected,
+        Err(key) => return Ok(Err(key)),
+    };
+    let key = crate::admin::session::new_token()[..32].to_owned();
+    let root = state.config.media_dir.clone();
+    let files = inspected.files;
+    let stored_key = key.clone();
+    tokio::task::spawn_blocking(move || store(&root, &stored_key, &files))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
+        .map_err(|e| WebError::Internal(format!("cannot store an upload: {e}")))?;
+    let record = pressroom_store::NewMedia {
+        kind: if inspected.image { pressroom_store::MediaKind::Image } else { pressroom_store::MediaKind::File },
+        storage_key: key.clone(),
+        original_name: name,
+        content_type: inspected.content_type.to_owned(),
+        byte_size,
+        width: inspected.width.map(i64::from),
+        height: inspected.height.map(i64::from),
+        sha256: inspected.sha256,
+    };
+    let id = state.store.create_media(&record, actor).await?;
+    Ok(Ok((id, key)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,17 +6,27 @@ use axum::routing::{get, post};
 use axum::{middleware, Router};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::admin::{account, articles, audit, editor, history, login, media as media_library, settings, users};
-use crate::public::{archive, article, assets, home, lists, media, prefs, search};
-use crate::{error, AppState};
+use std::sync::Arc;
+
+use crate::admin::{account, articles, audit, editor, history, login, media as media_library, settings, tokens, users, webhooks};
+use crate::public::{archive, article, assets, feeds, home, lists, media, prefs, search, sitemap};
+use crate::{api, error, http_cache, AppState};
 
 pub fn router(state: AppState) -> Router {
+    let (api_routes, openapi) = api::routes();
+    let openapi = Arc::new(openapi.to_pretty_json().expect("the OpenAPI document serialises"));
+    let api_routes = api_routes
+        .route("/api/openapi.json", get(move || std::future::ready(([(header::CONTENT_TYPE, "application/json")], openapi.to_string()))))
+        .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD_BYTES + 64 * 1024))
+        .layer(middleware::from_fn(api::error::json_errors));
     Router::new()
         .route("/", get(home::root))
+        .route("/robots.txt", get(sitemap::robots))
+        .route("/sitemap.xml", get(sitemap::sitemap))
+        .route("/sitemap/{part}", get(sitemap::sitemap_part))
         .route("/static/{file}", get(assets::file))
         .route("/prefs/contrast", get(prefs::contrast))
         .route("/media/{key}/{file}", get(media::file))
-        .route("/api/v1/search", get(search::api))
         .route("/admin", get(login::home))
         .route("/admin/", get(login::home))
         .route("/admin/login", get(login::form).post(login::submit))
@@ -43,6 +53,10 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/users/{id}/disable", post(users::disable))
         .route("/admin/users/{id}/enable", post(users::enable))
         .route("/admin/audit", get(audit::log))
+        .route("/admin/tokens", get(tokens::list).post(tokens::create))
+        .route("/admin/tokens/{id}/revoke", post(tokens::revoke))
+        .route("/admin/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/admin/webhooks/{id}/delete", post(webhooks::delete))
         .route(
             "/admin/media",
             get(media_library::library)
@@ -52,6 +66,9 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/media/{id}/alt", post(media_library::set_alt))
         .route("/{lang}", get(home::add_slash))
         .route("/{lang}/", get(home::home))
+        .route("/{lang}/feed.xml", get(feeds::site_rss))
+        .route("/{lang}/atom.xml", get(feeds::site_atom))
+        .route("/{lang}/feed.json", get(feeds::site_json))
         .route("/{lang}/archive/", get(archive::index))
         .route("/{lang}/archive/{year}/", get(archive::year))
         .route("/{lang}/archive/{year}/{month}/", get(archive::month))
@@ -59,9 +76,14 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/search", get(search::page))
         .route("/{lang}/{section}", get(lists::add_slash))
         .route("/{lang}/{section}/", get(lists::section))
+        .route("/{lang}/{section}/feed.xml", get(feeds::section_rss))
+        .route("/{lang}/{section}/atom.xml", get(feeds::section_atom))
+        .route("/{lang}/{section}/feed.json", get(feeds::section_json))
         .route("/{lang}/{section}/{slug}", get(article::article))
+        .merge(api_routes)
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages))
+        .layer(middleware::from_fn_with_state(state.clone(), http_cache::http_caching))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))

@@ -11,7 +11,16 @@ use tokio::sync::watch;
 
 pub struct SiteCache {
     changes: watch::Receiver<i64>,
-    cached: RwLock<Option<(i64, Arc<Site>)>>,
+    cached: RwLock<Option<Snapshot>>,
+}
+
+/// The site as of one change of the feed, and when that change was made.
+#[derive(Clone)]
+struct Snapshot {
+    change: i64,
+    site: Arc<Site>,
+    /// Unix seconds: every public page is at most this new, hence its `Last-Modified`.
+    changed_at: i64,
 }
 
 impl SiteCache {
@@ -21,21 +30,32 @@ impl SiteCache {
 
     /// The current site, from memory unless a change was committed since it was loaded.
     pub async fn get(&self, store: &Store) -> Result<Arc<Site>, StoreError> {
+        Ok(self.snapshot(store).await?.site)
+    }
+
+    /// When the latest change to the site's content was committed, in Unix seconds.
+    pub async fn last_modified(&self, store: &Store) -> Result<i64, StoreError> {
+        Ok(self.snapshot(store).await?.changed_at)
+    }
+
+    async fn snapshot(&self, store: &Store) -> Result<Snapshot, StoreError> {
         let current = *self.changes.borrow();
-        if let Some((loaded_at, site)) = self.cached.read().expect("the site cache lock is never poisoned").as_ref() {
-            if *loaded_at == current {
-                return Ok(site.clone());
+        if let Some(snapshot) = self.cached.read().expect("the site cache lock is never poisoned").as_ref() {
+            if snapshot.change == current {
+                return Ok(snapshot.clone());
             }
         }
         let site = Arc::new(store.site().await?);
-        *self.cached.write().expect("the site cache lock is never poisoned") = Some((current, site.clone()));
-        Ok(site)
+        let changed_at = store.change_time(current).await?;
+        let snapshot = Snapshot { change: current, site, changed_at };
+        *self.cached.write().expect("the site cache lock is never poisoned") = Some(snapshot.clone());
+        Ok(snapshot)
     }
 
     /// The last site loaded, however old: enough to render an error page while the database
     /// is away.
     pub fn last_known(&self) -> Option<Arc<Site>> {
-        self.cached.read().expect("the site cache lock is never poisoned").as_ref().map(|(_, site)| site.clone())
+        self.cached.read().expect("the site cache lock is never poisoned").as_ref().map(|s| s.site.clone())
     }
 
     /// A receiver of the change feed, for whatever else must follow it.

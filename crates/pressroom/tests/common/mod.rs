@@ -5,7 +5,7 @@
 
 pub mod process;
 
-use pressroom::{app_state, open_site, SiteLocation};
+use pressroom::{app_state, open_site, web_config, SiteLocation};
 use pressroom_store::testing::TempPostgres;
 use pressroom_store::Store;
 use reqwest::redirect::Policy;
@@ -40,6 +40,16 @@ impl TestSite {
 
     /// Starts a site; `prepare` may write files (a theme) into the data directory first.
     pub async fn start(engine: Engine, demo: bool, prepare: impl FnOnce(&std::path::Path)) -> Option<TestSite> {
+        TestSite::start_configured(engine, demo, prepare, |_| {}).await
+    }
+
+    /// Starts a site with settings changed by `configure` (shorter retry pauses, say).
+    pub async fn start_configured(
+        engine: Engine,
+        demo: bool,
+        prepare: impl FnOnce(&std::path::Path),
+        configure: impl FnOnce(&mut pressroom_web::WebConfig),
+    ) -> Option<TestSite> {
         let postgres = match engine {
             Engine::Sqlite => None,
             Engine::Postgres => Some(TempPostgres::from_env().await?),
@@ -50,7 +60,9 @@ impl TestSite {
         let (store, _) = open_site(&location, demo).await.expect("the site opens");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
         let base = format!("http://{}", listener.local_addr().expect("an address"));
-        let state = app_state(store.clone(), &location, &base).await.expect("the state builds");
+        let mut config = web_config(&location, &base);
+        configure(&mut config);
+        let state = app_state(store.clone(), &location, config).await.expect("the state builds");
         let app = pressroom_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await });
         let client = reqwest::Client::builder().redirect(Policy::none()).cookie_store(true).build().expect("a client");
@@ -129,6 +141,39 @@ macro_rules! on_both_engines {
             )*
         }
     };
+}
+
+/// Like [`on_both_engines!`], with webhook retries after one second instead of thirty.
+#[macro_export]
+macro_rules! on_both_engines_configured {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let site = $crate::common::TestSite::start_configured($crate::common::Engine::Sqlite, true, |_| {}, $crate::common::quick_retries)
+                        .await
+                        .expect("SQLite is always available");
+                    super::$name(site).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    match $crate::common::TestSite::start_configured($crate::common::Engine::Postgres, true, |_| {}, $crate::common::quick_retries).await {
+                        Some(site) => super::$name(site).await,
+                        None => eprintln!("PRESSROOM_TEST_POSTGRES is not set; skipping on PostgreSQL"),
+                    }
+                }
+            )*
+        }
+    };
+}
+
+pub fn quick_retries(config: &mut pressroom_web::WebConfig) {
+    config.webhook_retry = std::time::Duration::from_secs(1);
 }
 
 /// A browser of its own, reading English, with its own cookies, not following redirects.

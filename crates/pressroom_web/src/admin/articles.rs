@@ -100,6 +100,11 @@ pub fn format_time(time: time::OffsetDateTime) -> String {
     format!("{:02}.{:02}.{} {:02}:{:02}", time.day(), u8::from(time.month()), time.year(), time.hour(), time.minute())
 }
 
+/// [`format_time`] of a Unix time in seconds.
+pub fn format_unix(seconds: i64) -> String {
+    format_time(time::OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(time::OffsetDateTime::UNIX_EPOCH))
+}
+
 fn encode(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
 }

@@ -13,7 +13,7 @@ use pressroom_domain::{
 };
 use pressroom_render::admin_views::{ActionButton, Choice, EditorForm, EditorPage, FieldDiff, FieldMessage};
 use pressroom_render::{render_markdown, urls, Catalogue};
-use pressroom_store::StoreError;
+use pressroom_store::{Actor, StoreError, UserRecord};
 use time::OffsetDateTime;
 
 use super::history::field_diffs;
@@ -165,23 +165,37 @@ pub async fn preview(staff: Staff, fields: Fields) -> Result<Response, WebError>
 pub async fn change_status(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, fields: Fields) -> Result<Response, WebError> {
     staff.check_csrf(fields.csrf())?;
     let action = Action::parse(fields.get("action")).ok_or(WebError::BadRequest("error_form_malformed"))?;
-    let article = state.store.article(ArticleId(id)).await?;
-    transition(article.status, action, staff.user.role, article.author == Some(staff.user.id)).map_err(|refusal| match refusal {
+    let when = match action {
+        Action::Schedule => Some(parse_datetime(fields.get("date")).ok_or(WebError::BadRequest("error_date_invalid"))?),
+        _ => None,
+    };
+    take_step(&state, &staff.user, &staff.actor(), ArticleId(id), action, when).await?;
+    Ok(see_other(&format!("/admin/articles/{id}?notice=status_changed")))
+}
+
+/// One workflow step by `user`, under the role rules; `when` is the time a scheduled item goes
+/// live. The back office and the Admin API both come here.
+pub(crate) async fn take_step(
+    state: &AppState,
+    user: &UserRecord,
+    actor: &Actor,
+    id: ArticleId,
+    action: Action,
+    when: Option<OffsetDateTime>,
+) -> Result<(), WebError> {
+    let article = state.store.article(id).await?;
+    transition(article.status, action, user.role, article.author == Some(user.id)).map_err(|refusal| match refusal {
         Refusal::Forbidden => WebError::Forbidden(refusal.message_key()),
         Refusal::NotFromStatus => WebError::Conflict(refusal.message_key()),
     })?;
-    let published_at = match action {
-        Action::Schedule => {
-            let when = parse_datetime(fields.get("date")).ok_or(WebError::BadRequest("error_date_invalid"))?;
-            if when <= OffsetDateTime::now_utc() {
-                return Err(WebError::BadRequest("error_schedule_past"));
-            }
-            Some(when.unix_timestamp())
-        }
+    let published_at = match (action, when) {
+        (Action::Schedule, Some(when)) if when <= OffsetDateTime::now_utc() => return Err(WebError::BadRequest("error_schedule_past")),
+        (Action::Schedule, Some(when)) => Some(when.unix_timestamp()),
+        (Action::Schedule, None) => return Err(WebError::BadRequest("error_date_invalid")),
         _ => None,
     };
-    match state.store.change_status(article.id, article.status, action, published_at, &staff.actor()).await {
-        Ok(()) => Ok(see_other(&format!("/admin/articles/{id}?notice=status_changed"))),
+    match state.store.change_status(article.id, article.status, action, published_at, actor).await {
+        Ok(()) => Ok(()),
         Err(StoreError::Conflict(_)) => Err(WebError::Conflict("error_wrong_status")),
         Err(other) => Err(other.into()),
     }

@@ -8,11 +8,11 @@ use axum::response::Response;
 use pressroom_domain::Lang;
 use pressroom_render::admin_views::{AltField, MediaPage, MediaView};
 use pressroom_render::views::Pagination;
-use pressroom_store::{MediaItem, MediaKind, NewMedia};
+use pressroom_store::{MediaItem, MediaKind};
 
-use super::session::{new_token, Staff};
+use super::session::Staff;
 use super::{notice_from, page_number, respond, see_other, Desk, Fields};
-use crate::media::{inspect, variants, MAX_UPLOAD_BYTES};
+use crate::media::{variants, MAX_UPLOAD_BYTES};
 use crate::{media, AppState, WebError};
 
 pub async fn library(
@@ -107,37 +107,13 @@ pub async fn upload(State(state): State<AppState>, staff: Staff, desk: Desk, mut
     let Some((name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
         return library_page(&state, &staff, &desk, 1, Some("error_upload_missing"), None, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let byte_size = bytes.len() as i64;
-    let inspect_name = name.clone();
-    let inspected =
-        tokio::task::spawn_blocking(move || inspect(bytes, &inspect_name)).await.map_err(|e| WebError::Internal(e.to_string()))?;
-    let inspected = match inspected {
-        Ok(inspected) => inspected,
+    match media::save_upload(&state, name, bytes, &staff.actor()).await? {
+        Ok(_) => Ok(see_other("/admin/media?notice=uploaded")),
         Err(key) => {
             let status = if key == "error_upload_too_large" { StatusCode::PAYLOAD_TOO_LARGE } else { StatusCode::UNPROCESSABLE_ENTITY };
-            return library_page(&state, &staff, &desk, 1, Some(key), None, status).await;
+            library_page(&state, &staff, &desk, 1, Some(key), None, status).await
         }
-    };
-    let key = new_token()[..32].to_owned();
-    let root = state.config.media_dir.clone();
-    let files = inspected.files;
-    let stored_key = key.clone();
-    tokio::task::spawn_blocking(move || media::store(&root, &stored_key, &files))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?
-        .map_err(|e| WebError::Internal(format!("cannot store an upload: {e}")))?;
-    let record = NewMedia {
-        kind: if inspected.image { MediaKind::Image } else { MediaKind::File },
-        storage_key: key,
-        original_name: name,
-        content_type: inspected.content_type.to_owned(),
-        byte_size,
-        width: inspected.width.map(i64::from),
-        height: inspected.height.map(i64::from),
-        sha256: inspected.sha256,
-    };
-    state.store.create_media(&record, &staff.actor()).await?;
-    Ok(see_other("/admin/media?notice=uploaded"))
+    }
 }
 
 /// `POST /admin/media/{id}/alt`: the image's description in each language.

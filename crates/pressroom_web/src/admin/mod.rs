@@ -11,7 +11,9 @@ pub mod login;
 pub mod media;
 pub mod session;
 pub mod settings;
+pub mod tokens;
 pub mod users;
+pub mod webhooks;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -60,6 +62,8 @@ impl Desk {
             entries.insert(2, ("/admin/users", "users"));
             entries.insert(3, ("/admin/audit", "audit_log"));
             entries.insert(4, ("/admin/settings", "settings"));
+            entries.insert(5, ("/admin/tokens", "api_tokens"));
+            entries.insert(6, ("/admin/webhooks", "webhooks"));
         }
         let nav =
             entries.into_iter().map(|(url, key)| NavLink { name: self.text(key), url: url.to_owned(), current: url == current }).collect();

@@ -36,6 +36,11 @@ pub async fn article(
     let equivalents = translations.iter().map(|t| (t.lang.clone(), urls::article(&t.lang, &t.section, &t.slug))).collect();
     let mut layout = reader.layout(&state, &article.title, &article.lead, Some(Equivalents::Only(equivalents)), Some(section.key.as_str()));
     layout.og_type = "article";
+    layout.image =
+        article
+            .cover
+            .as_ref()
+            .map(|cover| if cover.starts_with('/') { format!("{}{cover}", state.config.base_url) } else { cover.clone() });
     let json_ld = script_json(&news_article_json(&article, &layout.canonical, &layout.site_name, &state.config.base_url));
     let page = ArticlePage {
         article: ArticleView {

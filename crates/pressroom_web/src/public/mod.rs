@@ -3,11 +3,13 @@
 pub mod archive;
 pub mod article;
 pub mod assets;
+pub mod feeds;
 pub mod home;
 pub mod lists;
 pub mod media;
 pub mod prefs;
 pub mod search;
+pub mod sitemap;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};

@@ -1,13 +1,11 @@
-//! Search: the page `/{lang}/search` and its JSON twin `/api/v1/search`. Whatever a reader
-//! types gets a normal answer — the words are passed to the engine's lenient parser, and the
-//! query is shown back escaped like any other text.
+//! Search: the page `/{lang}/search`; its JSON twin `/api/v1/search` is in `api::content`.
+//! Whatever a reader types gets a normal answer — the words are passed to the engine's lenient
+//! parser, and the query is shown back escaped like any other text.
 
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::http::StatusCode;
 use pressroom_domain::{parse_publication_date, Lang, SectionKey};
 use pressroom_render::views::{Pagination, SearchPage, SearchResultView};
 use pressroom_render::{urls, Catalogue};
@@ -18,7 +16,7 @@ use crate::extract::{Equivalents, Reader};
 use crate::{AppState, WebError};
 
 /// A search from query parameters; anything unreadable is dropped rather than refused.
-fn request(query: &HashMap<String, String>, lang: Option<Lang>, prefer: Option<Lang>) -> SearchRequest {
+pub(crate) fn request(query: &HashMap<String, String>, lang: Option<Lang>, prefer: Option<Lang>) -> SearchRequest {
     let date = |name: &str| query.get(name).and_then(|d| parse_publication_date(d).ok()).map(|d| d.unix_timestamp());
     SearchRequest {
         text: query.get("q").cloned().unwrap_or_default(),
@@ -32,7 +30,7 @@ fn request(query: &HashMap<String, String>, lang: Option<Lang>, prefer: Option<L
     }
 }
 
-async fn run(state: &AppState, request: SearchRequest) -> Result<SearchResults, WebError> {
+pub(crate) async fn run(state: &AppState, request: SearchRequest) -> Result<SearchResults, WebError> {
     let index = state.search.clone();
     tokio::task::spawn_blocking(move || index.search(&request))
         .await
@@ -95,35 +93,4 @@ pub async fn page(State(state): State<AppState>, reader: Reader, Query(query): Q
         layout,
     };
     Ok(respond_html(&state, StatusCode::OK, &view))
-}
-
-/// `GET /api/v1/search?q=…&lang=…`: the same search as JSON. Without `lang`, every language,
-/// one result per item.
-pub async fn api(State(state): State<AppState>, Query(query): Query<HashMap<String, String>>) -> Result<Response, WebError> {
-    let site = state.site.get(&state.store).await?;
-    let lang = query.get("lang").and_then(|l| site.language(l)).map(|l| l.code.clone());
-    let results = run(&state, request(&query, lang.clone(), lang)).await?;
-    let hits: Vec<serde_json::Value> = results
-        .hits
-        .iter()
-        .filter_map(|hit| {
-            let (lang, section, slug) = hit_address(hit)?;
-            Some(serde_json::json!({
-                "id": hit.id,
-                "lang": hit.lang,
-                "section": hit.section,
-                "slug": hit.slug,
-                "url": format!("{}{}", state.config.base_url, urls::article(&lang, &section, &slug)),
-                "title": hit.title,
-                "snippet_html": hit.snippet_html,
-                "excerpt": hit.excerpt,
-                "published_at": hit.published_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
-                "score": hit.score,
-            }))
-        })
-        .collect();
-    let body = serde_json::json!({ "query": query.get("q").cloned().unwrap_or_default(), "total": results.total, "page": results.page, "results": hits });
-    let mut response = Json(body).into_response();
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    Ok(response)
 }

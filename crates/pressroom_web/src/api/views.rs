@@ -1,0 +1,204 @@
+//! What the API shows of articles, sections and tags: its own shapes, apart from the stored
+//! rows and the domain types, so the JSON stays stable while the inside changes.
+
+use std::collections::BTreeMap;
+
+use pressroom_domain::{Article, ArticleSummary, Page, Section, Tag, TranslationRef};
+use pressroom_render::{render_markdown, urls};
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+pub fn rfc3339(time: OffsetDateTime) -> String {
+    time.format(&Rfc3339).unwrap_or_default()
+}
+
+/// One article in a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleItem {
+    pub id: i64,
+    pub lang: String,
+    pub section: String,
+    pub slug: String,
+    pub title: String,
+    pub lead: String,
+    pub cover: Option<String>,
+    /// RFC 3339.
+    #[schema(format = DateTime)]
+    pub published_at: String,
+    /// The public address of the article.
+    pub url: String,
+}
+
+impl ArticleItem {
+    pub fn of(summary: &ArticleSummary, base_url: &str) -> ArticleItem {
+        ArticleItem {
+            id: summary.id.0,
+            lang: summary.lang.to_string(),
+            section: summary.section.to_string(),
+            slug: summary.slug.to_string(),
+            title: summary.title.clone(),
+            lead: summary.lead.clone(),
+            cover: summary.cover.clone(),
+            published_at: rfc3339(summary.published_at),
+            url: format!("{base_url}{}", urls::article(&summary.lang, &summary.section, &summary.slug)),
+        }
+    }
+}
+
+/// A page of articles.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleList {
+    pub items: Vec<ArticleItem>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: u64,
+}
+
+impl ArticleList {
+    pub fn of(page: &Page<ArticleSummary>, per_page: u32, base_url: &str) -> ArticleList {
+        ArticleList {
+            items: page.items.iter().map(|s| ArticleItem::of(s, base_url)).collect(),
+            page: page.page,
+            per_page,
+            total: page.total,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TagItem {
+    pub key: String,
+    pub name: String,
+}
+
+/// Another language version of the same item.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TranslationItem {
+    pub lang: String,
+    pub title: String,
+    pub url: String,
+}
+
+/// One article, whole.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleDetail {
+    pub id: i64,
+    /// Shared by the versions of one item in different languages.
+    pub translation_key: String,
+    pub lang: String,
+    pub section: String,
+    pub slug: String,
+    pub title: String,
+    pub lead: String,
+    /// Markdown, as written.
+    pub body: String,
+    /// The body as readers see it, sanitised HTML.
+    pub body_html: String,
+    pub cover: Option<String>,
+    pub featured: bool,
+    /// `draft`, `review`, `scheduled`, `published` or `archived`.
+    pub status: String,
+    #[schema(format = DateTime)]
+    pub published_at: String,
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+    /// A save must name this revision to be accepted.
+    pub revision: i64,
+    pub tags: Vec<TagItem>,
+    pub url: String,
+    /// Published versions in other languages.
+    pub translations: Vec<TranslationItem>,
+}
+
+impl ArticleDetail {
+    pub fn of(article: &Article, translations: &[TranslationRef], base_url: &str) -> ArticleDetail {
+        ArticleDetail {
+            id: article.id.0,
+            translation_key: article.translation_key.clone(),
+            lang: article.lang.to_string(),
+            section: article.section.to_string(),
+            slug: article.slug.to_string(),
+            title: article.title.clone(),
+            lead: article.lead.clone(),
+            body: article.body.clone(),
+            body_html: render_markdown(&article.body),
+            cover: article.cover.clone(),
+            featured: article.featured,
+            status: article.status.as_str().to_owned(),
+            published_at: rfc3339(article.published_at),
+            updated_at: rfc3339(article.updated_at),
+            revision: article.revision,
+            tags: article.tags.iter().map(|t| TagItem { key: t.key.to_string(), name: t.name.clone() }).collect(),
+            url: format!("{base_url}{}", urls::article(&article.lang, &article.section, &article.slug)),
+            translations: translations
+                .iter()
+                .map(|t| TranslationItem {
+                    lang: t.lang.to_string(),
+                    title: t.title.clone(),
+                    url: format!("{base_url}{}", urls::article(&t.lang, &t.section, &t.slug)),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A section, with its name in each language.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SectionItem {
+    pub key: String,
+    pub names: BTreeMap<String, String>,
+}
+
+impl SectionItem {
+    pub fn of(section: &Section) -> SectionItem {
+        SectionItem { key: section.key.to_string(), names: section.names.iter().map(|(l, n)| (l.to_string(), n.clone())).collect() }
+    }
+}
+
+/// A tag — a person, country, body or topic — with its name in each language.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TagDetail {
+    pub key: String,
+    /// `person`, `country`, `body` or `topic`.
+    pub kind: String,
+    pub names: BTreeMap<String, String>,
+}
+
+impl TagDetail {
+    pub fn of(tag: &Tag) -> TagDetail {
+        TagDetail {
+            key: tag.key.to_string(),
+            kind: tag.kind.as_str().to_owned(),
+            names: tag.names.iter().map(|(l, n)| (l.to_string(), n.clone())).collect(),
+        }
+    }
+}
+
+/// One search result.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchItem {
+    pub id: i64,
+    pub lang: String,
+    pub section: String,
+    pub slug: String,
+    pub url: String,
+    pub title: String,
+    /// The passage that matched, as HTML with the words found in `<b>`, escaped; absent when
+    /// only the title matched.
+    pub snippet_html: Option<String>,
+    /// The lead, when the body gave no passage.
+    pub excerpt: String,
+    #[schema(format = DateTime)]
+    pub published_at: String,
+    pub score: f32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchList {
+    pub query: String,
+    pub total: usize,
+    pub page: usize,
+    pub results: Vec<SearchItem>,
+}
