@@ -91,6 +91,7 @@ pub async fn app_state(store: Store, location: &SiteLocation, config: WebConfig)
     pressroom_web::indexer::spawn(indexer, store.clone(), changes.clone(), rebuild);
     let config = Arc::new(config);
     pressroom_web::webhooks::spawn(store.clone(), config.clone(), changes.clone());
+    let pages = Arc::new(pressroom_web::page_cache::PageCache::new(config.page_cache_bytes));
     Ok(AppState {
         store,
         renderer: Arc::new(renderer),
@@ -98,5 +99,6 @@ pub async fn app_state(store: Store, location: &SiteLocation, config: WebConfig)
         site: Arc::new(SiteCache::new(changes)),
         health: Arc::new(DbHealth::default()),
         search,
+        pages,
     })
 }

@@ -105,6 +105,7 @@ async fn the_content_api_lists_finds_and_filters_published_articles(site: TestSi
     assert_eq!(found["results"][0]["lang"], "ru");
     // A draft is not public; a token with read_drafts sees it.
     site.execute(&format!("UPDATE articles SET status = 'draft' WHERE id = {id}")).await;
+    site.announce_change().await;
     let (status, _) = get(&site, &format!("/api/v1/articles/{id}"), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = get(&site, "/api/v1/articles?status=draft", None).await;

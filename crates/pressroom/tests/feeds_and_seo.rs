@@ -8,6 +8,7 @@ on_both_engines!(
     the_sitemap_lists_every_published_page_with_its_translations,
     pages_carry_canonical_hreflang_opengraph_and_news_article_metadata,
     pages_feeds_and_the_api_are_revalidated_with_etags,
+    cached_pages_are_compressed_and_follow_every_change,
 );
 
 use common::{attributes, Engine, TestSite};
@@ -124,8 +125,7 @@ async fn the_sitemap_lists_every_published_page_with_its_translations(site: Test
     assert!(entry.contains("<lastmod>"), "{entry}");
     // An unpublished article leaves the sitemap.
     site.execute(&format!("UPDATE articles SET status = 'draft' WHERE slug = '{}'", EN_CFM.rsplit('/').next().unwrap())).await;
-    site.execute("INSERT INTO changes (at, kind) VALUES (1, 'test')").await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    site.announce_change().await;
     assert!(!locations(&site.ok("/sitemap.xml").await).contains(&format!("{}{EN_CFM}", site.base)));
 
     // A large site gets an index of parts that together list every page once.
@@ -163,8 +163,7 @@ async fn pages_carry_canonical_hreflang_opengraph_and_news_article_metadata(site
     public
         .execute(&format!("UPDATE articles SET cover = '/media/abc/original.png' WHERE slug = '{}'", EN_CFM.rsplit('/').next().unwrap()))
         .await;
-    public.execute("INSERT INTO changes (at, kind) VALUES (1, 'test')").await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    public.announce_change().await;
     let html = public.ok(EN_CFM).await;
     let meta = |selector: &str| attributes(&html, selector, "content").into_iter().next().unwrap_or_else(|| panic!("{selector}"));
     assert_eq!(attributes(&html, "link[rel=canonical]", "href"), vec![format!("https://news.example.org{EN_CFM}")]);
@@ -226,8 +225,7 @@ async fn pages_feeds_and_the_api_are_revalidated_with_etags(site: TestSite) {
     let first = site.get(EN_CFM).await;
     let etag = first.headers()["etag"].to_str().unwrap().to_owned();
     site.execute(&format!("UPDATE articles SET title = 'A corrected title' WHERE slug = '{}'", EN_CFM.rsplit('/').next().unwrap())).await;
-    site.execute("INSERT INTO changes (at, kind) VALUES (2000000000, 'test')").await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    site.announce_change().await;
     let after = site.client.get(format!("{}{EN_CFM}", site.base)).header("if-none-match", &etag).send().await.unwrap();
     assert_eq!(after.status(), StatusCode::OK);
     assert_ne!(after.headers()["etag"], etag.as_str());
@@ -236,4 +234,54 @@ async fn pages_feeds_and_the_api_are_revalidated_with_etags(site: TestSite) {
     let admin = site.get("/admin/login").await;
     assert_eq!(admin.headers()["cache-control"], "private, no-store");
     assert!(admin.headers().get("etag").is_none());
+}
+
+async fn cached_pages_are_compressed_and_follow_every_change(site: TestSite) {
+    use std::io::Read;
+    let plain = site.ok("/en/").await;
+    for (encoding, decode) in [
+        (
+            "br",
+            Box::new(|bytes: &[u8]| {
+                let mut out = String::new();
+                brotli::Decompressor::new(bytes, 4096).read_to_string(&mut out).unwrap();
+                out
+            }) as Box<dyn Fn(&[u8]) -> String>,
+        ),
+        (
+            "gzip",
+            Box::new(|bytes: &[u8]| {
+                let mut out = String::new();
+                flate2::read::GzDecoder::new(bytes).read_to_string(&mut out).unwrap();
+                out
+            }),
+        ),
+    ] {
+        let response = site.client.get(format!("{}/en/", site.base)).header("accept-encoding", encoding).send().await.unwrap();
+        assert_eq!(response.headers()["content-encoding"], encoding);
+        assert!(response.headers()["vary"].to_str().unwrap().contains("Accept-Encoding"));
+        let bytes = response.bytes().await.unwrap();
+        assert!(bytes.len() < plain.len() / 3, "{encoding} is smaller");
+        assert_eq!(decode(&bytes), plain, "{encoding} decodes to the same page");
+    }
+    // A change made through the program shows at once on every page it touches.
+    let before = site.ok("/en/news/").await;
+    let drafts = pressroom_transfer::generate(2, 99);
+    let english = drafts.iter().find(|d| d.lang.as_str() == "en").unwrap().clone();
+    let english = pressroom_domain::ArticleDraft {
+        published_at: time::OffsetDateTime::now_utc(),
+        status: pressroom_domain::Status::Published,
+        section: pressroom_domain::SectionKey::parse("news").unwrap(),
+        ..english
+    };
+    site.store.import(&[], &[english.clone()], &Actor::system("test"), &|| {}).await.unwrap();
+    let after = site.ok("/en/news/").await;
+    assert!(before != after, "the list changed");
+    assert!(after.contains(&english.title), "the new item is listed at once");
+    assert!(site.ok("/en/feed.xml").await.contains(&english.slug.to_string()));
+    // The high-contrast page is kept apart from the standard one.
+    let contrast =
+        site.client.get(format!("{}/en/news/", site.base)).header("cookie", "contrast=1").send().await.unwrap().text().await.unwrap();
+    assert!(contrast.contains("class=\"contrast\""));
+    assert!(!site.ok("/en/news/").await.contains("class=\"contrast\""));
 }

@@ -163,7 +163,7 @@ fn replace_lang(path: &str, lang: &Lang) -> String {
     format!("/{lang}/{rest}")
 }
 
-fn contrast_cookie(header: Option<&HeaderValue>) -> bool {
+pub(crate) fn contrast_cookie(header: Option<&HeaderValue>) -> bool {
     header.and_then(|h| h.to_str().ok()).is_some_and(|cookies| cookies.split(';').any(|c| c.trim() == format!("{CONTRAST_COOKIE}=1")))
 }
 

@@ -1,10 +1,13 @@
-//! HTTP caching for everything the server renders. Public pages, feeds and the Content API get
+//! HTTP caching for everything the server renders, and the in-memory page cache in front of the
+//! handlers ([`crate::page_cache`]). Public pages, feeds and the Content API get
 //! an `ETag` (a hash of the body), a `Last-Modified` (the latest committed change) and a
 //! `Cache-Control` that lets a shared cache (a CDN) keep them for a minute while browsers check
 //! back each time — and a revalidation that still matches is answered `304 Not Modified`
 //! without a body. The back office, and anything asked with a token, is never stored.
 
-use axum::body::Body;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -13,6 +16,8 @@ use sha2::{Digest, Sha256};
 use time::format_description::well_known::Rfc2822;
 use time::OffsetDateTime;
 
+use crate::extract::contrast_cookie;
+use crate::page_cache::{CachedPage, PageKey, StoredBody};
 use crate::AppState;
 
 /// What public responses say about caching: shared caches keep them briefly; browsers
@@ -24,27 +29,47 @@ pub const PRIVATE: &str = "private, no-store";
 pub async fn http_caching(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let private = path == "/admin" || path.starts_with("/admin/") || request.headers().contains_key(header::AUTHORIZATION);
-    let cacheable_method = matches!(*request.method(), Method::GET | Method::HEAD);
-    let conditions = request.headers().clone();
-    let response = next.run(request).await;
     if private {
-        return with_cache_control(response, PRIVATE);
+        return with_cache_control(next.run(request).await, PRIVATE);
     }
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return next.run(request).await;
+    }
+    let conditions = request.headers().clone();
+    // The router answers HEAD without a body, so only a GET's page may be kept.
+    let is_get = request.method() == Method::GET;
+    // Search results are as many as the queries readers type: they are not kept.
+    let key = (!path.ends_with("/search")).then(|| PageKey {
+        path_and_query: request.uri().path_and_query().map_or_else(|| path.to_owned(), |pq| pq.as_str().to_owned()),
+        contrast: contrast_cookie(request.headers().get(header::COOKIE)),
+    });
+    let change = state.site.current_change();
+    if let Some(page) = key.as_ref().and_then(|key| state.pages.get(key, change)) {
+        return send(&page, &conditions);
+    }
+    let response = next.run(request).await;
     // Assets and media set their own policy; errors, redirects and cookies are not cached.
-    let cacheable = cacheable_method
-        && response.status() == StatusCode::OK
+    let cacheable = response.status() == StatusCode::OK
         && !response.headers().contains_key(header::CACHE_CONTROL)
         && !response.headers().contains_key(header::SET_COOKIE);
     if !cacheable {
         return response;
     }
     let last_modified = state.site.last_modified(&state.store).await.ok();
-    let (mut parts, body) = response.into_parts();
+    let (parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
+    let page = Arc::new(prepare(parts.headers, bytes, last_modified, key.is_some()));
+    if let Some(key) = key.filter(|_| is_get) {
+        state.pages.put(key, change, page.clone());
+    }
+    send(&page, &conditions)
+}
+
+/// A page's headers and body forms, with its validators and cache policy.
+fn prepare(mut headers: HeaderMap, bytes: Bytes, last_modified: Option<i64>, compress: bool) -> CachedPage {
     let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&bytes)[..16]));
-    let headers = &mut parts.headers;
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC));
     if let Ok(value) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, value);
@@ -52,20 +77,57 @@ pub async fn http_caching(State(state): State<AppState>, request: Request, next:
     if let Some(value) = last_modified.and_then(http_date).and_then(|d| HeaderValue::from_str(&d).ok()) {
         headers.insert(header::LAST_MODIFIED, value);
     }
-    // HTML pages follow the high-contrast cookie.
-    if headers.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html")) {
-        headers.insert(header::VARY, HeaderValue::from_static("Cookie"));
+    let content_type = headers.get(header::CONTENT_TYPE).map(|v| v.as_bytes().to_vec()).unwrap_or_default();
+    let html = content_type.starts_with(b"text/html");
+    let text = html || content_type.starts_with(b"text/") || content_type.starts_with(b"application/");
+    let body = StoredBody::new(bytes, compress && text);
+    // HTML pages follow the high-contrast cookie; compressed ones the encodings accepted.
+    let vary = match (html, body.gzip.is_some()) {
+        (true, true) => Some("Accept-Encoding, Cookie"),
+        (true, false) => Some("Cookie"),
+        (false, true) => Some("Accept-Encoding"),
+        (false, false) => None,
+    };
+    if let Some(vary) = vary {
+        headers.insert(header::VARY, HeaderValue::from_static(vary));
     }
-    if not_modified(&conditions, &etag, last_modified) {
+    headers.remove(header::CONTENT_LENGTH);
+    CachedPage { headers, etag, last_modified, body }
+}
+
+/// The page, or `304 Not Modified` when the client's copy is current, in the best encoding the
+/// client accepts.
+fn send(page: &CachedPage, request: &HeaderMap) -> Response {
+    if not_modified(request, &page.etag, page.last_modified) {
         let mut response = StatusCode::NOT_MODIFIED.into_response();
         for name in [header::ETAG, header::LAST_MODIFIED, header::CACHE_CONTROL, header::VARY] {
-            if let Some(value) = parts.headers.get(&name) {
+            if let Some(value) = page.headers.get(&name) {
                 response.headers_mut().insert(name, value.clone());
             }
         }
         return response;
     }
-    Response::from_parts(parts, Body::from(bytes))
+    let accepted = request.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let (body, encoding) = match (&page.body.brotli, &page.body.gzip) {
+        (Some(br), _) if accepts(accepted, "br") => (br.clone(), Some("br")),
+        (_, Some(gzip)) if accepts(accepted, "gzip") => (gzip.clone(), Some("gzip")),
+        _ => (page.body.identity.clone(), None),
+    };
+    let mut response = Response::new(Body::from(body));
+    *response.headers_mut() = page.headers.clone();
+    if let Some(encoding) = encoding {
+        response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    response
+}
+
+/// Whether an `Accept-Encoding` value accepts `coding` (named, and not with `q=0`).
+fn accepts(accepted: &str, coding: &str) -> bool {
+    accepted.split(',').any(|item| {
+        let mut parts = item.split(';').map(str::trim);
+        parts.next().is_some_and(|name| name.eq_ignore_ascii_case(coding))
+            && !parts.any(|p| p.strip_prefix("q=").is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q == 0.0)))
+    })
 }
 
 fn with_cache_control(mut response: Response, value: &'static str) -> Response {
@@ -110,5 +172,13 @@ mod tests {
         assert!(not_modified(&headers, "\"abc\"", Some(1_000)));
         assert!(!not_modified(&headers, "\"abc\"", Some(1_001)));
         assert_eq!(http_date(0).as_deref(), Some("Thu, 01 Jan 1970 00:00:00 GMT"));
+    }
+
+    #[test]
+    fn encodings_are_chosen_by_accept_encoding() {
+        assert!(accepts("gzip, deflate, br", "br"));
+        assert!(accepts("gzip;q=0.8, br;q=1.0", "gzip"));
+        assert!(!accepts("gzip, br;q=0", "br"));
+        assert!(!accepts("identity", "gzip"));
     }
 }

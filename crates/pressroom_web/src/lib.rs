@@ -9,6 +9,7 @@ mod extract;
 pub mod http_cache;
 pub mod indexer;
 pub mod media;
+pub mod page_cache;
 mod public;
 mod router;
 mod site_cache;
@@ -35,6 +36,8 @@ pub struct WebConfig {
     pub sitemap_part_size: usize,
     /// The pause before a failed webhook delivery is retried; it doubles with each attempt.
     pub webhook_retry: std::time::Duration,
+    /// Bytes of rendered pages kept in memory.
+    pub page_cache_bytes: usize,
 }
 
 impl WebConfig {
@@ -45,6 +48,7 @@ impl WebConfig {
             media_dir,
             sitemap_part_size: 40_000,
             webhook_retry: std::time::Duration::from_secs(30),
+            page_cache_bytes: 64 << 20,
         }
     }
 }
@@ -58,4 +62,5 @@ pub struct AppState {
     pub site: Arc<SiteCache>,
     pub health: Arc<DbHealth>,
     pub search: Arc<pressroom_search::SearchIndex>,
+    pub pages: Arc<page_cache::PageCache>,
 }

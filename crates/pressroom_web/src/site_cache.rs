@@ -58,6 +58,11 @@ impl SiteCache {
         self.cached.read().expect("the site cache lock is never poisoned").as_ref().map(|s| s.site.clone())
     }
 
+    /// The latest change this process knows of.
+    pub fn current_change(&self) -> i64 {
+        *self.changes.borrow()
+    }
+
     /// A receiver of the change feed, for whatever else must follow it.
     pub fn changes(&self) -> watch::Receiver<i64> {
         self.changes.clone()

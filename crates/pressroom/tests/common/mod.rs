@@ -82,6 +82,16 @@ impl TestSite {
         pool.close().await;
     }
 
+    /// Announces a change made with [`TestSite::execute`], as every write of the program does,
+    /// so that the servers' caches follow it; returns once they have.
+    pub async fn announce_change(&self) {
+        self.execute("INSERT INTO changes (at, kind) VALUES (2000000000, 'test')").await;
+        if self.postgres.is_some() {
+            self.execute("SELECT pg_notify('pressroom_changes', '')").await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(format!("{}{path}", self.base)).send().await.expect("the server answers")
     }
