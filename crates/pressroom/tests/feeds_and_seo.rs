@@ -274,7 +274,7 @@ async fn cached_pages_are_compressed_and_follow_every_change(site: TestSite) {
         section: pressroom_domain::SectionKey::parse("news").unwrap(),
         ..english
     };
-    site.store.import(&[], &[english.clone()], &Actor::system("test"), &|| {}).await.unwrap();
+    site.store.import(&[], std::slice::from_ref(&english), &Actor::system("test"), &|| {}).await.unwrap();
     let after = site.ok("/en/news/").await;
     assert!(before != after, "the list changed");
     assert!(after.contains(&english.title), "the new item is listed at once");
