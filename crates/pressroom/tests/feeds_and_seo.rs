@@ -89,6 +89,23 @@ async fn feeds_in_three_formats_carry_every_required_element(site: TestSite) {
         let in_links = entry.links.iter().any(|l| l.href == cover);
         let in_json = String::from_utf8_lossy(&body).contains(&format!("\"image\":\"{cover}\""));
         assert!(in_media || in_links || in_json, "{path}: the cover image");
+        if !path.ends_with(".json") {
+            let tags: Vec<String> = site
+                .store
+                .article_at(
+                    &pressroom_domain::Lang::parse("en").unwrap(),
+                    &pressroom_domain::SectionKey::parse("news").unwrap(),
+                    &pressroom_domain::Slug::parse(EN_CFM.rsplit('/').next().unwrap()).unwrap(),
+                )
+                .await
+                .unwrap()
+                .tags
+                .into_iter()
+                .map(|t| t.name)
+                .collect();
+            let categories: Vec<String> = entry.categories.iter().map(|c| c.label.clone().unwrap_or_else(|| c.term.clone())).collect();
+            assert!(!tags.is_empty() && categories == tags, "{path}: the item's tags {tags:?}, got {categories:?}");
+        }
     }
     // Every page names its feeds; a section page also its own.
     let home = site.ok("/en/").await;

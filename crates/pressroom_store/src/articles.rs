@@ -119,10 +119,33 @@ impl Store {
         }
         let rows = query.fetch_all(&self.pool).await?;
         let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>>>()?;
+        let ids: Vec<i64> = articles.iter().map(|a| a.id.0).collect();
+        let mut tags = self.tags_of(&ids, lang).await?;
         for article in &mut articles {
-            article.tags = self.article_tags(article.id, lang).await?;
+            article.tags = tags.remove(&article.id.0).unwrap_or_default();
         }
         Ok(articles)
+    }
+
+    /// The tags of several articles, named in `lang`, in one query.
+    async fn tags_of(&self, ids: &[i64], lang: &Lang) -> Result<std::collections::HashMap<i64, Vec<TagRef>>> {
+        let mut tags: std::collections::HashMap<i64, Vec<TagRef>> = std::collections::HashMap::new();
+        if ids.is_empty() {
+            return Ok(tags);
+        }
+        // The ids come from the database as integers, so they are safe to write into the SQL.
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT x.article_id, t.key, n.name FROM article_tags x JOIN tags t ON t.id = x.tag_id \
+             LEFT JOIN tag_names n ON n.tag_id = t.id AND n.lang = $1 \
+             WHERE x.article_id IN ({list}) ORDER BY x.article_id, x.position"
+        );
+        let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(&sql).bind(lang.as_str()).fetch_all(&self.pool).await?;
+        for (article, key, name) in rows {
+            let name = name.unwrap_or_else(|| key.clone());
+            tags.entry(article).or_default().push(TagRef { key: parse_key(TagKey::parse(&key))?, name });
+        }
+        Ok(tags)
     }
 
     /// Every published article's address and last change, for the sitemap, by translation key.
