@@ -353,21 +353,7 @@ impl Store {
     }
 
     async fn article_tags(&self, id: ArticleId, lang: &Lang) -> Result<Vec<TagRef>> {
-        let rows: Vec<(String, Option<String>)> = sqlx::query_as(
-            "SELECT t.key, n.name FROM article_tags x JOIN tags t ON t.id = x.tag_id \
-             LEFT JOIN tag_names n ON n.tag_id = t.id AND n.lang = $2 \
-             WHERE x.article_id = $1 ORDER BY x.position",
-        )
-        .bind(id.0)
-        .bind(lang.as_str())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|(key, name)| {
-                let name = name.unwrap_or_else(|| key.clone());
-                Ok(TagRef { key: parse_key(TagKey::parse(&key))?, name })
-            })
-            .collect()
+        Ok(self.tags_of(&[id.0], lang).await?.remove(&id.0).unwrap_or_default())
     }
 }
 
