@@ -9,6 +9,7 @@ on_both_engines!(
     pages_carry_canonical_hreflang_opengraph_and_news_article_metadata,
     pages_feeds_and_the_api_are_revalidated_with_etags,
     cached_pages_are_compressed_and_follow_every_change,
+    a_change_drops_only_the_cached_pages_it_may_alter,
 );
 
 use common::{attributes, Engine, TestSite};
@@ -283,14 +284,7 @@ async fn cached_pages_are_compressed_and_follow_every_change(site: TestSite) {
     }
     // A change made through the program shows at once on every page it touches.
     let before = site.ok("/en/news/").await;
-    let drafts = pressroom_transfer::generate(2, 99);
-    let english = drafts.iter().find(|d| d.lang.as_str() == "en").unwrap().clone();
-    let english = pressroom_domain::ArticleDraft {
-        published_at: time::OffsetDateTime::now_utc(),
-        status: pressroom_domain::Status::Published,
-        section: pressroom_domain::SectionKey::parse("news").unwrap(),
-        ..english
-    };
+    let english = english_news_published_now(99);
     site.store.import(&[], std::slice::from_ref(&english), &Actor::system("test"), &|| {}).await.unwrap();
     let after = site.ok("/en/news/").await;
     assert!(before != after, "the list changed");
@@ -301,4 +295,48 @@ async fn cached_pages_are_compressed_and_follow_every_change(site: TestSite) {
         site.client.get(format!("{}/en/news/", site.base)).header("cookie", "contrast=1").send().await.unwrap().text().await.unwrap();
     assert!(contrast.contains("class=\"contrast\""));
     assert!(!site.ok("/en/news/").await.contains("class=\"contrast\""));
+}
+
+/// Pages are changed behind the program's back (raw SQL, no change recorded), so a page that
+/// still shows the old text was served from the cache, and one that shows the new was rendered.
+async fn a_change_drops_only_the_cached_pages_it_may_alter(site: TestSite) {
+    let russian_home = site.ok("/ru/").await;
+    let english_home = site.ok("/en/").await;
+    let ru_slug = RU_CFM.rsplit('/').next().unwrap();
+    let en_slug = EN_CFM.rsplit('/').next().unwrap();
+    site.execute(&format!("UPDATE articles SET title = 'Тайная правка' WHERE lang = 'ru' AND slug = '{ru_slug}'")).await;
+    site.execute(&format!("UPDATE articles SET title = 'Quiet edit' WHERE lang = 'en' AND slug = '{en_slug}'")).await;
+    assert_eq!(site.ok("/ru/").await, russian_home, "served from the cache");
+    assert_eq!(site.ok("/en/").await, english_home, "served from the cache");
+
+    // A draft saved: no reader sees it, no page is dropped.
+    let draft = pressroom_transfer::generate(2, 7).into_iter().find(|d| d.lang.as_str() == "en").unwrap();
+    let draft = pressroom_domain::ArticleDraft { status: pressroom_domain::Status::Draft, ..draft };
+    site.store.create_article(&draft, &Actor::system("test")).await.unwrap();
+    assert_eq!(site.ok("/ru/").await, russian_home, "a draft drops nothing");
+    assert_eq!(site.ok("/en/").await, english_home, "a draft drops nothing");
+
+    // An English article published: the English pages are rendered again, the Russian kept.
+    let english = english_news_published_now(8);
+    site.store.import(&[], std::slice::from_ref(&english), &Actor::system("test"), &|| {}).await.unwrap();
+    let english_now = site.ok("/en/").await;
+    assert!(common::texts(&english_now, ".news-title").contains(&english.title), "the English home page lists the new item");
+    assert!(english_now.contains("Quiet edit"), "the English home page is rendered again");
+    assert_eq!(site.ok("/ru/").await, russian_home, "the Russian home page is kept");
+    assert!(site.ok("/sitemap.xml").await.contains(&english.slug.to_string()), "the sitemap follows every language");
+
+    // A change of the site itself (here one recorded behind the program's back) drops everything.
+    site.announce_change().await;
+    assert!(site.ok("/ru/").await.contains("Тайная правка"), "now the Russian page is rendered again");
+}
+
+/// A generated English article in the news section, published now.
+fn english_news_published_now(seed: u64) -> pressroom_domain::ArticleDraft {
+    let english = pressroom_transfer::generate(2, seed).into_iter().find(|d| d.lang.as_str() == "en").unwrap();
+    pressroom_domain::ArticleDraft {
+        published_at: time::OffsetDateTime::now_utc(),
+        status: pressroom_domain::Status::Published,
+        section: pressroom_domain::SectionKey::parse("news").unwrap(),
+        ..english
+    }
 }

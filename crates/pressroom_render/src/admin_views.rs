@@ -20,6 +20,7 @@ pub struct AdminLayout {
     pub stylesheet: String,
     pub admin_stylesheet: String,
     pub script: String,
+    pub icon: String,
     /// A one-line confirmation of what was just done ("Saved.").
     pub notice: Option<String>,
 }

@@ -40,9 +40,10 @@ pub struct Layout {
     /// Where the search box in the header sends the reader, and what it holds.
     pub search_url: String,
     pub query: String,
-    /// Stylesheet and script URLs with content hashes.
+    /// Stylesheet, script and icon URLs with content hashes.
     pub stylesheet: String,
     pub script: String,
+    pub icon: String,
 }
 
 /// This page in another language (or the page itself, marked `current`). Where the page has

@@ -11,6 +11,48 @@ use tokio::sync::watch;
 
 use crate::{announce, Engine, Result, Store, CHANGES_CHANNEL};
 
+/// One entry of the change feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub id: i64,
+    pub article_id: Option<i64>,
+    pub reach: ChangeReach,
+}
+
+/// Which public pages a change may alter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeReach {
+    /// None: the article was not published before the change and is not after it.
+    Hidden,
+    /// The pages of the article's language, the item's pages in its other languages, and the
+    /// pages that are not in one language (the sitemap, the API).
+    Item { lang: String, translation_key: String },
+    /// Any page.
+    Everything,
+}
+
+/// What a writer knows of the article it changed, recorded with the change.
+#[derive(Debug, Clone)]
+pub(crate) struct ArticleReach {
+    pub public: bool,
+    pub lang: Option<String>,
+    pub translation_key: Option<String>,
+}
+
+impl ArticleReach {
+    /// An article of item `translation_key` in `lang`, published before the change or after it
+    /// when `public`.
+    pub fn new(public: bool, lang: &str, translation_key: &str) -> ArticleReach {
+        ArticleReach { public, lang: Some(lang.to_owned()), translation_key: Some(translation_key.to_owned()) }
+    }
+
+    /// A change that moved an article between languages or items: its old pages and its new
+    /// ones may both differ, so any page may.
+    pub fn moved() -> ArticleReach {
+        ArticleReach { public: true, lang: None, translation_key: None }
+    }
+}
+
 const SQLITE_POLL: Duration = Duration::from_millis(200);
 const RECONNECT_PAUSE: Duration = Duration::from_secs(1);
 
@@ -32,14 +74,25 @@ impl Store {
         Ok(at)
     }
 
-    /// Changes after `after`, oldest first, at most `limit`: (change id, article id if any).
-    pub async fn changes_since(&self, after: i64, limit: i64) -> Result<Vec<(i64, Option<i64>)>> {
-        let rows: Vec<(i64, Option<i64>)> = sqlx::query_as("SELECT id, article_id FROM changes WHERE id > $1 ORDER BY id LIMIT $2")
-            .bind(after)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows)
+    /// Changes after `after`, oldest first, at most `limit`.
+    pub async fn changes_since(&self, after: i64, limit: i64) -> Result<Vec<Change>> {
+        let rows: Vec<(i64, Option<i64>, i64, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT id, article_id, public, lang, translation_key FROM changes WHERE id > $1 ORDER BY id LIMIT $2")
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, article_id, public, lang, translation_key)| {
+                let reach = match (public != 0, lang, translation_key) {
+                    (false, _, _) => ChangeReach::Hidden,
+                    (true, Some(lang), Some(translation_key)) => ChangeReach::Item { lang, translation_key },
+                    (true, _, _) => ChangeReach::Everything,
+                };
+                Change { id, article_id, reach }
+            })
+            .collect())
     }
 
     /// A receiver that always holds the latest change id: this process's own commits arrive at

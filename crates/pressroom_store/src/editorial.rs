@@ -4,6 +4,7 @@
 use pressroom_domain::{Action, ArticleDraft, ArticleId, Lang, Page, SectionKey, Status, UserId, PAGE_SIZE};
 use sqlx::Row;
 
+use crate::changes::ArticleReach;
 use crate::webhooks::queue_deliveries;
 use crate::write::{save_version, SiteKeys, Target};
 use crate::{audit, now, to_time, Actor, Result, Store, StoreError, WebhookEvent};
@@ -98,7 +99,10 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict("the article's status changed meanwhile".into()));
         }
-        w.record_change("article", Some(id.0)).await?;
+        let (lang, translation_key): (String, String) =
+            sqlx::query_as("SELECT lang, translation_key FROM articles WHERE id = $1").bind(id.0).fetch_one(&mut *w.tx).await?;
+        let public = from == Status::Published || action.target() == Status::Published;
+        w.record_article_change(id.0, &ArticleReach::new(public, &lang, &translation_key)).await?;
         if let Some(event) = WebhookEvent::of_transition(from, action.target()) {
             queue_deliveries(&mut w, event, id.0).await?;
         }
@@ -117,14 +121,18 @@ impl Store {
     /// Deletes an article and its revisions; the audit log keeps its title.
     pub async fn delete_article(&self, id: ArticleId, actor: &Actor) -> Result<()> {
         let mut w = self.begin_write().await?;
-        let row: Option<(String, String)> =
-            sqlx::query_as("SELECT title, status FROM articles WHERE id = $1").bind(id.0).fetch_optional(&mut *w.tx).await?;
-        let (title, status) = row.ok_or(StoreError::NotFound)?;
+        let row: Option<(String, String, String, String)> =
+            sqlx::query_as("SELECT title, status, lang, translation_key FROM articles WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&mut *w.tx)
+                .await?;
+        let (title, status, lang, translation_key) = row.ok_or(StoreError::NotFound)?;
         if status == Status::Published.as_str() {
             queue_deliveries(&mut w, WebhookEvent::Unpublish, id.0).await?;
         }
         sqlx::query("DELETE FROM articles WHERE id = $1").bind(id.0).execute(&mut *w.tx).await?;
-        w.record_change("article", Some(id.0)).await?;
+        let public = status == Status::Published.as_str();
+        w.record_article_change(id.0, &ArticleReach::new(public, &lang, &translation_key)).await?;
         audit(&mut w.tx, actor, "delete", &format!("article:{}", id.0), &title).await?;
         w.commit().await?;
         Ok(())

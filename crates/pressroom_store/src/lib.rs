@@ -24,6 +24,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use changes::ArticleReach;
 use pressroom_domain::UserId;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};
@@ -32,6 +33,7 @@ use tokio::sync::{watch, Mutex, MutexGuard};
 
 pub use articles::{ArticleQuery, Listing, SitemapEntry};
 pub use audit_log::AuditEntry;
+pub use changes::{Change, ChangeReach};
 pub use copy::{Cell, CopyProgress};
 pub use editorial::{ArticleFilter, ArticleRow, RevisionMeta, Sort};
 pub use media::{MediaItem, MediaKind, NewMedia};
@@ -123,13 +125,28 @@ pub const CHANGES_CHANNEL: &str = "pressroom_changes";
 impl WriteTx<'_> {
     /// Appends to the change feed. On PostgreSQL the notification is sent at commit, so other
     /// processes hear of a change exactly when they can read it.
-    pub async fn record_change(&mut self, kind: &str, article_id: Option<i64>) -> Result<()> {
-        let (id,): (i64,) = sqlx::query_as("INSERT INTO changes (at, kind, article_id) VALUES ($1, $2, $3) RETURNING id")
-            .bind(now())
-            .bind(kind)
-            .bind(article_id)
-            .fetch_one(&mut *self.tx)
-            .await?;
+    /// A change that may alter any public page (sections, settings, media).
+    pub async fn record_change(&mut self, kind: &str) -> Result<()> {
+        self.insert_change(kind, None, None).await
+    }
+
+    /// A change to one article: `reach` says which public pages it may alter.
+    pub async fn record_article_change(&mut self, article_id: i64, reach: &ArticleReach) -> Result<()> {
+        self.insert_change("article", Some(article_id), Some(reach)).await
+    }
+
+    async fn insert_change(&mut self, kind: &str, article_id: Option<i64>, reach: Option<&ArticleReach>) -> Result<()> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO changes (at, kind, article_id, public, lang, translation_key) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(now())
+        .bind(kind)
+        .bind(article_id)
+        .bind(i64::from(reach.is_none_or(|r| r.public)))
+        .bind(reach.and_then(|r| r.lang.clone()))
+        .bind(reach.and_then(|r| r.translation_key.clone()))
+        .fetch_one(&mut *self.tx)
+        .await?;
         self.last_change = Some(id);
         self.notify().await
     }

@@ -107,7 +107,7 @@ impl Store {
                 .execute(&mut *w.tx)
                 .await?;
         }
-        w.record_change("media", None).await?;
+        w.record_change("media").await?;
         audit(&mut w.tx, actor, "media.alt", &format!("media:{id}"), &format!("{lang}: {}", alt.trim())).await?;
         w.commit().await?;
         Ok(())

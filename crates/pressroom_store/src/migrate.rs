@@ -30,6 +30,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_webhooks.sql"),
         postgres: include_str!("../migrations/postgres/0003_webhooks.sql"),
     },
+    Migration {
+        version: 4,
+        name: "change_reach",
+        sqlite: include_str!("../migrations/sqlite/0004_change_reach.sql"),
+        postgres: include_str!("../migrations/postgres/0004_change_reach.sql"),
+    },
 ];
 
 /// The schema version this program writes and reads.

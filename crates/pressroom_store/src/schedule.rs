@@ -4,6 +4,7 @@
 
 use pressroom_domain::ArticleId;
 
+use crate::changes::ArticleReach;
 use crate::webhooks::queue_deliveries;
 use crate::{audit, Actor, Result, Store, WebhookEvent};
 
@@ -11,18 +12,19 @@ impl Store {
     /// Publishes every scheduled article whose time has come; returns those this call published.
     pub async fn publish_due(&self, now: i64) -> Result<Vec<ArticleId>> {
         let mut w = self.begin_write().await?;
-        let published: Vec<(i64,)> = sqlx::query_as(
-            "UPDATE articles SET status = 'published', updated_at = $1 WHERE status = 'scheduled' AND published_at <= $1 RETURNING id",
+        let published: Vec<(i64, String, String)> = sqlx::query_as(
+            "UPDATE articles SET status = 'published', updated_at = $1 WHERE status = 'scheduled' AND published_at <= $1 \
+             RETURNING id, lang, translation_key",
         )
         .bind(now)
         .fetch_all(&mut *w.tx)
         .await?;
-        for (id,) in &published {
-            w.record_change("article", Some(*id)).await?;
+        for (id, lang, translation_key) in &published {
+            w.record_article_change(*id, &ArticleReach::new(true, lang, translation_key)).await?;
             queue_deliveries(&mut w, WebhookEvent::Publish, *id).await?;
             audit(&mut w.tx, &Actor::system("scheduler"), "publish", &format!("article:{id}"), "the scheduled time was reached").await?;
         }
         w.commit().await?;
-        Ok(published.into_iter().map(|(id,)| ArticleId(id)).collect())
+        Ok(published.into_iter().map(|(id, _, _)| ArticleId(id)).collect())
     }
 }

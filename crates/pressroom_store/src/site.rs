@@ -70,7 +70,7 @@ impl Store {
                     .await?;
             }
         }
-        w.record_change("site", None).await?;
+        w.record_change("site").await?;
         w.commit().await?;
         Ok(true)
     }
@@ -83,7 +83,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        w.record_change("site", None).await?;
+        w.record_change("site").await?;
         w.commit().await?;
         Ok(())
     }
@@ -105,7 +105,7 @@ impl Store {
         let mut w = self.begin_write().await?;
         sqlx::query("DELETE FROM site_settings WHERE key = $1").bind(key).execute(&mut *w.tx).await?;
         sqlx::query("INSERT INTO site_settings (key, value) VALUES ($1, $2)").bind(key).bind(value).execute(&mut *w.tx).await?;
-        w.record_change("site", None).await?;
+        w.record_change("site").await?;
         audit(&mut w.tx, actor, "settings", key, value).await?;
         w.commit().await?;
         Ok(())
@@ -117,7 +117,7 @@ impl Store {
         for (lang, name) in names {
             sqlx::query("UPDATE languages SET site_name = $1 WHERE code = $2").bind(name).bind(lang.as_str()).execute(&mut *w.tx).await?;
         }
-        w.record_change("site", None).await?;
+        w.record_change("site").await?;
         audit(&mut w.tx, actor, "settings", "site names", &names.iter().map(|(l, n)| format!("{l}: {n}")).collect::<Vec<_>>().join("; "))
             .await?;
         w.commit().await?;
@@ -150,7 +150,7 @@ impl Store {
                 .execute(&mut *w.tx)
                 .await?;
         }
-        w.record_change("site", None).await?;
+        w.record_change("site").await?;
         let action = if existing.is_some() { "section.rename" } else { "section.add" };
         audit(
             &mut w.tx,
@@ -180,7 +180,7 @@ impl Store {
             .bind(site_name)
             .execute(&mut *w.tx)
             .await?;
-        w.record_change("site", None).await?;
+        w.record_change("site").await?;
         audit(&mut w.tx, actor, "language.add", &format!("language:{code}"), native_name).await?;
         w.commit().await?;
         Ok(())

@@ -6,11 +6,12 @@
 
 use std::collections::HashMap;
 
-use pressroom_domain::{format_publication_date, slugify, ArticleDraft, AttachedMedia, Lang, TagKey, TagKind};
+use pressroom_domain::{format_publication_date, slugify, ArticleDraft, AttachedMedia, Lang, Status, TagKey, TagKind};
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, Row, Transaction};
 
+use crate::changes::ArticleReach;
 use crate::{audit, now, Actor, Result, Store, StoreError, WriteTx};
 
 /// A tag as a content folder defines it: key, kind and names per language.
@@ -105,33 +106,41 @@ pub(crate) async fn save_version(
         field: "section",
         reason: format!("unknown section {:?}", draft.section.as_str()),
     })?;
-    let same_version: Option<(i64, i64)> = sqlx::query_as("SELECT id, revision FROM articles WHERE translation_key = $1 AND lang = $2")
-        .bind(&draft.translation_key)
-        .bind(draft.lang.as_str())
-        .fetch_optional(&mut *w.tx)
-        .await?;
+    let same_version: Option<(i64, i64, String)> =
+        sqlx::query_as("SELECT id, revision, status FROM articles WHERE translation_key = $1 AND lang = $2")
+            .bind(&draft.translation_key)
+            .bind(draft.lang.as_str())
+            .fetch_optional(&mut *w.tx)
+            .await?;
     // A new article whose translation already has this language is refused, but after the
     // slug check below: a taken address is the likelier mistake and the clearer message.
     let mut translation_taken = false;
+    // The article as it was, for the change feed: (status, lang, translation key).
+    let mut before: Option<(String, String, String)> = None;
     let existing = match target {
-        Target::ByTranslation => same_version,
+        Target::ByTranslation => same_version.map(|(id, revision, status)| {
+            before = Some((status, draft.lang.as_str().to_owned(), draft.translation_key.clone()));
+            (id, revision)
+        }),
         Target::New => {
             translation_taken = same_version.is_some();
             None
         }
         Target::Existing { id, expected } => {
-            let (revision,): (i64,) = sqlx::query_as("SELECT revision FROM articles WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *w.tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
+            let (revision, status, lang, key): (i64, String, String, String) =
+                sqlx::query_as("SELECT revision, status, lang, translation_key FROM articles WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *w.tx)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
             if revision != expected {
                 return Err(StoreError::Stale { current: revision });
             }
-            if same_version.is_some_and(|(other, _)| other != id) {
+            if same_version.is_some_and(|(other, _, _)| other != id) {
                 let reason = format!("this item already has a version in {}", draft.lang);
                 return Err(StoreError::Rejected { index, field: "translation", reason });
             }
+            before = Some((status, lang, key));
             Some((id, revision))
         }
     };
@@ -187,7 +196,17 @@ pub(crate) async fn save_version(
         .bind(now)
         .execute(&mut *w.tx)
         .await?;
-    w.record_change("article", Some(id)).await?;
+    let published = Status::Published.as_str();
+    let reach = match before {
+        Some((status, lang, key)) if status == published && (lang != draft.lang.as_str() || key != draft.translation_key) => {
+            ArticleReach::moved()
+        }
+        before => {
+            let public = draft.status == Status::Published || before.is_some_and(|(status, _, _)| status == published);
+            ArticleReach::new(public, draft.lang.as_str(), &draft.translation_key)
+        }
+    };
+    w.record_article_change(id, &reach).await?;
     Ok((id, revision))
 }
 

@@ -141,6 +141,7 @@ impl Reader {
             search_url: urls::search(&self.lang),
             query: String::new(),
             stylesheet: state.renderer.assets().url("site.css").to_owned(),
+            icon: state.renderer.assets().url("icon.svg").to_owned(),
             script: state.renderer.assets().url("site.js").to_owned(),
         }
     }

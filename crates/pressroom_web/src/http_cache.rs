@@ -17,7 +17,7 @@ use time::format_description::well_known::Rfc2822;
 use time::OffsetDateTime;
 
 use crate::extract::contrast_cookie;
-use crate::page_cache::{CachedPage, PageKey, StoredBody};
+use crate::page_cache::{CachedPage, PageItem, PageKey, PageScope, StoredBody};
 use crate::AppState;
 
 /// What public responses say about caching: shared caches keep them briefly; browsers
@@ -36,6 +36,7 @@ pub async fn http_caching(State(state): State<AppState>, request: Request, next:
         return next.run(request).await;
     }
     let conditions = request.headers().clone();
+    let path_owned = path.to_owned();
     // The router answers HEAD without a body, so only a GET's page may be kept.
     let is_get = request.method() == Method::GET;
     // Search results are as many as the queries readers type: they are not kept.
@@ -44,7 +45,8 @@ pub async fn http_caching(State(state): State<AppState>, request: Request, next:
         contrast: contrast_cookie(request.headers().get(header::COOKIE)),
     });
     let change = state.site.current_change();
-    if let Some(page) = key.as_ref().and_then(|key| state.pages.get(key, change)) {
+    state.pages.follow(&state.store, change).await;
+    if let Some(page) = key.as_ref().and_then(|key| state.pages.get(key)) {
         return send(&page, &conditions);
     }
     let response = next.run(request).await;
@@ -56,15 +58,22 @@ pub async fn http_caching(State(state): State<AppState>, request: Request, next:
         return response;
     }
     let last_modified = state.site.last_modified(&state.store).await.ok();
-    let (parts, body) = response.into_parts();
+    let (mut parts, body) = response.into_parts();
+    let scope = PageScope { lang: page_lang(&state, &path_owned), item: parts.extensions.remove::<PageItem>().map(|item| item.0) };
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let page = Arc::new(prepare(parts.headers, bytes, last_modified, key.is_some()));
     if let Some(key) = key.filter(|_| is_get) {
-        state.pages.put(key, change, page.clone());
+        state.pages.put(key, change, scope, page.clone());
     }
     send(&page, &conditions)
+}
+
+/// The language a page is in: its path's first segment, when that is one of the site's.
+fn page_lang(state: &AppState, path: &str) -> Option<String> {
+    let first = path.trim_start_matches('/').split('/').next()?;
+    state.site.last_known()?.language(first).map(|language| language.code.as_str().to_owned())
 }
 
 /// A page's headers and body forms, with its validators and cache policy.

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use pressroom_domain::ArticleId;
 use pressroom_search::SearchIndex;
-use pressroom_store::{Store, StoreError};
+use pressroom_store::{ChangeReach, Store, StoreError};
 use tokio::sync::watch;
 
 const POSITION_FILE: &str = "pressroom-position";
@@ -71,8 +71,10 @@ impl Indexer {
         let mut applied = 0;
         loop {
             let changes = store.changes_since(self.position(), BATCH).await?;
-            let Some(&(last, _)) = changes.last() else { return Ok(applied) };
-            let mut ids: Vec<i64> = changes.iter().filter_map(|(_, article)| *article).collect();
+            let Some(last) = changes.last().map(|change| change.id) else { return Ok(applied) };
+            // The index holds published articles only: a change no reader sees leaves it as it is.
+            let mut ids: Vec<i64> =
+                changes.iter().filter(|change| change.reach != ChangeReach::Hidden).filter_map(|change| change.article_id).collect();
             ids.sort_unstable();
             ids.dedup();
             for id in ids {

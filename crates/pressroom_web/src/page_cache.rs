@@ -1,15 +1,24 @@
 //! Rendered public pages kept in memory, each with its `ETag` and its gzip and brotli forms, so
-//! a page read a thousand times is rendered and compressed once. The cache belongs to one change
-//! of the feed: when any change is committed (here or on another server) the next request finds
-//! the cache older than the feed and empties it, so a page is never served stale and never
-//! rebuilt while nothing changed. A byte budget bounds it; the oldest pages leave first.
+//! a page read a thousand times is rendered and compressed once. Each page is kept with its
+//! scope — its language, and the item it shows — and follows the change feed: a change drops
+//! the pages it may alter (a published article edited drops the pages of its language, its
+//! item's pages in other languages, and the pages in no language such as the sitemap), a change
+//! no reader sees (a draft saved) drops none, and a change to the site's sections or settings
+//! drops all. Changes made by another server arrive through the same feed. A byte budget bounds
+//! the cache; the oldest pages leave first.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::Write;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::http::HeaderMap;
+use pressroom_store::{Change, ChangeReach, Store};
+
+/// More changes than this since the cache last looked, and it starts afresh rather than read
+/// them all (an import).
+const MAX_CHANGES_READ: i64 = 1000;
 
 /// What a cached page is found by: the path with its query, and the display mode.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -58,66 +67,143 @@ pub struct CachedPage {
     pub body: StoredBody,
 }
 
+/// What a page shows, as far as changes are concerned.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageScope {
+    /// The language of the page; `None` for pages in every language (the sitemap, the API).
+    pub lang: Option<String>,
+    /// The item (translation key) an article page shows.
+    pub item: Option<String>,
+}
+
+impl PageScope {
+    fn altered_by(&self, reach: &ChangeReach) -> bool {
+        match reach {
+            ChangeReach::Hidden => false,
+            ChangeReach::Everything => true,
+            ChangeReach::Item { lang, translation_key } => {
+                self.lang.as_ref().is_none_or(|own| own == lang) || self.item.as_ref() == Some(translation_key)
+            }
+        }
+    }
+}
+
+/// An article page's item, set by its handler as a response extension for the cache to read.
+#[derive(Debug, Clone)]
+pub struct PageItem(pub String);
+
 pub struct PageCache {
     budget: usize,
+    /// The latest change the cache has applied.
+    seen: AtomicI64,
     entries: Mutex<Entries>,
+    /// One request at a time reads the feed to bring the cache up to date; the others wait.
+    catching_up: tokio::sync::Mutex<()>,
 }
 
 #[derive(Default)]
 struct Entries {
-    /// The change of the feed these pages were rendered at or after.
-    change: i64,
-    pages: HashMap<PageKey, Arc<CachedPage>>,
+    /// The latest change that may have altered some page: a page rendered before it is not kept.
+    altered_at: i64,
+    pages: HashMap<PageKey, (PageScope, Arc<CachedPage>)>,
     order: VecDeque<PageKey>,
     bytes: usize,
 }
 
 impl Entries {
-    /// Forgets every page when the feed has moved past them.
-    fn follow(&mut self, change: i64) {
-        if change > self.change {
-            self.pages.clear();
-            self.order.clear();
-            self.bytes = 0;
-            self.change = change;
+    fn apply(&mut self, change: &Change) {
+        if change.reach == ChangeReach::Hidden {
+            return;
+        }
+        self.altered_at = self.altered_at.max(change.id);
+        let before = self.pages.len();
+        self.pages.retain(|_, (scope, _)| !scope.altered_by(&change.reach));
+        if self.pages.len() != before {
+            let pages = &self.pages;
+            self.order.retain(|key| pages.contains_key(key));
+            self.bytes = pages.iter().map(|(key, (_, page))| entry_size(key, page)).sum();
         }
     }
+
+    fn clear(&mut self, at: i64) {
+        self.altered_at = at;
+        self.pages.clear();
+        self.order.clear();
+        self.bytes = 0;
+    }
+}
+
+fn entry_size(key: &PageKey, page: &CachedPage) -> usize {
+    page.body.size() + key.path_and_query.len()
 }
 
 impl PageCache {
     /// A cache of at most `budget` bytes of bodies.
     pub fn new(budget: usize) -> PageCache {
-        PageCache { budget, entries: Mutex::new(Entries::default()) }
+        PageCache { budget, seen: AtomicI64::new(0), entries: Mutex::default(), catching_up: tokio::sync::Mutex::new(()) }
     }
 
-    /// The page at `key`, if it was rendered since the feed's `change`.
-    pub fn get(&self, key: &PageKey, change: i64) -> Option<Arc<CachedPage>> {
-        let mut entries = self.entries.lock().expect("the page cache lock is never poisoned");
-        entries.follow(change);
-        entries.pages.get(key).cloned()
+    /// Applies the changes up to `current`, the latest this process knows of: one read of the
+    /// feed when it moved, nothing otherwise. When the feed cannot be read the cache starts
+    /// afresh, so nothing stale is ever served.
+    pub async fn follow(&self, store: &Store, current: i64) {
+        if self.seen.load(Ordering::Acquire) >= current {
+            return;
+        }
+        let _turn = self.catching_up.lock().await;
+        let from = self.seen.load(Ordering::Acquire);
+        if from >= current {
+            return;
+        }
+        let changes = store.changes_since(from, MAX_CHANGES_READ).await;
+        let mut entries = self.lock();
+        let seen = match changes {
+            Ok(changes) if (changes.len() as i64) < MAX_CHANGES_READ => {
+                changes.iter().for_each(|change| entries.apply(change));
+                changes.last().map_or(current, |change| change.id.max(current))
+            }
+            Ok(changes) => {
+                let seen = changes.last().map_or(current, |change| change.id.max(current));
+                entries.clear(seen);
+                seen
+            }
+            Err(_) => {
+                entries.clear(current);
+                current
+            }
+        };
+        self.seen.store(seen, Ordering::Release);
     }
 
-    /// Keeps a page rendered after the feed's `change` was seen; a page from before a newer
-    /// change is not kept.
-    pub fn put(&self, key: PageKey, change: i64, page: Arc<CachedPage>) {
-        let size = page.body.size() + key.path_and_query.len();
+    /// The page at `key`, if it is kept.
+    pub fn get(&self, key: &PageKey) -> Option<Arc<CachedPage>> {
+        self.lock().pages.get(key).map(|(_, page)| page.clone())
+    }
+
+    /// Keeps a page rendered after the feed's `rendered_at` was seen, unless a change since
+    /// then may have altered it.
+    pub fn put(&self, key: PageKey, rendered_at: i64, scope: PageScope, page: Arc<CachedPage>) {
+        let size = entry_size(&key, &page);
         if size > self.budget / 4 {
             return;
         }
-        let mut entries = self.entries.lock().expect("the page cache lock is never poisoned");
-        entries.follow(change);
-        if entries.change != change || entries.pages.contains_key(&key) {
+        let mut entries = self.lock();
+        if rendered_at < entries.altered_at || entries.pages.contains_key(&key) {
             return;
         }
         while entries.bytes + size > self.budget {
             let Some(oldest) = entries.order.pop_front() else { break };
-            if let Some(gone) = entries.pages.remove(&oldest) {
-                entries.bytes -= gone.body.size() + oldest.path_and_query.len();
+            if let Some((_, gone)) = entries.pages.remove(&oldest) {
+                entries.bytes -= entry_size(&oldest, &gone);
             }
         }
         entries.bytes += size;
         entries.order.push_back(key.clone());
-        entries.pages.insert(key, page);
+        entries.pages.insert(key, (scope, page));
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        self.entries.lock().expect("the page cache lock is never poisoned")
     }
 }
 
@@ -134,14 +220,51 @@ mod tests {
         PageKey { path_and_query: path.to_owned(), contrast: false }
     }
 
+    fn scope(lang: Option<&str>, item: Option<&str>) -> PageScope {
+        PageScope { lang: lang.map(str::to_owned), item: item.map(str::to_owned) }
+    }
+
+    fn change(id: i64, reach: ChangeReach) -> Change {
+        Change { id, article_id: Some(1), reach }
+    }
+
+    fn kept(cache: &PageCache) -> Vec<String> {
+        let mut paths: Vec<String> = cache.lock().pages.keys().map(|k| k.path_and_query.clone()).collect();
+        paths.sort();
+        paths
+    }
+
     #[test]
-    fn a_change_empties_the_cache_and_late_pages_are_not_kept() {
+    fn a_change_drops_exactly_the_pages_it_may_alter() {
         let cache = PageCache::new(1 << 20);
-        cache.put(key("/en/"), 5, page("home "));
-        assert!(cache.get(&key("/en/"), 5).is_some());
-        assert!(cache.get(&key("/en/"), 6).is_none(), "a newer change empties it");
-        cache.put(key("/en/"), 5, page("stale "));
-        assert!(cache.get(&key("/en/"), 6).is_none(), "a page rendered before the change is not kept");
+        cache.put(key("/en/"), 1, scope(Some("en"), None), page("home "));
+        cache.put(key("/en/news/a"), 1, scope(Some("en"), Some("a")), page("article a "));
+        cache.put(key("/ru/"), 1, scope(Some("ru"), None), page("главная "));
+        cache.put(key("/ru/news/a"), 1, scope(Some("ru"), Some("a")), page("статья a "));
+        cache.put(key("/ru/news/b"), 1, scope(Some("ru"), Some("b")), page("статья b "));
+        cache.put(key("/sitemap.xml"), 1, scope(None, None), page("sitemap "));
+
+        cache.lock().apply(&change(2, ChangeReach::Hidden));
+        assert_eq!(kept(&cache).len(), 6, "a draft saved drops nothing");
+
+        cache.lock().apply(&change(3, ChangeReach::Item { lang: "en".into(), translation_key: "a".into() }));
+        assert_eq!(kept(&cache), ["/ru/", "/ru/news/b"], "the English pages, the item's Russian page and the sitemap go");
+
+        cache.lock().apply(&change(4, ChangeReach::Everything));
+        assert!(kept(&cache).is_empty());
+    }
+
+    #[test]
+    fn a_page_rendered_before_an_altering_change_is_not_kept() {
+        let cache = PageCache::new(1 << 20);
+        cache.lock().apply(&change(5, ChangeReach::Item { lang: "en".into(), translation_key: "a".into() }));
+        cache.put(key("/en/"), 4, scope(Some("en"), None), page("stale "));
+        assert!(cache.get(&key("/en/")).is_none());
+        cache.put(key("/en/"), 5, scope(Some("en"), None), page("fresh "));
+        assert!(cache.get(&key("/en/")).is_some());
+        cache.lock().apply(&change(6, ChangeReach::Hidden));
+        cache.put(key("/en/about"), 5, scope(Some("en"), None), page("about "));
+        assert!(cache.get(&key("/en/about")).is_some(), "a hidden change since does not matter");
     }
 
     #[test]
@@ -150,10 +273,10 @@ mod tests {
         let size = one.body.size() + 4;
         let cache = PageCache::new(size * 4 + 10);
         for path in ["/a/", "/b/", "/c/", "/d/", "/e/"] {
-            cache.put(key(path), 1, page("a page of text "));
+            cache.put(key(path), 1, PageScope::default(), page("a page of text "));
         }
-        assert!(cache.get(&key("/a/"), 1).is_none());
-        assert!(cache.get(&key("/e/"), 1).is_some());
+        assert!(cache.get(&key("/a/")).is_none());
+        assert!(cache.get(&key("/e/")).is_some());
         assert!(one.body.gzip.as_ref().unwrap().len() < one.body.identity.len() / 5);
         assert!(one.body.brotli.as_ref().unwrap().len() < one.body.identity.len() / 5);
     }

@@ -63,8 +63,15 @@ impl TestSite {
         let mut config = web_config(&location, &base);
         configure(&mut config);
         let state = app_state(store.clone(), &location, config).await.expect("the state builds");
+        let search = state.search.clone();
         let app = pressroom_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await });
+        // The search index of a new site is built in the background while it serves; tests of
+        // the demo content start once it is there.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while demo && search.is_empty() && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
         let client = reqwest::Client::builder().redirect(Policy::none()).cookie_store(true).build().expect("a client");
         Some(TestSite { dir, base, store, client, postgres })
     }

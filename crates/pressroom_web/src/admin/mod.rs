@@ -80,6 +80,7 @@ impl Desk {
             nav,
             stylesheet: state.renderer.assets().url("site.css").to_owned(),
             admin_stylesheet: state.renderer.assets().url("admin.css").to_owned(),
+            icon: state.renderer.assets().url("icon.svg").to_owned(),
             script: state.renderer.assets().url("site.js").to_owned(),
             notice: notice.map(|key| self.text(key)),
         }

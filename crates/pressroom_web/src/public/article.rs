@@ -11,6 +11,7 @@ use super::{respond_html, PageResult};
 use crate::admin::media::{human_size, original_url};
 use crate::extract::{Equivalents, Reader};
 use crate::media::{file_extension, variants};
+use crate::page_cache::PageItem;
 use crate::{AppState, WebError};
 
 const RELATED: u32 = 5;
@@ -90,7 +91,9 @@ pub async fn article(
         json_ld,
         layout,
     };
-    Ok(respond_html(&state, StatusCode::OK, &page))
+    let mut response = respond_html(&state, StatusCode::OK, &page);
+    response.extensions_mut().insert(PageItem(article.translation_key.clone()));
+    Ok(response)
 }
 
 /// schema.org `NewsArticle` for search engines.
