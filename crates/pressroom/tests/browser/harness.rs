@@ -2,6 +2,7 @@
 //! WebDriver protocol, by `fantoccini`), axe-core injected into pages, the Nu HTML Checker run
 //! over their markup, and screenshots at a phone's, a tablet's and a desktop's width.
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -37,7 +38,10 @@ impl Chrome {
     /// A browser reading English, with JavaScript on or off.
     pub async fn start(javascript: bool) -> Chrome {
         let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+        // In a process group of its own with the browsers it starts, so that a failed test
+        // (which never reaches `quit`) still takes them all down when dropped.
         let driver = Command::new("chromedriver")
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -178,10 +182,14 @@ impl Chrome {
     }
 
     pub async fn quit(self) {
-        let Chrome { mut driver, client } = self;
-        let _ = client.close().await;
-        let _ = driver.kill();
-        let _ = driver.wait();
+        let _ = self.client.clone().close().await;
+    }
+}
+
+impl Drop for Chrome {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", self.driver.id())]).status();
+        let _ = self.driver.wait();
     }
 }
 
