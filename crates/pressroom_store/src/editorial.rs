@@ -102,7 +102,7 @@ impl Store {
         let (lang, translation_key): (String, String) =
             sqlx::query_as("SELECT lang, translation_key FROM articles WHERE id = $1").bind(id.0).fetch_one(&mut *w.tx).await?;
         let public = from == Status::Published || action.target() == Status::Published;
-        w.record_article_change(id.0, &ArticleReach::new(public, &lang, &translation_key)).await?;
+        w.record_article_change(id.0, &ArticleReach::new(public, &lang, &translation_key));
         if let Some(event) = WebhookEvent::of_transition(from, action.target()) {
             queue_deliveries(&mut w, event, id.0).await?;
         }
@@ -132,7 +132,7 @@ impl Store {
         }
         sqlx::query("DELETE FROM articles WHERE id = $1").bind(id.0).execute(&mut *w.tx).await?;
         let public = status == Status::Published.as_str();
-        w.record_article_change(id.0, &ArticleReach::new(public, &lang, &translation_key)).await?;
+        w.record_article_change(id.0, &ArticleReach::new(public, &lang, &translation_key));
         audit(&mut w.tx, actor, "delete", &format!("article:{}", id.0), &title).await?;
         w.commit().await?;
         Ok(())

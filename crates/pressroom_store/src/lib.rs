@@ -115,6 +115,9 @@ pub(crate) struct WriteTx<'a> {
     engine: Engine,
     /// The last change this transaction recorded, announced in this process at commit.
     last_change: Option<i64>,
+    /// Article changes, written to the feed together at commit: an import of many articles
+    /// makes a few statements for them, not one each.
+    article_changes: Vec<(i64, ArticleReach)>,
     changes: Arc<watch::Sender<i64>>,
     _guard: Option<MutexGuard<'a, ()>>,
 }
@@ -122,38 +125,53 @@ pub(crate) struct WriteTx<'a> {
 /// The PostgreSQL channel on which every committed change is announced to all processes.
 pub const CHANGES_CHANNEL: &str = "pressroom_changes";
 
+/// Article changes per statement at commit (six parameters each, within every engine's limit).
+const CHANGES_PER_STATEMENT: usize = 1000;
+
 impl WriteTx<'_> {
-    /// Appends to the change feed. On PostgreSQL the notification is sent at commit, so other
-    /// processes hear of a change exactly when they can read it.
-    /// A change that may alter any public page (sections, settings, media).
+    /// Appends a change that may alter any public page (sections, settings, media) to the
+    /// change feed. On PostgreSQL the notification is sent at commit, so other processes hear
+    /// of a change exactly when they can read it.
     pub async fn record_change(&mut self, kind: &str) -> Result<()> {
-        self.insert_change(kind, None, None).await
-    }
-
-    /// A change to one article: `reach` says which public pages it may alter.
-    pub async fn record_article_change(&mut self, article_id: i64, reach: &ArticleReach) -> Result<()> {
-        self.insert_change("article", Some(article_id), Some(reach)).await
-    }
-
-    async fn insert_change(&mut self, kind: &str, article_id: Option<i64>, reach: Option<&ArticleReach>) -> Result<()> {
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO changes (at, kind, article_id, public, lang, translation_key) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(now())
-        .bind(kind)
-        .bind(article_id)
-        .bind(i64::from(reach.is_none_or(|r| r.public)))
-        .bind(reach.and_then(|r| r.lang.clone()))
-        .bind(reach.and_then(|r| r.translation_key.clone()))
-        .fetch_one(&mut *self.tx)
-        .await?;
+        let (id,): (i64,) = sqlx::query_as("INSERT INTO changes (at, kind) VALUES ($1, $2) RETURNING id")
+            .bind(now())
+            .bind(kind)
+            .fetch_one(&mut *self.tx)
+            .await?;
         self.last_change = Some(id);
         self.notify().await
     }
 
+    /// A change to one article, recorded at commit: `reach` says which public pages it may alter.
+    pub fn record_article_change(&mut self, article_id: i64, reach: &ArticleReach) {
+        self.article_changes.push((article_id, reach.clone()));
+    }
+
+    async fn write_article_changes(&mut self) -> Result<()> {
+        let at = now();
+        for batch in std::mem::take(&mut self.article_changes).chunks(CHANGES_PER_STATEMENT) {
+            let rows: Vec<String> = (0..batch.len())
+                .map(|i| format!("($1, 'article', ${}, ${}, ${}, ${})", 4 * i + 2, 4 * i + 3, 4 * i + 4, 4 * i + 5))
+                .collect();
+            let insert = format!(
+                "INSERT INTO changes (at, kind, article_id, public, lang, translation_key) VALUES {} RETURNING id",
+                rows.join(", ")
+            );
+            let mut query = sqlx::query_as::<_, (i64,)>(&insert).bind(at);
+            for (article_id, reach) in batch {
+                query = query.bind(*article_id).bind(i64::from(reach.public)).bind(reach.lang.clone()).bind(reach.translation_key.clone());
+            }
+            let ids = query.fetch_all(&mut *self.tx).await?;
+            self.last_change = ids.iter().map(|(id,)| *id).max().max(self.last_change);
+            self.notify().await?;
+        }
+        Ok(())
+    }
+
     /// Commits, then tells this process's followers at once, so that whoever made a change
     /// reads it back on the very next request.
-    pub async fn commit(self) -> Result<()> {
+    pub async fn commit(mut self) -> Result<()> {
+        self.write_article_changes().await?;
         self.tx.commit().await?;
         if let Some(id) = self.last_change {
             announce(&self.changes, id);
@@ -217,7 +235,14 @@ impl Store {
             None => None,
         };
         let tx = self.pool.begin().await?;
-        Ok(WriteTx { tx, engine: self.engine, last_change: None, changes: self.changes.clone(), _guard: guard })
+        Ok(WriteTx {
+            tx,
+            engine: self.engine,
+            last_change: None,
+            article_changes: Vec::new(),
+            changes: self.changes.clone(),
+            _guard: guard,
+        })
     }
 
     pub async fn close(&self) {

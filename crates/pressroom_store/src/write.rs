@@ -64,6 +64,9 @@ impl<'a> Snapshot<'a> {
 pub(crate) struct SiteKeys {
     sections: HashMap<String, i64>,
     languages: Vec<String>,
+    /// Tag ids by (language, name as written), as resolved earlier in this transaction: an
+    /// import of many articles with the same tags looks each one up once.
+    tags: std::sync::Mutex<HashMap<(String, String), i64>>,
 }
 
 impl SiteKeys {
@@ -73,6 +76,7 @@ impl SiteKeys {
         Ok(SiteKeys {
             sections: sections.into_iter().map(|(id, k)| (k, id)).collect(),
             languages: languages.into_iter().map(|(c,)| c).collect(),
+            tags: std::sync::Mutex::default(),
         })
     }
 }
@@ -183,7 +187,7 @@ pub(crate) async fn save_version(
             (row.try_get(0)?, 1)
         }
     };
-    set_article_tags(&mut w.tx, id, &draft.lang, &draft.tags).await?;
+    set_article_tags(&mut w.tx, keys, id, existing.is_some(), &draft.lang, &draft.tags).await?;
     if let Some(media) = &draft.media {
         set_article_media(&mut w.tx, index, id, media).await?;
     }
@@ -206,7 +210,7 @@ pub(crate) async fn save_version(
             ArticleReach::new(public, draft.lang.as_str(), &draft.translation_key)
         }
     };
-    w.record_article_change(id, &reach).await?;
+    w.record_article_change(id, &reach);
     Ok((id, revision))
 }
 
@@ -296,37 +300,66 @@ async fn save_tag(tx: &mut Transaction<'static, Any>, tag: &TagDef) -> Result<i6
     Ok(id)
 }
 
-/// Replaces an article's tags. A tag is found by its name in the article's language, then by
-/// key; an unknown name becomes a new topic tag named in that language.
-async fn set_article_tags(tx: &mut Transaction<'static, Any>, article_id: i64, lang: &Lang, names: &[String]) -> Result<()> {
-    sqlx::query("DELETE FROM article_tags WHERE article_id = $1").bind(article_id).execute(&mut **tx).await?;
-    for (position, name) in names.iter().enumerate() {
-        let name = name.trim();
-        let by_name: Option<(i64,)> = sqlx::query_as("SELECT tag_id FROM tag_names WHERE lang = $1 AND name = $2")
-            .bind(lang.as_str())
-            .bind(name)
-            .fetch_optional(&mut **tx)
-            .await?;
-        let by_key: Option<(i64,)> = match by_name {
-            Some(_) => None,
-            None => sqlx::query_as("SELECT id FROM tags WHERE key = $1").bind(name).fetch_optional(&mut **tx).await?,
-        };
-        let tag_id = match by_name.or(by_key) {
-            Some((id,)) => id,
+/// Replaces an article's tags (`replace` when it may have some already). A tag is found by its
+/// name in the article's language, then by key; an unknown name becomes a new topic tag named
+/// in that language. The links are written in one statement.
+async fn set_article_tags(
+    tx: &mut Transaction<'static, Any>,
+    keys: &SiteKeys,
+    article_id: i64,
+    replace: bool,
+    lang: &Lang,
+    names: &[String],
+) -> Result<()> {
+    if replace {
+        sqlx::query("DELETE FROM article_tags WHERE article_id = $1").bind(article_id).execute(&mut **tx).await?;
+    }
+    let mut tag_ids: Vec<i64> = Vec::with_capacity(names.len());
+    for name in names.iter().map(|name| name.trim()) {
+        let known = keys.tags.lock().expect("the tag map is never poisoned").get(&(lang.as_str().to_owned(), name.to_owned())).copied();
+        let tag_id = match known {
+            Some(id) => id,
             None => {
-                let key = free_tag_key(tx, slugify(name).as_str()).await?;
-                let def = TagDef { key, kind: TagKind::Topic, names: vec![(lang.clone(), name.to_owned())] };
-                save_tag(tx, &def).await?
+                let id = tag_id(tx, lang, name).await?;
+                keys.tags.lock().expect("the tag map is never poisoned").insert((lang.as_str().to_owned(), name.to_owned()), id);
+                id
             }
         };
-        sqlx::query("INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(article_id)
-            .bind(tag_id)
-            .bind(position as i64)
-            .execute(&mut **tx)
-            .await?;
+        if !tag_ids.contains(&tag_id) {
+            tag_ids.push(tag_id);
+        }
     }
+    if tag_ids.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<String> = (0..tag_ids.len()).map(|i| format!("($1, ${}, {i})", i + 2)).collect();
+    let insert = format!("INSERT INTO article_tags (article_id, tag_id, position) VALUES {}", rows.join(", "));
+    let mut query = sqlx::query(&insert).bind(article_id);
+    for id in &tag_ids {
+        query = query.bind(*id);
+    }
+    query.execute(&mut **tx).await?;
     Ok(())
+}
+
+/// The tag an article names `name` in `lang`: by name, then by key, else a new topic tag.
+async fn tag_id(tx: &mut Transaction<'static, Any>, lang: &Lang, name: &str) -> Result<i64> {
+    let by_name: Option<(i64,)> = sqlx::query_as("SELECT tag_id FROM tag_names WHERE lang = $1 AND name = $2")
+        .bind(lang.as_str())
+        .bind(name)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let by_key: Option<(i64,)> = match by_name {
+        Some(_) => None,
+        None => sqlx::query_as("SELECT id FROM tags WHERE key = $1").bind(name).fetch_optional(&mut **tx).await?,
+    };
+    match by_name.or(by_key) {
+        Some((id,)) => Ok(id),
+        None => {
+            let key = free_tag_key(tx, slugify(name).as_str()).await?;
+            save_tag(tx, &TagDef { key, kind: TagKind::Topic, names: vec![(lang.clone(), name.to_owned())] }).await
+        }
+    }
 }
 
 /// Replaces an article's gallery and attachments; an unknown media id refuses the save.

@@ -39,13 +39,22 @@ pub async fn http_caching(State(state): State<AppState>, request: Request, next:
     let path_owned = path.to_owned();
     // The router answers HEAD without a body, so only a GET's page may be kept.
     let is_get = request.method() == Method::GET;
-    // Search results are as many as the queries readers type: they are not kept.
-    let key = (!path.ends_with("/search")).then(|| PageKey {
+    // Search results are as many as the queries readers type: they are not kept. Assets and
+    // media are served from memory and disk with their own cache policy.
+    let kept = !path.ends_with("/search") && !path.starts_with("/static/") && !path.starts_with("/media/");
+    let key = kept.then(|| PageKey {
         path_and_query: request.uri().path_and_query().map_or_else(|| path.to_owned(), |pq| pq.as_str().to_owned()),
         contrast: contrast_cookie(request.headers().get(header::COOKIE)),
     });
     let change = state.site.current_change();
     state.pages.follow(&state.store, change).await;
+    if let Some(page) = key.as_ref().and_then(|key| state.pages.get(key)) {
+        return send(&page, &conditions);
+    }
+    let _turn = match &key {
+        Some(key) => Some(state.pages.render_turn(key).await),
+        None => None,
+    };
     if let Some(page) = key.as_ref().and_then(|key| state.pages.get(key)) {
         return send(&page, &conditions);
     }

@@ -94,6 +94,9 @@ pub struct PageItem(pub String);
 
 pub struct PageCache {
     budget: usize,
+    /// One render at a time per page: when a popular page has just been dropped, the requests
+    /// that find it missing wait for the first one's render instead of all rendering it.
+    renders: Mutex<HashMap<PageKey, Arc<tokio::sync::Mutex<()>>>>,
     /// The latest change the cache has applied.
     seen: AtomicI64,
     entries: Mutex<Entries>,
@@ -140,7 +143,13 @@ fn entry_size(key: &PageKey, page: &CachedPage) -> usize {
 impl PageCache {
     /// A cache of at most `budget` bytes of bodies.
     pub fn new(budget: usize) -> PageCache {
-        PageCache { budget, seen: AtomicI64::new(0), entries: Mutex::default(), catching_up: tokio::sync::Mutex::new(()) }
+        PageCache {
+            budget,
+            renders: Mutex::default(),
+            seen: AtomicI64::new(0),
+            entries: Mutex::default(),
+            catching_up: tokio::sync::Mutex::new(()),
+        }
     }
 
     /// Applies the changes up to `current`, the latest this process knows of: one read of the
@@ -202,8 +211,32 @@ impl PageCache {
         entries.pages.insert(key, (scope, page));
     }
 
+    /// Waits until no other request is rendering the page at `key`; the caller then looks in
+    /// the cache again and renders only if the page is still missing.
+    pub async fn render_turn(&self, key: &PageKey) -> RenderTurn<'_> {
+        let lock = self.renders.lock().expect("the render lock map is never poisoned").entry(key.clone()).or_default().clone();
+        RenderTurn { cache: self, key: key.clone(), _guard: lock.lock_owned().await }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
         self.entries.lock().expect("the page cache lock is never poisoned")
+    }
+}
+
+/// A request's turn to render one page; the next waiting request's turn begins when it ends.
+pub struct RenderTurn<'a> {
+    cache: &'a PageCache,
+    key: PageKey,
+    _guard: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl Drop for RenderTurn<'_> {
+    fn drop(&mut self) {
+        let mut renders = self.cache.renders.lock().expect("the render lock map is never poisoned");
+        // Held by the map and by this turn only: nobody waits, the entry can go.
+        if renders.get(&self.key).is_some_and(|lock| Arc::strong_count(lock) <= 2) {
+            renders.remove(&self.key);
+        }
     }
 }
 
@@ -265,6 +298,31 @@ mod tests {
         cache.lock().apply(&change(6, ChangeReach::Hidden));
         cache.put(key("/en/about"), 5, scope(Some("en"), None), page("about "));
         assert!(cache.get(&key("/en/about")).is_some(), "a hidden change since does not matter");
+    }
+
+    #[tokio::test]
+    async fn requests_for_a_missing_page_wait_for_one_render() {
+        use std::sync::atomic::AtomicUsize;
+        let cache = Arc::new(PageCache::new(1 << 20));
+        let renders = Arc::new(AtomicUsize::new(0));
+        let requests: Vec<_> = (0..10)
+            .map(|_| {
+                let (cache, renders) = (cache.clone(), renders.clone());
+                tokio::spawn(async move {
+                    let _turn = cache.render_turn(&key("/en/")).await;
+                    if cache.get(&key("/en/")).is_none() {
+                        renders.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                        cache.put(key("/en/"), 0, PageScope::default(), page("home "));
+                    }
+                })
+            })
+            .collect();
+        for request in requests {
+            request.await.unwrap();
+        }
+        assert_eq!(renders.load(Ordering::SeqCst), 1, "one render served them all");
+        assert!(cache.renders.lock().unwrap().is_empty(), "no turn is left behind");
     }
 
     #[test]

@@ -32,11 +32,18 @@ pub fn enabled() -> bool {
 pub struct Chrome {
     driver: Child,
     pub client: Client,
+    /// The language the browser asks pages in.
+    pub lang: String,
 }
 
 impl Chrome {
     /// A browser reading English, with JavaScript on or off.
     pub async fn start(javascript: bool) -> Chrome {
+        Chrome::start_in("en", javascript).await
+    }
+
+    /// A browser whose reader prefers `lang` (its `Accept-Language`).
+    pub async fn start_in(lang: &str, javascript: bool) -> Chrome {
         let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
         // In a process group of its own with the browsers it starts, so that a failed test
         // (which never reaches `quit`) still takes them all down when dropped.
@@ -57,17 +64,18 @@ impl Chrome {
         let mut options = json!({
             "binary": "/usr/bin/chromium",
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--no-first-run", "--window-size=1280,900", "--lang=en"],
+                     "--disable-sync", "--no-first-run", "--window-size=1280,900", format!("--lang={lang}")],
+            "prefs": { "intl.accept_languages": lang },
         });
         if !javascript {
-            options["prefs"] = json!({ "profile.managed_default_content_settings.javascript": 2 });
+            options["prefs"]["profile.managed_default_content_settings.javascript"] = json!(2);
         }
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("goog:chromeOptions".into(), options);
         capabilities.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let client = ClientBuilder::new(connector).capabilities(capabilities).connect(&address).await.expect("a browser session");
-        Chrome { driver, client }
+        Chrome { driver, client, lang: lang.to_owned() }
     }
 
     /// Opens `url` and waits for it to load.

@@ -33,6 +33,7 @@ impl Findings {
         let html = reqwest::Client::new()
             .get(&url)
             .header("cookie", chrome.cookie_header().await)
+            .header("accept-language", chrome.lang.as_str())
             .send()
             .await
             .expect("the page answers")
@@ -88,9 +89,23 @@ pub async fn check_every_page_type() {
         chrome.click("a.contrast-toggle").await;
     }
 
-    findings.check(&chrome, &site, "admin-login", "/admin/login").await;
-    sign_in(&chrome, &site, "admin@localhost", &site.admin_password).await;
+    chrome.quit().await;
+    // The back office speaks the editor's language: every page in each.
     let article = api(&site, "/api/v1/articles?lang=en&per_page=1").await["items"][0]["id"].as_i64().expect("an article");
+    for lang in ["en", "ru"] {
+        let chrome = Chrome::start_in(lang, true).await;
+        check_the_back_office(&chrome, &site, &mut findings, lang, article).await;
+        chrome.quit().await;
+    }
+
+    let mut problems = findings.problems;
+    problems.extend(markup_errors(&findings.markup));
+    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+}
+
+async fn check_the_back_office(chrome: &Chrome, site: &BrowserSite, findings: &mut Findings, lang: &str, article: i64) {
+    findings.check(chrome, site, &format!("admin-login-{lang}"), "/admin/login").await;
+    sign_in(chrome, site, "admin@localhost", &site.admin_password).await;
     let admin_pages = [
         ("admin-home", "/admin/".to_owned()),
         ("admin-articles", "/admin/articles".to_owned()),
@@ -107,11 +122,6 @@ pub async fn check_every_page_type() {
         ("admin-webhooks", "/admin/webhooks".to_owned()),
     ];
     for (name, path) in &admin_pages {
-        findings.check(&chrome, &site, name, path).await;
+        findings.check(chrome, site, &format!("{name}-{lang}"), path).await;
     }
-    chrome.quit().await;
-
-    let mut problems = findings.problems;
-    problems.extend(markup_errors(&findings.markup));
-    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
 }
