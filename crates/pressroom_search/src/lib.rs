@@ -285,8 +285,8 @@ impl SearchIndex {
 fn snippet_window<'a>(body: &'a str, stems: &[String]) -> &'a str {
     // tantivy's passages are at most 150 characters; a little more on either side lets it
     // choose the best one among several matches close together.
-    const BEFORE: usize = 200;
-    const AFTER: usize = 400;
+    const BEFORE: usize = 120;
+    const AFTER: usize = 240;
     // Stems are lower case; a word in a text is too, or starts a sentence or a name.
     let found = stems
         .iter()
