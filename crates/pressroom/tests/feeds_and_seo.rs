@@ -91,19 +91,7 @@ async fn feeds_in_three_formats_carry_every_required_element(site: TestSite) {
         let in_json = String::from_utf8_lossy(&body).contains(&format!("\"image\":\"{cover}\""));
         assert!(in_media || in_links || in_json, "{path}: the cover image");
         if !path.ends_with(".json") {
-            let tags: Vec<String> = site
-                .store
-                .article_at(
-                    &pressroom_domain::Lang::parse("en").unwrap(),
-                    &pressroom_domain::SectionKey::parse("news").unwrap(),
-                    &pressroom_domain::Slug::parse(EN_CFM.rsplit('/').next().unwrap()).unwrap(),
-                )
-                .await
-                .unwrap()
-                .tags
-                .into_iter()
-                .map(|t| t.name)
-                .collect();
+            let tags: Vec<String> = english_cfm(&site).await.tags.into_iter().map(|t| t.name).collect();
             let categories: Vec<String> = entry.categories.iter().map(|c| c.label.clone().unwrap_or_else(|| c.term.clone())).collect();
             assert!(!tags.is_empty() && categories == tags, "{path}: the item's tags {tags:?}, got {categories:?}");
         }
@@ -188,15 +176,7 @@ async fn pages_carry_canonical_hreflang_opengraph_and_news_article_metadata(site
     let alternates = attributes(&html, "link[rel=alternate][hreflang]", "href");
     assert!(alternates.contains(&format!("https://news.example.org{RU_CFM}")), "{alternates:?}");
     assert!(alternates.contains(&format!("https://news.example.org{EN_CFM}")), "{alternates:?}");
-    let article = public
-        .store
-        .article_at(
-            &pressroom_domain::Lang::parse("en").unwrap(),
-            &pressroom_domain::SectionKey::parse("news").unwrap(),
-            &pressroom_domain::Slug::parse(EN_CFM.rsplit('/').next().unwrap()).unwrap(),
-        )
-        .await
-        .unwrap();
+    let article = english_cfm(&public).await;
     assert_eq!(meta("meta[name=description]"), article.lead);
     assert_eq!(meta("meta[property='og:title']"), article.title);
     assert_eq!(meta("meta[property='og:description']"), article.lead);
@@ -339,4 +319,14 @@ fn english_news_published_now(seed: u64) -> pressroom_domain::ArticleDraft {
         section: pressroom_domain::SectionKey::parse("news").unwrap(),
         ..english
     }
+}
+
+/// The demo's English Council of Foreign Ministers article, as stored.
+async fn english_cfm(site: &TestSite) -> pressroom_domain::Article {
+    let address = (
+        pressroom_domain::Lang::parse("en").unwrap(),
+        pressroom_domain::SectionKey::parse("news").unwrap(),
+        pressroom_domain::Slug::parse(EN_CFM.rsplit('/').next().unwrap()).unwrap(),
+    );
+    site.store.article_at(&address.0, &address.1, &address.2).await.unwrap()
 }

@@ -86,21 +86,18 @@ impl Store {
     /// (scheduling). The caller has checked the workflow rules; the status must still be `from`.
     pub async fn change_status(&self, id: ArticleId, from: Status, action: Action, published_at: Option<i64>, actor: &Actor) -> Result<()> {
         let mut w = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE articles SET status = $1, published_at = COALESCE($2, published_at), updated_at = $3 WHERE id = $4 AND status = $5",
+        let changed: Option<(String, String)> = sqlx::query_as(
+            "UPDATE articles SET status = $1, published_at = COALESCE($2, published_at), updated_at = $3 WHERE id = $4 AND status = $5 \
+             RETURNING lang, translation_key",
         )
         .bind(action.target().as_str())
         .bind(published_at)
         .bind(now())
         .bind(id.0)
         .bind(from.as_str())
-        .execute(&mut *w.tx)
+        .fetch_optional(&mut *w.tx)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict("the article's status changed meanwhile".into()));
-        }
-        let (lang, translation_key): (String, String) =
-            sqlx::query_as("SELECT lang, translation_key FROM articles WHERE id = $1").bind(id.0).fetch_one(&mut *w.tx).await?;
+        let (lang, translation_key) = changed.ok_or_else(|| StoreError::Conflict("the article's status changed meanwhile".into()))?;
         let public = from == Status::Published || action.target() == Status::Published;
         w.record_article_change(id.0, &ArticleReach::new(public, &lang, &translation_key));
         if let Some(event) = WebhookEvent::of_transition(from, action.target()) {

@@ -148,6 +148,9 @@ impl WriteTx<'_> {
     }
 
     async fn write_article_changes(&mut self) -> Result<()> {
+        if self.article_changes.is_empty() {
+            return Ok(());
+        }
         let at = now();
         for batch in std::mem::take(&mut self.article_changes).chunks(CHANGES_PER_STATEMENT) {
             let rows: Vec<String> = (0..batch.len())
@@ -163,9 +166,8 @@ impl WriteTx<'_> {
             }
             let ids = query.fetch_all(&mut *self.tx).await?;
             self.last_change = ids.iter().map(|(id,)| *id).max().max(self.last_change);
-            self.notify().await?;
         }
-        Ok(())
+        self.notify().await
     }
 
     /// Commits, then tells this process's followers at once, so that whoever made a change

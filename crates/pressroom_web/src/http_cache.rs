@@ -36,7 +36,6 @@ pub async fn http_caching(State(state): State<AppState>, request: Request, next:
         return next.run(request).await;
     }
     let conditions = request.headers().clone();
-    let path_owned = path.to_owned();
     // The router answers HEAD without a body, so only a GET's page may be kept.
     let is_get = request.method() == Method::GET;
     // Search results are as many as the queries readers type: they are not kept. Assets and
@@ -58,6 +57,7 @@ pub async fn http_caching(State(state): State<AppState>, request: Request, next:
     if let Some(page) = key.as_ref().and_then(|key| state.pages.get(key)) {
         return send(&page, &conditions);
     }
+    let path = path.to_owned();
     let response = next.run(request).await;
     // Assets and media set their own policy; errors, redirects and cookies are not cached.
     let cacheable = response.status() == StatusCode::OK
@@ -68,7 +68,7 @@ pub async fn http_caching(State(state): State<AppState>, request: Request, next:
     }
     let last_modified = state.site.last_modified(&state.store).await.ok();
     let (mut parts, body) = response.into_parts();
-    let scope = PageScope { lang: page_lang(&state, &path_owned), item: parts.extensions.remove::<PageItem>().map(|item| item.0) };
+    let scope = PageScope { lang: page_lang(&state, &path), item: parts.extensions.remove::<PageItem>().map(|item| item.0) };
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };

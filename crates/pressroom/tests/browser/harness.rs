@@ -145,9 +145,12 @@ impl Chrome {
 
     /// The WCAG 2.1 A and AA rules axe-core finds broken on the page, one line each.
     pub async fn accessibility_violations(&self) -> Vec<String> {
-        let axe = std::fs::read_to_string(repository().join("browser/node_modules/axe-core/axe.min.js"))
-            .expect("axe-core is installed (npm ci --prefix browser)");
-        self.run(&axe, vec![]).await;
+        static AXE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let axe = AXE.get_or_init(|| {
+            std::fs::read_to_string(repository().join("browser/node_modules/axe-core/axe.min.js"))
+                .expect("axe-core is installed (npm ci --prefix browser)")
+        });
+        self.run(axe, vec![]).await;
         let script = "const done = arguments[arguments.length - 1];
             axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
                .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' — ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
