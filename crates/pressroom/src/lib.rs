@@ -92,8 +92,10 @@ pub async fn app_state(store: Store, location: &SiteLocation, config: WebConfig)
     let config = Arc::new(config);
     pressroom_web::webhooks::spawn(store.clone(), config.clone(), changes.clone());
     let pages = Arc::new(pressroom_web::page_cache::PageCache::new(config.page_cache_bytes));
+    let static_files = Arc::new(pressroom_web::public::assets::StaticFiles::new(renderer.assets()));
     Ok(AppState {
         store,
+        static_files,
         renderer: Arc::new(renderer),
         config,
         site: Arc::new(SiteCache::new(changes)),

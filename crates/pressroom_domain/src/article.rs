@@ -97,11 +97,27 @@ pub struct AttachedMedia {
 pub struct FieldError {
     pub field: &'static str,
     pub key: &'static str,
+    /// The specifics in English (the value given, what is accepted), for a command's or an
+    /// import's report; forms show the message of `key` instead.
+    pub detail: Option<String>,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, key: &'static str) -> FieldError {
+        FieldError { field, key, detail: None }
+    }
+
+    pub fn detail(self, detail: impl Into<String>) -> FieldError {
+        FieldError { detail: Some(detail.into()), ..self }
+    }
 }
 
 const TITLE_MAX: usize = 300;
 const LEAD_MAX: usize = 2000;
 const TRANSLATION_KEY_MAX: usize = 200;
+/// The largest body any way in accepts (the form, the API, an import): far beyond any real
+/// article, well below what would make a page or a revision history unwieldy.
+pub const BODY_MAX_BYTES: usize = 1 << 20;
 
 impl ArticleDraft {
     /// Checks what the types cannot: required text, lengths, printable keys.
@@ -109,19 +125,27 @@ impl ArticleDraft {
         let mut errors = Vec::new();
         let title = self.title.trim();
         if title.is_empty() {
-            errors.push(FieldError { field: "title", key: "error_title_missing" });
+            errors.push(FieldError::new("title", "error_title_missing").detail("missing title"));
         } else if title.chars().count() > TITLE_MAX {
-            errors.push(FieldError { field: "title", key: "error_title_too_long" });
+            errors.push(FieldError::new("title", "error_title_too_long").detail(format!("the title is longer than {TITLE_MAX} characters")));
         }
         if self.lead.chars().count() > LEAD_MAX {
-            errors.push(FieldError { field: "lead", key: "error_lead_too_long" });
+            errors.push(FieldError::new("lead", "error_lead_too_long").detail(format!("the lead is longer than {LEAD_MAX} characters")));
+        }
+        if self.body.len() > BODY_MAX_BYTES {
+            errors.push(FieldError::new("body", "error_body_too_long").detail(format!(
+                "the body is {} bytes; {BODY_MAX_BYTES} at most",
+                self.body.len()
+            )));
         }
         let key = self.translation_key.trim();
         if key.is_empty() || key.len() > TRANSLATION_KEY_MAX || key.chars().any(char::is_control) {
-            errors.push(FieldError { field: "translation", key: "error_translation_key_invalid" });
+            errors.push(FieldError::new("translation_key", "error_translation_key_invalid").detail(format!(
+                "the translation key must be non-empty, at most {TRANSLATION_KEY_MAX} bytes, without control characters"
+            )));
         }
         if self.tags.iter().any(|t| t.trim().is_empty()) {
-            errors.push(FieldError { field: "tags", key: "error_tag_empty" });
+            errors.push(FieldError::new("tags", "error_tag_empty").detail("a tag is empty"));
         }
         if errors.is_empty() {
             Ok(())
@@ -165,7 +189,7 @@ mod tests {
         d.title = "  ".into();
         d.translation_key = String::new();
         let fields: Vec<_> = d.validate().unwrap_err().iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["title", "translation"]);
+        assert_eq!(fields, ["title", "translation_key"]);
     }
 
     #[test]

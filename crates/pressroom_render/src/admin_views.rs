@@ -190,6 +190,14 @@ pub struct HistoryPage {
     pub to: i64,
     pub diff: Vec<FieldDiff>,
     pub can_restore: bool,
+    /// Addresses the article had when published and left; each answers 301 to the current one.
+    pub former_addresses: Vec<FormerAddress>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FormerAddress {
+    pub path: String,
+    pub date: String,
 }
 
 impl PageView for HistoryPage {

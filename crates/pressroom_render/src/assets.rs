@@ -51,8 +51,9 @@ impl Assets {
         self.urls.get(name).map_or("/static/missing", String::as_str)
     }
 
-    pub fn get(&self, served_name: &str) -> Option<&Asset> {
-        self.by_served_name.get(served_name)
+    /// Every file, by its served name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Asset)> {
+        self.by_served_name.iter().map(|(name, asset)| (name.as_str(), asset))
     }
 }
 

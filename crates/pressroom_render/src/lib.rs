@@ -55,6 +55,7 @@ impl Renderer {
             env.add_template_owned(name.to_string(), source).map_err(|source| RenderError::Template { name: name.to_string(), source })?;
         }
         env.add_function("t", translate);
+        env.set_formatter(escape_html);
         Ok(Renderer { env, assets })
     }
 
@@ -71,6 +72,30 @@ impl Renderer {
     pub fn template_names() -> Vec<String> {
         BuiltinTemplates::iter().map(|n| n.to_string()).collect()
     }
+}
+
+/// Writes a value into HTML, escaping the five characters that matter (`&`, `<`, `>`, `"`,
+/// `'`) and nothing else: minijinja's own escaping also spells every `/` as `&#x2f;`, which
+/// is valid but makes every page larger and its markup unreadable.
+fn escape_html(out: &mut minijinja::Output, state: &State, value: &minijinja::Value) -> Result<(), minijinja::Error> {
+    if !matches!(state.auto_escape(), minijinja::AutoEscape::Html) || value.is_safe() || value.is_undefined() || value.is_none() {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let text = value.to_string();
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.write_str(&rest[..at]).map_err(minijinja::Error::from)?;
+        let entity = match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        };
+        out.write_str(entity).map_err(minijinja::Error::from)?;
+        rest = &rest[at + 1..];
+    }
+    out.write_str(rest).map_err(minijinja::Error::from)
 }
 
 /// `t("key")` in a template: the message in the page's language (`lang` in its context).

@@ -197,6 +197,33 @@ impl Store {
         Ok(article)
     }
 
+    /// The article that once lived at an address and moved (its slug or section changed after
+    /// publication), if any.
+    pub async fn moved_article(&self, lang: &Lang, section: &SectionKey, slug: &Slug) -> Result<Option<ArticleId>> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT f.article_id FROM former_addresses f JOIN sections s ON s.id = f.section_id \
+             WHERE f.lang = $1 AND s.key = $2 AND f.slug = $3",
+        )
+        .bind(lang.as_str())
+        .bind(section.as_str())
+        .bind(slug.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(id,)| ArticleId(id)))
+    }
+
+    /// The addresses an article has left, newest first: `(lang, section, slug, when)`.
+    pub async fn former_addresses(&self, id: ArticleId) -> Result<Vec<(String, String, String, time::OffsetDateTime)>> {
+        let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT f.lang, s.key, f.slug, f.retired_at FROM former_addresses f JOIN sections s ON s.id = f.section_id \
+             WHERE f.article_id = $1 ORDER BY f.retired_at DESC, f.slug",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(lang, section, slug, at)| (lang, section, slug, to_time(at))).collect())
+    }
+
     /// An article by id, whatever its status, with its tags.
     pub async fn article(&self, id: ArticleId) -> Result<Article> {
         let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = $1");

@@ -24,6 +24,7 @@ const TABLES: &[&str] = &[
     "article_tags",
     "article_media",
     "revisions",
+    "former_addresses",
     "audit_log",
     "changes",
     "webhooks",

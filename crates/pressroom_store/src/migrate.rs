@@ -36,6 +36,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_change_reach.sql"),
         postgres: include_str!("../migrations/postgres/0004_change_reach.sql"),
     },
+    Migration {
+        version: 5,
+        name: "former_addresses",
+        sqlite: include_str!("../migrations/sqlite/0005_former_addresses.sql"),
+        postgres: include_str!("../migrations/postgres/0005_former_addresses.sql"),
+    },
 ];
 
 /// The schema version this program writes and reads.

@@ -22,6 +22,16 @@ impl TempPostgres {
         Some(TempPostgres::create(&admin_url).await.expect("PRESSROOM_TEST_POSTGRES names a server where databases can be created"))
     }
 
+    /// A new empty database on the server named by `PRESSROOM_TEST_POSTGRES`, for a test that
+    /// only makes sense there (marked `#[ignore]`, run with `--include-ignored`): without the
+    /// variable it fails, rather than passing without having run.
+    pub async fn required() -> TempPostgres {
+        match TempPostgres::from_env().await {
+            Some(db) => db,
+            None => panic!("this test needs a PostgreSQL server: set {POSTGRES_ENV}, e.g. postgres://postgres@127.0.0.1:5432/test"),
+        }
+    }
+
     /// Creates an empty database on the server of `admin_url`.
     pub async fn create(admin_url: &str) -> Result<TempPostgres> {
         sqlx::any::install_default_drivers();

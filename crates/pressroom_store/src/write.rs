@@ -110,8 +110,8 @@ pub(crate) async fn save_version(
         field: "section",
         reason: format!("unknown section {:?}", draft.section.as_str()),
     })?;
-    let same_version: Option<(i64, i64, String)> =
-        sqlx::query_as("SELECT id, revision, status FROM articles WHERE translation_key = $1 AND lang = $2")
+    let same_version: Option<(i64, i64, String, i64, String)> =
+        sqlx::query_as("SELECT id, revision, status, section_id, slug FROM articles WHERE translation_key = $1 AND lang = $2")
             .bind(&draft.translation_key)
             .bind(draft.lang.as_str())
             .fetch_optional(&mut *w.tx)
@@ -119,20 +119,21 @@ pub(crate) async fn save_version(
     // A new article whose translation already has this language is refused, but after the
     // slug check below: a taken address is the likelier mistake and the clearer message.
     let mut translation_taken = false;
-    // The article as it was, for the change feed: (status, lang, translation key).
-    let mut before: Option<(String, String, String)> = None;
+    // The article as it was, for the change feed and its former address.
+    let mut before: Option<Before> = None;
     let existing = match target {
-        Target::ByTranslation => same_version.map(|(id, revision, status)| {
-            before = Some((status, draft.lang.as_str().to_owned(), draft.translation_key.clone()));
-            (id, revision)
+        Target::ByTranslation => same_version.as_ref().map(|(id, revision, status, section_id, slug)| {
+            let (lang, key) = (draft.lang.as_str().to_owned(), draft.translation_key.clone());
+            before = Some(Before { status: status.clone(), lang, key, section_id: *section_id, slug: slug.clone() });
+            (*id, *revision)
         }),
         Target::New => {
             translation_taken = same_version.is_some();
             None
         }
         Target::Existing { id, expected } => {
-            let (revision, status, lang, key): (i64, String, String, String) =
-                sqlx::query_as("SELECT revision, status, lang, translation_key FROM articles WHERE id = $1")
+            let (revision, status, lang, key, section_id, slug): (i64, String, String, String, i64, String) =
+                sqlx::query_as("SELECT revision, status, lang, translation_key, section_id, slug FROM articles WHERE id = $1")
                     .bind(id)
                     .fetch_optional(&mut *w.tx)
                     .await?
@@ -140,11 +141,11 @@ pub(crate) async fn save_version(
             if revision != expected {
                 return Err(StoreError::Stale { current: revision });
             }
-            if same_version.is_some_and(|(other, _, _)| other != id) {
+            if same_version.as_ref().is_some_and(|(other, ..)| *other != id) {
                 let reason = format!("this item already has a version in {}", draft.lang);
-                return Err(StoreError::Rejected { index, field: "translation", reason });
+                return Err(StoreError::Rejected { index, field: "translation_key", reason });
             }
-            before = Some((status, lang, key));
+            before = Some(Before { status, lang, key, section_id, slug });
             Some((id, revision))
         }
     };
@@ -168,7 +169,7 @@ pub(crate) async fn save_version(
     }
     if translation_taken {
         let reason = format!("this item already has a version in {}", draft.lang);
-        return Err(StoreError::Rejected { index, field: "translation", reason });
+        return Err(StoreError::Rejected { index, field: "translation_key", reason });
     }
     let now = now();
     let (id, revision) = match existing {
@@ -201,17 +202,43 @@ pub(crate) async fn save_version(
         .execute(&mut *w.tx)
         .await?;
     let published = Status::Published.as_str();
+    if let Some(old) = before.as_ref().filter(|b| b.status == published && (b.section_id != section_id || b.slug != draft.slug.as_str())) {
+        keep_former_address(&mut w.tx, old, id, now).await?;
+    }
     let reach = match before {
-        Some((status, lang, key)) if status == published && (lang != draft.lang.as_str() || key != draft.translation_key) => {
-            ArticleReach::moved()
-        }
+        Some(b) if b.status == published && (b.lang != draft.lang.as_str() || b.key != draft.translation_key) => ArticleReach::moved(),
         before => {
-            let public = draft.status == Status::Published || before.is_some_and(|(status, _, _)| status == published);
+            let public = draft.status == Status::Published || before.is_some_and(|b| b.status == published);
             ArticleReach::new(public, draft.lang.as_str(), &draft.translation_key)
         }
     };
     w.record_article_change(id, &reach);
     Ok((id, revision))
+}
+
+/// A stored article as it was before a save.
+struct Before {
+    status: String,
+    lang: String,
+    key: String,
+    section_id: i64,
+    slug: String,
+}
+
+/// Keeps the address a published article is leaving, so that it answers 301 to the new one.
+async fn keep_former_address(tx: &mut Transaction<'static, Any>, old: &Before, article_id: i64, now: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO former_addresses (lang, section_id, slug, article_id, retired_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (lang, section_id, slug) DO UPDATE SET article_id = excluded.article_id, retired_at = excluded.retired_at",
+    )
+    .bind(&old.lang)
+    .bind(old.section_id)
+    .bind(&old.slug)
+    .bind(article_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Binds $1–$11, the article's own fields, in the order both the INSERT and the UPDATE name them.

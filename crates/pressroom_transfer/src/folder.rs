@@ -1,17 +1,18 @@
 //! The content folder format: parsing, checking and writing Markdown files with front matter.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use pressroom_domain::{
-    format_publication_date, parse_publication_date, slugify, Article, ArticleDraft, Lang, SectionKey, Site, Slug, Status, Tag, TagKey,
-    TagKind,
-};
-use pressroom_render::Catalogue;
+use pressroom_domain::{format_publication_date, Article, ArticleInput, Lang, Site, Status, Tag, TagKey, TagKind, BODY_MAX_BYTES};
+use pressroom_editorial::{ImportItem, ImportProblem};
 use pressroom_store::TagDef;
 use serde::{Deserialize, Serialize};
 
 use crate::{FileProblem, TransferError};
+
+/// The largest file an import reads: the largest body any way in accepts, and room for the
+/// front matter.
+pub const MAX_FILE_BYTES: u64 = BODY_MAX_BYTES as u64 + 64 * 1024;
 
 pub const TAGS_FILE: &str = "tags.yaml";
 
@@ -73,8 +74,13 @@ pub(crate) fn read_folder(folder: &Path) -> Result<Vec<ContentFile>, TransferErr
     paths.sort();
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
-        let text = std::fs::read(&path).map_err(|source| TransferError::Io { path: path.clone(), source })?;
         let relative = path.strip_prefix(folder).unwrap_or(&path).to_string_lossy().into_owned();
+        let size = std::fs::metadata(&path).map_err(|source| TransferError::Io { path: path.clone(), source })?.len();
+        if size > MAX_FILE_BYTES {
+            let problem = format!("the file is {size} bytes; an import reads files of {MAX_FILE_BYTES} bytes at most");
+            return Err(TransferError::Invalid(vec![FileProblem { file: relative, problem }]));
+        }
+        let text = std::fs::read(&path).map_err(|source| TransferError::Io { path: path.clone(), source })?;
         match String::from_utf8(text) {
             Ok(text) => files.push(ContentFile { path: relative, text }),
             Err(_) => {
@@ -104,11 +110,9 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<std::path::PathBuf>) -> 
     Ok(())
 }
 
-/// An article version and the file it came from.
-pub(crate) type NamedDraft = (String, ArticleDraft);
-
-/// Parses and checks every file; all problems are reported together.
-pub(crate) fn parse_all(files: &[ContentFile], site: &Site) -> Result<(Vec<TagDef>, Vec<NamedDraft>), TransferError> {
+/// Parses every file into the editorial core's input, with the problems of the format itself
+/// (the core adds those of the content, so that all are reported together).
+pub(crate) fn parse_all(files: &[ContentFile], site: &Site) -> (Vec<TagDef>, Vec<ImportItem>, Vec<ImportProblem>) {
     let mut problems = Vec::new();
     let mut tags = Vec::new();
     let mut articles = Vec::new();
@@ -116,41 +120,26 @@ pub(crate) fn parse_all(files: &[ContentFile], site: &Site) -> Result<(Vec<TagDe
         if file.path == TAGS_FILE {
             match parse_tags(&file.text, site) {
                 Ok(defs) => tags = defs,
-                Err(problem) => problems.push(FileProblem { file: file.path.clone(), problem }),
+                Err(problem) => problems.push(ImportProblem { item: file.path.clone(), problem }),
             }
             continue;
         }
-        match parse_article(&file.text, site) {
-            Ok(draft) => articles.push((file.path.clone(), draft)),
-            Err(problem) => problems.push(FileProblem { file: file.path.clone(), problem }),
+        match parse_article(&file.text) {
+            Ok((input, Ok(status))) => articles.push(ImportItem { name: file.path.clone(), input, status }),
+            Ok((input, Err(problem))) => {
+                problems.push(ImportProblem { item: file.path.clone(), problem });
+                // Checked all the same, so that every problem of the file is named at once.
+                articles.push(ImportItem { name: file.path.clone(), input, status: Status::Draft });
+            }
+            Err(problem) => problems.push(ImportProblem { item: file.path.clone(), problem }),
         }
     }
-    let mut slugs: HashMap<(String, String, String), &str> = HashMap::new();
-    let mut versions: HashMap<(String, String), &str> = HashMap::new();
-    for (path, draft) in &articles {
-        let slug_key = (draft.lang.to_string(), draft.section.to_string(), draft.slug.to_string());
-        if let Some(first) = slugs.insert(slug_key, path) {
-            problems.push(FileProblem {
-                file: path.clone(),
-                problem: format!("duplicate slug: {:?} in /{}/{}/ is also used by {first}", draft.slug.as_str(), draft.lang, draft.section),
-            });
-        }
-        if let Some(first) = versions.insert((draft.translation_key.clone(), draft.lang.to_string()), path) {
-            problems.push(FileProblem {
-                file: path.clone(),
-                problem: format!("translation {:?} already has a {} version in {first}", draft.translation_key, draft.lang),
-            });
-        }
-    }
-    if problems.is_empty() {
-        Ok((tags, articles))
-    } else {
-        Err(TransferError::Invalid(problems))
-    }
+    (tags, articles, problems)
 }
 
-/// Parses one article file and checks it against the site's languages and sections.
-pub fn parse_article(text: &str, site: &Site) -> Result<ArticleDraft, String> {
+/// Reads one article file as the editorial core's input, with its status (or the problem
+/// with it); `Err` when the file is not in the folder format at all.
+pub fn parse_article(text: &str) -> Result<(ArticleInput, Result<Status, String>), String> {
     let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
     let (yaml, body) = split_front_matter(&text)?;
     let front: FrontMatterIn = if yaml.trim().is_empty() {
@@ -158,50 +147,27 @@ pub fn parse_article(text: &str, site: &Site) -> Result<ArticleDraft, String> {
     } else {
         serde_yaml_ng::from_str(yaml).map_err(|e| format!("malformed front matter: {e}"))?
     };
-    let title = front.title.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).ok_or("missing title")?;
-    let lang = front.lang.ok_or("missing lang")?;
-    if site.language(&lang).is_none() {
-        let known: Vec<_> = site.languages.iter().map(|l| l.code.as_str()).collect();
-        return Err(format!("unknown language {lang:?} (this site has: {})", known.join(", ")));
-    }
-    let lang = Lang::parse(&lang).map_err(|e| e.to_string())?;
-    let section = front.section.ok_or("missing section")?;
-    if site.section(&section).is_none() {
-        let known: Vec<_> = site.sections.iter().map(|s| s.key.as_str()).collect();
-        return Err(format!("unknown section {section:?} (this site has: {})", known.join(", ")));
-    }
-    let section = SectionKey::parse(&section).map_err(|e| e.to_string())?;
-    let slug = match front.slug {
-        Some(slug) => Slug::parse(&slug).map_err(|e| e.to_string())?,
-        None => slugify(&title),
-    };
-    let date = front.date.ok_or("missing date")?;
-    let published_at = parse_publication_date(&date).map_err(|e| format!("invalid date: {e}"))?;
     let status = match front.status {
-        Some(s) => {
-            Status::parse(&s).ok_or_else(|| format!("unknown status {s:?} (use draft, review, scheduled, published or archived)"))?
-        }
-        None => Status::Published,
+        Some(s) => Status::parse(&s).ok_or_else(|| format!("unknown status {s:?} (use draft, review, scheduled, published or archived)")),
+        None => Ok(Status::Published),
     };
-    let draft = ArticleDraft {
-        translation_key: front.translation.unwrap_or_else(|| format!("{section}/{slug}")),
-        lang,
-        section,
-        slug,
-        title,
-        lead: front.lead.unwrap_or_default().trim().to_owned(),
-        body: body.trim_start_matches('\n').trim_end().to_owned(),
-        cover: front.cover.filter(|c| !c.trim().is_empty()),
-        featured: front.featured.unwrap_or(false),
-        status,
-        published_at,
-        tags: front.tags.unwrap_or_default(),
-        media: None,
+    // A file is a whole version: what it leaves out is empty, not kept from before.
+    let input = ArticleInput {
+        lang: Some(front.lang.unwrap_or_default()),
+        section: Some(front.section.unwrap_or_default()),
+        title: Some(front.title.unwrap_or_default()),
+        slug: front.slug,
+        lead: Some(front.lead.unwrap_or_default()),
+        body: Some(body.trim_start_matches('\n').to_owned()),
+        cover: Some(front.cover.unwrap_or_default()),
+        featured: Some(front.featured.unwrap_or(false)),
+        published_at: front.date,
+        tags: Some(front.tags.unwrap_or_default()),
+        translation_key: front.translation,
+        gallery: None,
+        attachments: None,
     };
-    draft.validate().map_err(|errors| {
-        errors.iter().map(|e| format!("{}: {}", e.field, Catalogue::get().text("en", e.key))).collect::<Vec<_>>().join("; ")
-    })?;
-    Ok(draft)
+    Ok((input, status))
 }
 
 fn split_front_matter(text: &str) -> Result<(&str, &str), String> {

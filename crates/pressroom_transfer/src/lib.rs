@@ -10,10 +10,11 @@ mod generate;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use pressroom_store::{Actor, ImportReport, Store, StoreError};
+use pressroom_editorial::{Editor, ImportFailure};
+use pressroom_store::{ImportReport, Store, StoreError};
 
 pub use demo::{load_demo, DEMO_SITE_NAMES};
-pub use folder::{parse_article, parse_tags, write_article, write_tags, ContentFile, TAGS_FILE};
+pub use folder::{parse_article, parse_tags, MAX_FILE_BYTES, write_article, write_tags, ContentFile, TAGS_FILE};
 pub use generate::generate;
 
 /// A problem with one file of a content folder.
@@ -53,15 +54,15 @@ pub async fn import_folder(store: &Store, folder: &Path, progress: &dyn Progress
 /// Imports files already in memory; see [`import_folder`].
 pub async fn import_files(store: &Store, files: &[ContentFile], progress: &dyn Progress) -> Result<ImportReport, TransferError> {
     let site = store.site().await?;
-    let (tags, articles) = folder::parse_all(files, &site)?;
-    progress.start(articles.len() as u64);
-    let drafts: Vec<_> = articles.iter().map(|(_, draft)| draft.clone()).collect();
+    let (tags, items, problems) = folder::parse_all(files, &site);
+    let count = items.len() as u64;
+    progress.start(count);
     let tick = || progress.advance();
-    let report = store.import(&tags, &drafts, &Actor::system("import"), &tick).await.map_err(|err| match err {
-        StoreError::Rejected { index, reason, .. } => {
-            TransferError::Invalid(vec![FileProblem { file: articles[index].0.clone(), problem: reason }])
+    let report = pressroom_editorial::import(store, &Editor::system("import"), &tags, items, problems, &tick).await.map_err(|err| match err {
+        ImportFailure::Invalid(problems) => {
+            TransferError::Invalid(problems.into_iter().map(|p| FileProblem { file: p.item, problem: p.problem }).collect())
         }
-        other => TransferError::Store(other),
+        ImportFailure::Store(err) => TransferError::Store(err),
     })?;
     progress.finish();
     Ok(report)

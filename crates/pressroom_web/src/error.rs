@@ -81,6 +81,21 @@ impl From<StoreError> for WebError {
     }
 }
 
+impl From<pressroom_editorial::EditError> for WebError {
+    fn from(err: pressroom_editorial::EditError) -> Self {
+        use pressroom_editorial::EditError;
+        match err {
+            EditError::NotFound => WebError::NotFound,
+            EditError::Invalid(errors) => WebError::BadRequest(errors.first().map_or("error_form_malformed", |e| e.key)),
+            EditError::Taken(error) => WebError::Conflict(error.key),
+            EditError::Forbidden(key) => WebError::Forbidden(key),
+            EditError::MissingScope(_) => WebError::Forbidden("error_forbidden"),
+            EditError::WrongStatus | EditError::Stale { .. } => WebError::Conflict("error_wrong_status"),
+            EditError::Store(err) => err.into(),
+        }
+    }
+}
+
 /// Errors that mean the database is away (down, restarting, unreachable, connections cut), as
 /// opposed to a fault in a query.
 fn is_unreachable(err: &SqlxError) -> bool {

@@ -113,7 +113,7 @@ impl Reader {
             .collect();
         let news = pressroom_domain::SectionKey::parse("news").expect("a constant section key is valid");
         let site_name = language.map_or_else(String::new, |l| l.site_name.clone());
-        let section_feed = section.filter(|s| *s != "news").and_then(|s| self.site.section(s));
+        let section_feed = section.and_then(|s| self.site.section(s));
         let mut feeds = feed_links(&self.lang, None, &site_name);
         if let Some(s) = section_feed {
             feeds.extend(feed_links(&self.lang, Some(&s.key), &format!("{} — {site_name}", s.name(&self.lang))));

@@ -125,18 +125,23 @@ fn send(page: &CachedPage, request: &HeaderMap) -> Response {
         }
         return response;
     }
-    let accepted = request.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let (body, encoding) = match (&page.body.brotli, &page.body.gzip) {
-        (Some(br), _) if accepts(accepted, "br") => (br.clone(), Some("br")),
-        (_, Some(gzip)) if accepts(accepted, "gzip") => (gzip.clone(), Some("gzip")),
-        _ => (page.body.identity.clone(), None),
-    };
+    let (body, encoding) = encoded(&page.body, request);
     let mut response = Response::new(Body::from(body));
     *response.headers_mut() = page.headers.clone();
     if let Some(encoding) = encoding {
         response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
     }
     response
+}
+
+/// The form of a body to send for a request's `Accept-Encoding`, and its coding's name.
+pub(crate) fn encoded(body: &StoredBody, request: &HeaderMap) -> (Bytes, Option<&'static str>) {
+    let accepted = request.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    match (&body.brotli, &body.gzip) {
+        (Some(br), _) if accepts(accepted, "br") => (br.clone(), Some("br")),
+        (_, Some(gzip)) if accepts(accepted, "gzip") => (gzip.clone(), Some("gzip")),
+        _ => (body.identity.clone(), None),
+    }
 }
 
 /// Whether an `Accept-Encoding` value accepts `coding` (named, and not with `q=0`).

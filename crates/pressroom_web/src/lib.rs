@@ -10,7 +10,7 @@ pub mod http_cache;
 pub mod indexer;
 pub mod media;
 pub mod page_cache;
-mod public;
+pub mod public;
 mod router;
 mod site_cache;
 pub mod webhooks;
@@ -63,4 +63,5 @@ pub struct AppState {
     pub health: Arc<DbHealth>,
     pub search: Arc<pressroom_search::SearchIndex>,
     pub pages: Arc<page_cache::PageCache>,
+    pub static_files: Arc<public::assets::StaticFiles>,
 }

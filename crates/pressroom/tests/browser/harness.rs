@@ -19,13 +19,13 @@ pub fn repository() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("the repository exists")
 }
 
-/// Whether the browser tests run: on CI, and wherever `PRESSROOM_TEST_BROWSER=1` is set.
-pub fn enabled() -> bool {
-    if std::env::var("PRESSROOM_TEST_BROWSER").is_ok_and(|v| v == "1") {
-        return true;
-    }
-    eprintln!("PRESSROOM_TEST_BROWSER is not set; skipping the browser tests");
-    false
+/// The browser tests are `#[ignore]`d unless asked for; asked for without their browser, they
+/// fail with a reason rather than pass without having run.
+pub fn require_browser() {
+    assert!(
+        std::env::var("PRESSROOM_TEST_BROWSER").is_ok_and(|v| v == "1"),
+        "the browser tests need Chromium, ChromeDriver and the checkers (see the README): set PRESSROOM_TEST_BROWSER=1"
+    );
 }
 
 /// A headless Chromium with its ChromeDriver; both end when this is dropped.

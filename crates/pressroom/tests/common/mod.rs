@@ -132,8 +132,11 @@ pub fn attributes(html: &str, selector: &str, attribute: &str) -> Vec<String> {
     document.select(&selector).filter_map(|e| e.value().attr(attribute).map(str::to_owned)).collect()
 }
 
-/// Runs each listed `async fn(TestSite)` as a test on SQLite and, when `PRESSROOM_TEST_POSTGRES`
-/// is set, as a second test on PostgreSQL.
+/// Why a PostgreSQL test failed to start.
+pub const NEEDS_POSTGRES: &str = "this test needs a PostgreSQL server: set PRESSROOM_TEST_POSTGRES, e.g. postgres://postgres@127.0.0.1:5432/test";
+
+/// Runs each listed `async fn(TestSite)` as a test on SQLite and as a second test on
+/// PostgreSQL, ignored unless asked for (`--include-ignored`, with `PRESSROOM_TEST_POSTGRES`).
 #[macro_export]
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
@@ -149,11 +152,10 @@ macro_rules! on_both_engines {
         mod postgres {
             $(
                 #[tokio::test]
+                #[ignore = "needs PostgreSQL: set PRESSROOM_TEST_POSTGRES and pass --include-ignored (.ci/run does)"]
                 async fn $name() {
-                    match $crate::common::TestSite::demo_on($crate::common::Engine::Postgres).await {
-                        Some(site) => super::$name(site).await,
-                        None => eprintln!("PRESSROOM_TEST_POSTGRES is not set; skipping on PostgreSQL"),
-                    }
+                    let site = $crate::common::TestSite::demo_on($crate::common::Engine::Postgres).await;
+                    super::$name(site.expect($crate::common::NEEDS_POSTGRES)).await;
                 }
             )*
         }
@@ -178,11 +180,10 @@ macro_rules! on_both_engines_configured {
         mod postgres {
             $(
                 #[tokio::test]
+                #[ignore = "needs PostgreSQL: set PRESSROOM_TEST_POSTGRES and pass --include-ignored (.ci/run does)"]
                 async fn $name() {
-                    match $crate::common::TestSite::start_configured($crate::common::Engine::Postgres, true, |_| {}, $crate::common::quick_retries).await {
-                        Some(site) => super::$name(site).await,
-                        None => eprintln!("PRESSROOM_TEST_POSTGRES is not set; skipping on PostgreSQL"),
-                    }
+                    let site = $crate::common::TestSite::start_configured($crate::common::Engine::Postgres, true, |_| {}, $crate::common::quick_retries).await;
+                    super::$name(site.expect($crate::common::NEEDS_POSTGRES)).await;
                 }
             )*
         }

@@ -7,13 +7,10 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use pressroom_domain::{
-    can_delete, can_edit, parse_publication_date, slugify, transition, Action, Article, ArticleDraft, ArticleId, AttachedMedia, Refusal,
-    Slug, Status,
-};
+use pressroom_domain::{can_delete, can_edit, parse_date_input, transition, Action, Article, ArticleId, ArticleInput, FieldError, Status};
+use pressroom_editorial::{self as editorial, EditError};
 use pressroom_render::admin_views::{ActionButton, Choice, EditorForm, EditorPage, FieldDiff, FieldMessage};
 use pressroom_render::{render_markdown, urls, Catalogue};
-use pressroom_store::{Actor, StoreError, UserRecord};
 use time::OffsetDateTime;
 
 use super::history::field_diffs;
@@ -69,21 +66,24 @@ pub async fn create(State(state): State<AppState>, session: SessionState, desk: 
 
 pub(crate) async fn create_as(state: &AppState, staff: &Staff, desk: &Desk, fields: &Fields) -> Result<Response, WebError> {
     let form = form_from(fields, 0);
-    let draft = match draft_from(&form, desk, Status::Draft) {
-        Ok(draft) => draft,
-        Err(errors) => return editor(state, desk, staff, None, form, errors, None, None, None, StatusCode::UNPROCESSABLE_ENTITY).await,
+    let preview = fields.get("intent") == "preview";
+    let outcome = match input_from(&form) {
+        Err(error) => Err(EditError::Invalid(vec![error])),
+        Ok(input) if preview => editorial::check(&state.store, &staff.editor(), None, input).await.map(|draft| Some(draft.body)),
+        Ok(input) => match editorial::create(&state.store, &staff.editor(), input).await {
+            Ok(id) => return Ok(see_other(&format!("/admin/articles/{id}?notice=created"))),
+            Err(err) => Err(err),
+        },
     };
-    if fields.get("intent") == "preview" {
-        let preview = render_markdown(&draft.body);
-        return editor(state, desk, staff, None, form, Vec::new(), Some(preview), None, None, StatusCode::OK).await;
-    }
-    match state.store.create_article(&draft, &staff.actor()).await {
-        Ok(id) => Ok(see_other(&format!("/admin/articles/{id}?notice=created"))),
-        Err(StoreError::Rejected { field, .. }) => {
-            let errors = vec![rejection(desk, field)];
+    match outcome {
+        Ok(body) => {
+            let preview = body.as_deref().map(render_markdown);
+            editor(state, desk, staff, None, form, Vec::new(), preview, None, None, StatusCode::OK).await
+        }
+        Err(err) => {
+            let errors = field_messages(desk, err)?;
             editor(state, desk, staff, None, form, errors, None, None, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -119,35 +119,35 @@ pub async fn save(
 
 pub(crate) async fn save_as(state: &AppState, staff: &Staff, desk: &Desk, id: ArticleId, fields: &Fields) -> Result<Response, WebError> {
     let article = state.store.article(id).await?;
-    if !can_edit(staff.user.role, article.author == Some(staff.user.id), article.status) {
-        return Err(WebError::Forbidden("error_forbidden"));
-    }
     let revision: i64 = fields.get("revision").parse().map_err(|_| WebError::BadRequest("error_form_malformed"))?;
     let form = form_from(fields, revision);
-    let draft = match draft_from(&form, desk, article.status) {
-        Ok(draft) => draft,
-        Err(errors) => {
-            return editor(state, desk, staff, Some(&article), form, errors, None, None, None, StatusCode::UNPROCESSABLE_ENTITY).await
+    let editor_of = staff.editor();
+    let outcome = match input_from(&form) {
+        Err(error) => Err(EditError::Invalid(vec![error])),
+        Ok(input) if fields.get("intent") == "preview" => {
+            editorial::check(&state.store, &editor_of, Some(id), input).await.map(|draft| Some(draft.body))
         }
+        Ok(input) => match editorial::update(&state.store, &editor_of, id, input, revision).await {
+            Ok(_) => return Ok(see_other(&format!("/admin/articles/{id}?notice=saved"))),
+            Err(err) => Err(err),
+        },
     };
-    if fields.get("intent") == "preview" {
-        let preview = render_markdown(&draft.body);
-        return editor(state, desk, staff, Some(&article), form, Vec::new(), Some(preview), None, None, StatusCode::OK).await;
-    }
-    match state.store.update_article(id, &draft, revision, &staff.actor()).await {
-        Ok(_) => Ok(see_other(&format!("/admin/articles/{id}?notice=saved"))),
-        Err(StoreError::Stale { current }) => {
+    match outcome {
+        Ok(body) => {
+            let preview = body.as_deref().map(render_markdown);
+            editor(state, desk, staff, Some(&article), form, Vec::new(), preview, None, None, StatusCode::OK).await
+        }
+        Err(EditError::Stale { current }) => {
             let saved = state.store.article(id).await?;
             let diff = field_diffs(&comparable(&form_for(state, &saved).await?), &comparable(&form));
             // Saving again from this form replaces the version shown: a choice, not an accident.
             let form = EditorForm { revision: current, ..form };
             editor(state, desk, staff, Some(&saved), form, Vec::new(), None, Some(diff), None, StatusCode::CONFLICT).await
         }
-        Err(StoreError::Rejected { field, .. }) => {
-            let errors = vec![rejection(desk, field)];
+        Err(err) => {
+            let errors = field_messages(desk, err)?;
             editor(state, desk, staff, Some(&article), form, errors, None, None, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -166,48 +166,17 @@ pub async fn change_status(State(state): State<AppState>, staff: Staff, Path(id)
     staff.check_csrf(fields.csrf())?;
     let action = Action::parse(fields.get("action")).ok_or(WebError::BadRequest("error_form_malformed"))?;
     let when = match action {
-        Action::Schedule => Some(parse_datetime(fields.get("date")).ok_or(WebError::BadRequest("error_date_invalid"))?),
+        Action::Schedule => Some(parse_date_input(fields.get("date")).map_err(|_| WebError::BadRequest("error_date_invalid"))?),
         _ => None,
     };
-    take_step(&state, &staff.user, &staff.actor(), ArticleId(id), action, when).await?;
+    editorial::step(&state.store, &staff.editor(), ArticleId(id), action, when).await?;
     Ok(see_other(&format!("/admin/articles/{id}?notice=status_changed")))
-}
-
-/// One workflow step by `user`, under the role rules; `when` is the time a scheduled item goes
-/// live. The back office and the Admin API both come here.
-pub(crate) async fn take_step(
-    state: &AppState,
-    user: &UserRecord,
-    actor: &Actor,
-    id: ArticleId,
-    action: Action,
-    when: Option<OffsetDateTime>,
-) -> Result<(), WebError> {
-    let article = state.store.article(id).await?;
-    transition(article.status, action, user.role, article.author == Some(user.id)).map_err(|refusal| match refusal {
-        Refusal::Forbidden => WebError::Forbidden(refusal.message_key()),
-        Refusal::NotFromStatus => WebError::Conflict(refusal.message_key()),
-    })?;
-    let published_at = match (action, when) {
-        (Action::Schedule, Some(when)) if when <= OffsetDateTime::now_utc() => return Err(WebError::BadRequest("error_schedule_past")),
-        (Action::Schedule, Some(when)) => Some(when.unix_timestamp()),
-        (Action::Schedule, None) => return Err(WebError::BadRequest("error_date_invalid")),
-        _ => None,
-    };
-    match state.store.change_status(article.id, article.status, action, published_at, actor).await {
-        Ok(()) => Ok(()),
-        Err(StoreError::Conflict(_)) => Err(WebError::Conflict("error_wrong_status")),
-        Err(other) => Err(other.into()),
-    }
 }
 
 /// `POST /admin/articles/{id}/delete`.
 pub async fn delete(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, fields: Fields) -> Result<Response, WebError> {
     staff.check_csrf(fields.csrf())?;
-    if !can_delete(staff.user.role) {
-        return Err(WebError::Forbidden("error_forbidden"));
-    }
-    state.store.delete_article(ArticleId(id), &staff.actor()).await?;
+    editorial::delete(&state.store, &staff.editor(), ArticleId(id)).await?;
     Ok(see_other("/admin/articles?notice=deleted"))
 }
 
@@ -237,16 +206,21 @@ async fn active_or_stash(
     }
 }
 
-/// A field message for a save the store refused.
-fn rejection(desk: &Desk, field: &str) -> FieldMessage {
-    let key = match field {
-        "slug" => "error_slug_taken",
-        "translation" => "error_translation_exists",
-        "section" => "error_section_unknown",
-        "gallery" | "attachments" => "error_media_unknown",
-        _ => "error_lang_unknown",
+/// The field messages of a refused save, in the editor's language; any other error is the
+/// page's.
+fn field_messages(desk: &Desk, err: EditError) -> Result<Vec<FieldMessage>, WebError> {
+    let errors = match err {
+        EditError::Invalid(errors) => errors,
+        EditError::Taken(error) => vec![error],
+        other => return Err(other.into()),
     };
-    FieldMessage { field: field.to_owned(), message: desk.text(key) }
+    // The form names two fields differently from the core.
+    let form_field = |field: &str| match field {
+        "published_at" => "date".to_owned(),
+        "translation_key" => "translation".to_owned(),
+        other => other.to_owned(),
+    };
+    Ok(errors.iter().map(|e| FieldMessage { field: form_field(e.field), message: desk.text(e.key) }).collect())
 }
 
 /// The form of a stored article, with its media.
@@ -311,84 +285,30 @@ fn comparable(form: &EditorForm) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Checks a submitted form and makes the draft to save; problems come back as field messages
-/// in the editor's language.
-fn draft_from(form: &EditorForm, desk: &Desk, status: Status) -> Result<ArticleDraft, Vec<FieldMessage>> {
-    let mut errors = Vec::new();
-    let mut error = |field: &str, key: &str| errors.push(FieldMessage { field: field.to_owned(), message: desk.text(key) });
-    let slug = if form.slug.is_empty() { Some(slugify(&form.title)) } else { Slug::parse(&form.slug).ok() };
-    if slug.is_none() {
-        error("slug", "error_slug_invalid");
-    }
-    let section = desk.site.section(&form.section).map(|s| s.key.clone());
-    if section.is_none() {
-        error("section", "error_section_unknown");
-    }
-    let lang = desk.site.language(&form.lang).map(|l| l.code.clone());
-    if lang.is_none() {
-        error("lang", "error_lang_unknown");
-    }
-    let date = parse_datetime(&form.date);
-    if date.is_none() {
-        error("date", "error_date_invalid");
-    }
-    let gallery = media_ids(&form.gallery);
-    if gallery.is_none() {
-        error("gallery", "error_media_unknown");
-    }
-    let attachments = media_ids(&form.attachments);
-    if attachments.is_none() {
-        error("attachments", "error_media_unknown");
-    }
-    let (Some(slug), Some(section), Some(lang), Some(published_at), Some(gallery), Some(attachments)) =
-        (slug, section, lang, date, gallery, attachments)
-    else {
-        return Err(errors);
+/// The editorial core's input from a submitted form, or the problem with its media lists.
+fn input_from(form: &EditorForm) -> Result<ArticleInput, FieldError> {
+    let media = |field: &'static str, text: &str| -> Result<Vec<i64>, FieldError> {
+        text.split([',', ' '])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse().map_err(|_| FieldError::new(field, "error_media_unknown")))
+            .collect()
     };
-    let translation_key = if form.translation.is_empty() { format!("{}-{}", published_at.date(), slug) } else { form.translation.clone() };
-    let draft = ArticleDraft {
-        translation_key,
-        lang,
-        section,
-        slug,
-        title: form.title.clone(),
-        lead: form.lead.clone(),
-        body: form.body.clone(),
-        cover: Some(form.cover.clone()).filter(|c| !c.is_empty()),
-        featured: form.featured,
-        status,
-        published_at,
-        tags: form.tags.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect(),
-        media: Some(AttachedMedia { gallery, attachments }),
-    };
-    if let Err(problems) = draft.validate() {
-        for problem in problems {
-            error(problem.field, problem.key);
-        }
-    }
-    if errors.is_empty() {
-        Ok(draft)
-    } else {
-        Err(errors)
-    }
-}
-
-/// Media ids separated by commas or spaces; `None` if any is not a number.
-fn media_ids(text: &str) -> Option<Vec<i64>> {
-    text.split([',', ' ']).map(str::trim).filter(|t| !t.is_empty()).map(|t| t.parse().ok()).collect()
-}
-
-/// `2025-06-30T14:05` (what a `datetime-local` field sends, taken as UTC), with or without
-/// seconds, or a bare date.
-fn parse_datetime(text: &str) -> Option<OffsetDateTime> {
-    let text = text.trim();
-    let candidate = match text.len() {
-        10 => text.to_owned(),
-        16 => format!("{text}:00Z"),
-        19 => format!("{text}Z"),
-        _ => text.to_owned(),
-    };
-    parse_publication_date(&candidate).ok()
+    Ok(ArticleInput {
+        lang: Some(form.lang.clone()),
+        section: Some(form.section.clone()),
+        title: Some(form.title.clone()),
+        slug: Some(form.slug.clone()),
+        lead: Some(form.lead.clone()),
+        body: Some(form.body.clone()),
+        cover: Some(form.cover.clone()),
+        featured: Some(form.featured),
+        published_at: Some(form.date.clone()),
+        tags: Some(form.tags.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect()),
+        translation_key: Some(form.translation.clone()),
+        gallery: Some(media("gallery", &form.gallery)?),
+        attachments: Some(media("attachments", &form.attachments)?),
+    })
 }
 
 fn datetime_local(time: OffsetDateTime) -> String {

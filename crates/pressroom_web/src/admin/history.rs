@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use pressroom_domain::{can_edit, parse_publication_date, ArticleDraft, ArticleId, SectionKey, Slug};
-use pressroom_render::admin_views::{DiffLine, FieldDiff, HistoryPage, RevisionView};
+use pressroom_domain::{can_edit, ArticleId};
+use pressroom_render::admin_views::{DiffLine, FieldDiff, FormerAddress, HistoryPage, RevisionView};
 use similar::{ChangeTag, TextDiff};
 
 use super::articles::format_time;
@@ -50,6 +50,13 @@ pub async fn history(
         to,
         diff: field_diffs(&old, &new),
         can_restore: can_edit(staff.user.role, article.author == Some(staff.user.id), article.status),
+        former_addresses: state
+            .store
+            .former_addresses(article.id)
+            .await?
+            .into_iter()
+            .map(|(lang, section, slug, at)| FormerAddress { path: format!("/{lang}/{section}/{slug}"), date: format_time(at) })
+            .collect(),
     };
     Ok(respond(&state, StatusCode::OK, &page))
 }
@@ -62,32 +69,7 @@ pub async fn restore(
     fields: Fields,
 ) -> Result<Response, WebError> {
     staff.check_csrf(fields.csrf())?;
-    let article = state.store.article(ArticleId(id)).await?;
-    if !can_edit(staff.user.role, article.author == Some(staff.user.id), article.status) {
-        return Err(WebError::Forbidden("error_forbidden"));
-    }
-    let snapshot = state.store.revision(article.id, number).await?;
-    let text = |name: &str| snapshot[name].as_str().unwrap_or_default().to_owned();
-    let draft = ArticleDraft {
-        translation_key: article.translation_key.clone(),
-        lang: article.lang.clone(),
-        section: SectionKey::parse(&text("section")).unwrap_or(article.section.clone()),
-        slug: Slug::parse(&text("slug")).unwrap_or(article.slug.clone()),
-        title: text("title"),
-        lead: text("lead"),
-        body: text("body"),
-        cover: snapshot["cover"].as_str().map(str::to_owned),
-        featured: snapshot["featured"].as_bool().unwrap_or(false),
-        // Restoring brings back the text, not an old place in the workflow.
-        status: article.status,
-        published_at: parse_publication_date(&text("date")).unwrap_or(article.published_at),
-        tags: snapshot["tags"]
-            .as_array()
-            .map(|tags| tags.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())
-            .unwrap_or_default(),
-        media: None,
-    };
-    state.store.update_article(article.id, &draft, article.revision, &staff.actor()).await?;
+    pressroom_editorial::restore(&state.store, &staff.editor(), ArticleId(id), number).await?;
     Ok(see_other(&format!("/admin/articles/{id}/history?notice=restored")))
 }
 

@@ -35,6 +35,11 @@ impl Staff {
         Actor::user(&self.user, &self.ip)
     }
 
+    /// The user as the editorial core knows them: every right of their role.
+    pub fn editor(&self) -> pressroom_editorial::Editor {
+        pressroom_editorial::Editor::staff(&self.user, self.actor())
+    }
+
     /// Refuses anyone but an admin (users, settings, the audit log).
     pub fn require_admin(&self) -> Result<(), WebError> {
         if pressroom_domain::can_administer(self.user.role) {

@@ -28,6 +28,11 @@ impl Client {
         }
     }
 
+    /// The token's user as the editorial core knows them: their role, narrowed by the scopes.
+    pub fn editor(&self) -> pressroom_editorial::Editor {
+        pressroom_editorial::Editor::token(&self.user, &self.token.scopes, self.actor())
+    }
+
     /// The audit log names the user and the token.
     pub fn actor(&self) -> Actor {
         let mut actor = Actor::user(&self.user, &self.ip);

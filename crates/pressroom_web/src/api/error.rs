@@ -110,6 +110,26 @@ impl From<WebError> for ApiError {
     }
 }
 
+impl From<pressroom_editorial::EditError> for ApiError {
+    fn from(err: pressroom_editorial::EditError) -> ApiError {
+        use pressroom_editorial::EditError;
+        let message = |e: &pressroom_domain::FieldError| e.detail.clone().unwrap_or_else(|| english(e.key).to_owned());
+        match err {
+            EditError::Invalid(errors) => match errors.first() {
+                Some(first) => ApiError::invalid(first.field, message(first)),
+                None => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "The input is not valid."),
+            },
+            EditError::Taken(error) => ApiError { status: StatusCode::CONFLICT, ..ApiError::invalid(error.field, message(&error)) }.with_code("conflict"),
+            EditError::MissingScope(scope) => ApiError::forbidden(format!("This token lacks the {:?} scope.", scope.as_str())),
+            EditError::Stale { current } => StoreError::Stale { current }.into(),
+            EditError::NotFound => ApiError::not_found(),
+            EditError::Forbidden(key) => ApiError::forbidden(english(key)),
+            EditError::WrongStatus => ApiError::new(StatusCode::CONFLICT, "conflict", english("error_wrong_status")),
+            EditError::Store(err) => err.into(),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> ApiError {
         match err {

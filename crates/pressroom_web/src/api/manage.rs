@@ -6,9 +6,8 @@ use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use pressroom_domain::{
-    can_delete, can_edit, parse_publication_date, slugify, Action, ArticleDraft, ArticleId, AttachedMedia, Scope, Site, Slug, Status,
-};
+use pressroom_domain::{parse_publication_date, Action, ArticleId, ArticleInput, Scope};
+use pressroom_editorial as editorial;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -16,7 +15,6 @@ use utoipa::ToSchema;
 use super::auth::Client;
 use super::error::{ApiError, ErrorBody};
 use super::views::ArticleDetail;
-use crate::admin::editor::take_step;
 use crate::media::save_upload;
 use crate::AppState;
 
@@ -45,82 +43,84 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
-/// An article as a program writes it. Only `lang`, `section` and `title` are required.
+/// A new article as a program writes it. Only `lang`, `section` and `title` are required.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ArticleInput {
+pub struct NewArticle {
     /// A language code of the site.
+    #[schema(min_length = 2, max_length = 35, pattern = "^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
     pub lang: String,
-    /// A section key.
+    /// A section key of the site.
+    #[schema(min_length = 1, max_length = 64, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub section: String,
+    #[schema(min_length = 1, max_length = 300)]
     pub title: String,
-    /// Made from the title (Cyrillic transliterated) when absent.
-    #[serde(default)]
-    pub slug: Option<String>,
-    #[serde(default)]
-    pub lead: String,
-    /// Markdown.
-    #[serde(default)]
-    pub body: String,
-    /// The address of the cover image, e.g. a media item's `url`.
-    #[serde(default)]
-    pub cover: Option<String>,
-    #[serde(default)]
-    pub featured: bool,
-    /// The date readers see: `YYYY-MM-DD` or RFC 3339; now when absent.
-    #[serde(default)]
-    pub published_at: Option<String>,
-    /// Tag names in the article's language, or tag keys.
-    #[serde(default)]
-    pub tags: Vec<String>,
-    /// The translation key of the item this is a language version of; a new item otherwise.
-    #[serde(default)]
-    pub translation_key: Option<String>,
-    /// Media numbers of the photo gallery, in order.
-    #[serde(default)]
-    pub gallery: Vec<i64>,
-    /// Media numbers of attached files, in order.
-    #[serde(default)]
-    pub attachments: Vec<i64>,
-    /// Required when updating: the revision the change was made from.
-    #[serde(default)]
-    pub revision: Option<i64>,
+    #[serde(flatten)]
+    pub fields: ArticleFields,
 }
 
-impl ArticleInput {
-    /// The draft to save, or the first problem with the input, naming its field.
-    fn draft(self, site: &Site, status: Status) -> Result<ArticleDraft, ApiError> {
-        let lang = site.language(&self.lang).ok_or_else(|| ApiError::invalid("lang", "not a language of this site"))?.code.clone();
-        let section = site.section(&self.section).ok_or_else(|| ApiError::invalid("section", "not a section of this site"))?.key.clone();
-        let slug = match &self.slug {
-            Some(slug) => Slug::parse(slug).map_err(|e| ApiError::invalid("slug", e.to_string()))?,
-            None => slugify(&self.title),
-        };
-        let published_at = match &self.published_at {
-            Some(date) => parse_publication_date(date).map_err(|e| ApiError::invalid("published_at", e))?,
-            None => time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(time::OffsetDateTime::now_utc()),
-        };
-        let draft = ArticleDraft {
-            translation_key: self.translation_key.unwrap_or_else(|| format!("{}-{}", published_at.date(), slug)),
+/// A change to an article: every field may be left out, and what is left out keeps its value.
+/// Only `revision` is required.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleUpdate {
+    /// The revision the change was made from; a save based on an older one is refused (409 `stale`).
+    pub revision: i64,
+    #[schema(min_length = 2, max_length = 35, pattern = "^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
+    pub lang: Option<String>,
+    #[schema(min_length = 1, max_length = 64, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    pub section: Option<String>,
+    #[schema(min_length = 1, max_length = 300)]
+    pub title: Option<String>,
+    #[serde(flatten)]
+    pub fields: ArticleFields,
+}
+
+/// The optional fields of an article.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct ArticleFields {
+    /// Made from the title (Cyrillic transliterated) for a new article; kept on an update.
+    #[schema(max_length = 80, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    pub slug: Option<String>,
+    #[schema(max_length = 2000)]
+    pub lead: Option<String>,
+    /// Markdown.
+    pub body: Option<String>,
+    /// The site address of the cover image, e.g. a media item's `url` (`/media/…`); `""` removes it.
+    pub cover: Option<String>,
+    pub featured: Option<bool>,
+    /// The date readers see: `YYYY-MM-DD` or RFC 3339; now for a new article when absent.
+    pub published_at: Option<String>,
+    /// Tag names in the article's language, or tag keys.
+    pub tags: Option<Vec<String>>,
+    /// The translation key of the item this is a language version of; for a new item,
+    /// `LANG/SECTION/SLUG` of this version when absent.
+    #[schema(max_length = 200)]
+    pub translation_key: Option<String>,
+    /// Media numbers of the photo gallery, in order.
+    pub gallery: Option<Vec<i64>>,
+    /// Media numbers of attached files, in order.
+    pub attachments: Option<Vec<i64>>,
+}
+
+impl ArticleFields {
+    /// The editorial core's input, with the required fields given apart.
+    fn input(self, lang: Option<String>, section: Option<String>, title: Option<String>) -> ArticleInput {
+        ArticleInput {
             lang,
             section,
-            slug,
-            title: self.title,
+            title,
+            slug: self.slug,
             lead: self.lead,
             body: self.body,
-            cover: self.cover.filter(|c| !c.is_empty()),
+            cover: self.cover,
             featured: self.featured,
-            status,
-            published_at,
+            published_at: self.published_at,
             tags: self.tags,
-            media: Some(AttachedMedia { gallery: self.gallery, attachments: self.attachments }),
-        };
-        if let Err(problems) = draft.validate() {
-            let problem = &problems[0];
-            let field = if problem.field == "translation" { "translation_key" } else { problem.field };
-            return Err(ApiError::invalid(field, pressroom_render::Catalogue::get().text("en", problem.key)));
+            translation_key: self.translation_key,
+            gallery: self.gallery,
+            attachments: self.attachments,
         }
-        Ok(draft)
     }
 }
 
@@ -131,7 +131,7 @@ async fn article_detail(state: &AppState, id: ArticleId) -> Result<ArticleDetail
 }
 
 /// Creates a draft, written by the token's user.
-#[utoipa::path(post, path = "/api/v1/articles", tag = "admin", request_body = ArticleInput,
+#[utoipa::path(post, path = "/api/v1/articles", tag = "admin", request_body = NewArticle,
     responses(
         (status = 201, description = "Created as a draft", body = ArticleDetail),
         (status = 401, description = "No valid token", body = ErrorBody),
@@ -143,12 +143,10 @@ async fn article_detail(state: &AppState, id: ArticleId) -> Result<ArticleDetail
 pub async fn create_article(
     State(state): State<AppState>,
     client: Client,
-    ApiJson(input): ApiJson<ArticleInput>,
+    ApiJson(new): ApiJson<NewArticle>,
 ) -> Result<Response, ApiError> {
-    client.require(Scope::Write)?;
-    let site = state.site.get(&state.store).await?;
-    let draft = input.draft(&site, Status::Draft)?;
-    let id = state.store.create_article(&draft, &client.actor()).await?;
+    let input = new.fields.input(Some(new.lang), Some(new.section), Some(new.title));
+    let id = editorial::create(&state.store, &client.editor(), input).await?;
     let detail = article_detail(&state, id).await?;
     let mut response = (StatusCode::CREATED, Json(detail)).into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/articles/{}", id.0)) {
@@ -157,8 +155,9 @@ pub async fn create_article(
     Ok(response)
 }
 
-/// Replaces an article's fields with a new revision; `revision` must be the latest.
-#[utoipa::path(put, path = "/api/v1/articles/{id}", tag = "admin", request_body = ArticleInput,
+/// Saves a new revision with the fields given; fields left out keep their values. `revision`
+/// must be the latest.
+#[utoipa::path(put, path = "/api/v1/articles/{id}", tag = "admin", request_body = ArticleUpdate,
     params(("id" = i64, Path, description = "The article's number")),
     responses(
         (status = 200, description = "Saved", body = ArticleDetail),
@@ -172,26 +171,43 @@ pub async fn update_article(
     State(state): State<AppState>,
     client: Client,
     Path(id): Path<i64>,
-    ApiJson(input): ApiJson<ArticleInput>,
+    ApiJson(update): ApiJson<ArticleUpdate>,
 ) -> Result<Json<ArticleDetail>, ApiError> {
-    client.require(Scope::Write)?;
-    let article = state.store.article(ArticleId(id)).await?;
-    if !can_edit(client.user.role, article.author == Some(client.user.id), article.status) {
-        return Err(ApiError::forbidden(pressroom_render::Catalogue::get().text("en", "error_forbidden")));
-    }
-    let revision = input.revision.ok_or_else(|| ApiError::invalid("revision", "name the revision the change was made from"))?;
-    let site = state.site.get(&state.store).await?;
-    let draft = input.draft(&site, article.status)?;
-    state.store.update_article(article.id, &draft, revision, &client.actor()).await?;
-    Ok(Json(article_detail(&state, article.id).await?))
+    let input = update.fields.input(update.lang, update.section, update.title);
+    editorial::update(&state.store, &client.editor(), ArticleId(id), input, update.revision).await?;
+    Ok(Json(article_detail(&state, ArticleId(id)).await?))
 }
 
-/// A workflow step.
+/// A workflow step, by name.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Submit,
+    Publish,
+    Schedule,
+    Unpublish,
+    Archive,
+    ReturnToDraft,
+}
+
+impl From<Step> for Action {
+    fn from(step: Step) -> Action {
+        match step {
+            Step::Submit => Action::Submit,
+            Step::Publish => Action::Publish,
+            Step::Schedule => Action::Schedule,
+            Step::Unpublish => Action::Unpublish,
+            Step::Archive => Action::Archive,
+            Step::ReturnToDraft => Action::ReturnToDraft,
+        }
+    }
+}
+
+/// A workflow step and, for `schedule`, its time.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
-    /// `submit`, `publish`, `schedule`, `unpublish`, `archive` or `return_to_draft`.
-    pub action: String,
+    pub action: Step,
     /// For `schedule`: when the article goes live, RFC 3339, in the future.
     #[serde(default)]
     pub at: Option<String>,
@@ -215,17 +231,13 @@ pub async fn change_status(
     Path(id): Path<i64>,
     ApiJson(change): ApiJson<StatusChange>,
 ) -> Result<Json<ArticleDetail>, ApiError> {
-    let action = Action::parse(&change.action).ok_or_else(|| ApiError::invalid("action", "not a workflow action"))?;
-    client.require(Scope::for_action(action))?;
+    let action = Action::from(change.action);
     let when = match (&change.at, action) {
         (Some(at), Action::Schedule) => Some(parse_publication_date(at).map_err(|e| ApiError::invalid("at", e))?),
         (None, Action::Schedule) => return Err(ApiError::invalid("at", "scheduling needs the time the article goes live")),
         _ => None,
     };
-    take_step(&state, &client.user, &client.actor(), ArticleId(id), action, when).await.map_err(|err| match err {
-        crate::WebError::BadRequest(key) => ApiError::invalid("at", pressroom_render::Catalogue::get().text("en", key)),
-        other => other.into(),
-    })?;
+    editorial::step(&state.store, &client.editor(), ArticleId(id), action, when).await?;
     Ok(Json(article_detail(&state, ArticleId(id)).await?))
 }
 
@@ -239,11 +251,7 @@ pub async fn change_status(
     ),
     security(("token" = ["write"])))]
 pub async fn delete_article(State(state): State<AppState>, client: Client, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
-    client.require(Scope::Write)?;
-    if !can_delete(client.user.role) {
-        return Err(ApiError::forbidden(pressroom_render::Catalogue::get().text("en", "error_forbidden")));
-    }
-    state.store.delete_article(ArticleId(id), &client.actor()).await?;
+    editorial::delete(&state.store, &client.editor(), ArticleId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

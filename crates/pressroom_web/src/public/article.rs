@@ -2,7 +2,9 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use pressroom_domain::{Article, Slug, Status};
+use axum::response::{IntoResponse, Redirect};
+use pressroom_domain::{Article, SectionKey, Slug, Status};
+use pressroom_store::StoreError;
 use pressroom_render::views::{script_json, ArticlePage, ArticleView, AttachmentLink, GalleryImage, ListItem, TagLink, TranslationLink};
 use pressroom_render::{render_markdown, urls, Catalogue};
 use time::format_description::well_known::Rfc3339;
@@ -16,6 +18,17 @@ use crate::{AppState, WebError};
 
 const RELATED: u32 = 5;
 
+/// The answer at an address a published article has left: 301 to where it lives now.
+async fn moved(state: &AppState, reader: &Reader, section: &SectionKey, slug: &Slug) -> PageResult {
+    let id = state.store.moved_article(&reader.lang, section, slug).await?.ok_or(WebError::NotFound)?;
+    let article = state.store.article(id).await?;
+    match article.status {
+        Status::Published => Ok(Redirect::permanent(&urls::article(&article.lang, &article.section, &article.slug)).into_response()),
+        Status::Archived => Err(WebError::Gone),
+        _ => Err(WebError::NotFound),
+    }
+}
+
 pub async fn article(
     State(state): State<AppState>,
     reader: Reader,
@@ -23,7 +36,10 @@ pub async fn article(
 ) -> PageResult {
     let section = reader.site.section(&section).ok_or(WebError::NotFound)?.clone();
     let slug = Slug::parse(&slug).map_err(|_| WebError::NotFound)?;
-    let article = state.store.article_at(&reader.lang, &section.key, &slug).await?;
+    let article = match state.store.article_at(&reader.lang, &section.key, &slug).await {
+        Err(StoreError::NotFound) => return moved(&state, &reader, &section.key, &slug).await,
+        found => found?,
+    };
     match article.status {
         Status::Published => {}
         Status::Archived => return Err(WebError::Gone),

@@ -1,7 +1,7 @@
 //! `/` and the home page of each language.
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use pressroom_render::urls;
 use pressroom_render::views::{HomePage, ListItem, SectionLink};
@@ -25,8 +25,8 @@ pub async fn root(State(state): State<AppState>, headers: HeaderMap) -> Result<R
 }
 
 /// `/en` → `/en/`, for a language the site has.
-pub async fn add_slash(_reader: Reader, Path(lang): Path<String>) -> Response {
-    Redirect::permanent(&format!("/{lang}/")).into_response()
+pub async fn add_slash(_reader: Reader, Path(lang): Path<String>, uri: Uri) -> Response {
+    super::with_slash(&format!("/{lang}"), &uri)
 }
 
 pub async fn home(State(state): State<AppState>, reader: Reader) -> PageResult {

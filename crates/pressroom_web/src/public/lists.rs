@@ -1,21 +1,20 @@
 //! Paginated lists: a section (all news is the `news` section) and a tag.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
+use axum::http::{StatusCode, Uri};
 use pressroom_domain::{ArticleSummary, Page, SectionKey, TagKey};
 use pressroom_render::views::{ListItem, ListPage, Pagination};
 use pressroom_render::Catalogue;
 use pressroom_store::Listing;
 
-use super::{respond_html, PageResult};
+use super::{respond_html, with_slash, PageResult};
 use crate::extract::{Equivalents, PageNumber, Reader};
 use crate::{AppState, WebError};
 
 /// `/en/news` → `/en/news/`, for a language and a section the site has.
-pub async fn add_slash(reader: Reader, Path((lang, section)): Path<(String, String)>) -> PageResult {
+pub async fn add_slash(reader: Reader, Path((lang, section)): Path<(String, String)>, uri: Uri) -> PageResult {
     reader.site.section(&section).ok_or(WebError::NotFound)?;
-    Ok(Redirect::permanent(&format!("/{lang}/{section}/")).into_response())
+    Ok(with_slash(&format!("/{lang}/{section}"), &uri))
 }
 
 pub async fn section(

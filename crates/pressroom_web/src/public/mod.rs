@@ -32,5 +32,13 @@ pub(crate) fn respond_html<P: PageView>(state: &AppState, status: StatusCode, pa
     }
 }
 
+/// A permanent redirect to `path` with a slash added, keeping the query (`?page=2`).
+pub(crate) fn with_slash(path: &str, uri: &axum::http::Uri) -> Response {
+    match uri.query() {
+        Some(query) => axum::response::Redirect::permanent(&format!("{path}/?{query}")).into_response(),
+        None => axum::response::Redirect::permanent(&format!("{path}/")).into_response(),
+    }
+}
+
 /// A rendered page, or the error to show instead.
 pub(crate) type PageResult = Result<Response, WebError>;

@@ -1,0 +1,267 @@
+//! What any way in — the back-office form, the Admin API, a content folder — supplies for an
+//! article version, and the one rule set that turns it into a draft: defaults, parsing and
+//! validation. Adapters only translate their own format into an [`ArticleInput`]; none of them
+//! builds an [`ArticleDraft`] by itself, so the rules cannot drift between them.
+//!
+//! On an update, a field the input leaves out (`None`) keeps its stored value: an update never
+//! changes what it was not asked to change.
+
+use time::OffsetDateTime;
+
+use crate::{parse_publication_date, slugify, Article, ArticleDraft, AttachedMedia, FieldError, Site, Slug, Status};
+
+/// An article version as given, every field optional. `Some("")` clears an optional text
+/// (`cover`) or, for a slug or translation key, asks for the default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArticleInput {
+    pub lang: Option<String>,
+    pub section: Option<String>,
+    pub title: Option<String>,
+    pub slug: Option<String>,
+    pub lead: Option<String>,
+    pub body: Option<String>,
+    pub cover: Option<String>,
+    pub featured: Option<bool>,
+    /// `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS]` (UTC) or RFC 3339.
+    pub published_at: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub translation_key: Option<String>,
+    pub gallery: Option<Vec<i64>>,
+    pub attachments: Option<Vec<i64>>,
+}
+
+/// The stored version an update starts from, with its media.
+pub struct Base<'a> {
+    pub article: &'a Article,
+    pub media: &'a AttachedMedia,
+}
+
+/// The default translation key of a new item: the address of its first version,
+/// `LANG/SECTION/SLUG`. It is unique (an address is), stable across re-imports of the same
+/// file, and never links two unrelated items; a translation names its source's key.
+pub fn default_translation_key(draft: &ArticleDraft) -> String {
+    format!("{}/{}/{}", draft.lang, draft.section, draft.slug)
+}
+
+/// Parses a publication date as any way in may send it: a bare date, a `datetime-local` value
+/// (taken as UTC), or RFC 3339.
+pub fn parse_date_input(text: &str) -> Result<OffsetDateTime, String> {
+    let text = text.trim();
+    let candidate = match text.len() {
+        16 if text.as_bytes()[10] == b'T' => format!("{text}:00Z"),
+        19 if text.as_bytes()[10] == b'T' => format!("{text}Z"),
+        _ => text.to_owned(),
+    };
+    parse_publication_date(&candidate).map_err(|_| parse_publication_date(text).err().unwrap_or_default())
+}
+
+/// Whether a cover may be shown: an address on this site (`/media/…`), never another site's
+/// nor a `javascript:` or `data:` address.
+pub fn is_site_image_path(cover: &str) -> bool {
+    cover.len() <= 500
+        && cover.starts_with('/')
+        && !cover.starts_with("//")
+        && !cover.contains(['\\', '"', '\'', '<', '>', '`'])
+        && !cover.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+impl ArticleInput {
+    /// The draft this input makes, over `base` when it updates a stored version; every problem
+    /// is named with its field. `status` is the status the draft will have.
+    pub fn resolve(self, site: &Site, base: Option<Base<'_>>, status: Status, now: OffsetDateTime) -> Result<ArticleDraft, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let stored = base.as_ref().map(|b| b.article);
+        let lang = match (self.lang, stored) {
+            (Some(code), _) => site.language(&code).map(|l| l.code.clone()).or_else(|| {
+                let known: Vec<_> = site.languages.iter().map(|l| l.code.as_str()).collect();
+                errors.push(FieldError::new("lang", "error_lang_unknown").detail(format!(
+                    "unknown language {code:?} (this site has: {})",
+                    known.join(", ")
+                )));
+                None
+            }),
+            (None, Some(article)) => Some(article.lang.clone()),
+            (None, None) => {
+                errors.push(FieldError::new("lang", "error_lang_unknown").detail("missing lang"));
+                None
+            }
+        };
+        let section = match (self.section, stored) {
+            (Some(key), _) => site.section(&key).map(|s| s.key.clone()).or_else(|| {
+                let known: Vec<_> = site.sections.iter().map(|s| s.key.as_str()).collect();
+                errors.push(FieldError::new("section", "error_section_unknown").detail(format!(
+                    "unknown section {key:?} (this site has: {})",
+                    known.join(", ")
+                )));
+                None
+            }),
+            (None, Some(article)) => Some(article.section.clone()),
+            (None, None) => {
+                errors.push(FieldError::new("section", "error_section_unknown").detail("missing section"));
+                None
+            }
+        };
+        let title = self.title.map(|t| t.trim().to_owned()).or_else(|| stored.map(|a| a.title.clone())).unwrap_or_default();
+        let slug = match self.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(text) => Slug::parse(text).map_err(|e| errors.push(FieldError::new("slug", "error_slug_invalid").detail(e.to_string()))).ok(),
+            None => Some(stored.map_or_else(|| slugify(&title), |a| a.slug.clone())),
+        };
+        let published_at = match self.published_at.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            Some(text) => parse_date_input(text)
+                .map_err(|e| errors.push(FieldError::new("published_at", "error_date_invalid").detail(format!("invalid date: {e}"))))
+                .ok(),
+            None => Some(stored.map_or_else(|| now.replace_nanosecond(0).unwrap_or(now), |a| a.published_at)),
+        };
+        let cover = match self.cover.map(|c| c.trim().to_owned()) {
+            Some(c) if c.is_empty() => None,
+            Some(c) if is_site_image_path(&c) => Some(c),
+            Some(c) => {
+                errors.push(
+                    FieldError::new("cover", "error_cover_invalid").detail(format!("{c:?} is not an image address on this site (/media/…)")),
+                );
+                None
+            }
+            None => stored.and_then(|a| a.cover.clone()),
+        };
+        let media = match (self.gallery, self.attachments, base.as_ref()) {
+            (None, None, _) => None,
+            (gallery, attachments, base) => Some(AttachedMedia {
+                gallery: gallery.or_else(|| base.map(|b| b.media.gallery.clone())).unwrap_or_default(),
+                attachments: attachments.or_else(|| base.map(|b| b.media.attachments.clone())).unwrap_or_default(),
+            }),
+        };
+        let (Some(lang), Some(section), Some(slug), Some(published_at)) = (lang, section, slug, published_at) else {
+            return Err(errors);
+        };
+        let mut draft = ArticleDraft {
+            translation_key: String::new(),
+            lang,
+            section,
+            slug,
+            title,
+            lead: self.lead.map(|l| l.trim().to_owned()).or_else(|| stored.map(|a| a.lead.clone())).unwrap_or_default(),
+            body: self.body.map(|b| b.trim_end().to_owned()).or_else(|| stored.map(|a| a.body.clone())).unwrap_or_default(),
+            cover,
+            featured: self.featured.or_else(|| stored.map(|a| a.featured)).unwrap_or(false),
+            status,
+            published_at,
+            tags: self
+                .tags
+                .map(|tags| tags.into_iter().map(|t| t.trim().to_owned()).collect())
+                .or_else(|| stored.map(|a| a.tags.iter().map(|t| t.name.clone()).collect()))
+                .unwrap_or_default(),
+            media,
+        };
+        draft.translation_key = match self.translation_key.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()) {
+            Some(key) => key,
+            None => stored.map_or_else(|| default_translation_key(&draft), |a| a.translation_key.clone()),
+        };
+        if let Err(problems) = draft.validate() {
+            errors.extend(problems);
+        }
+        if errors.is_empty() {
+            Ok(draft)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ArticleId, Lang, SectionKey, TagKey, TagRef};
+
+    fn now() -> OffsetDateTime {
+        parse_publication_date("2026-01-02T10:00:00Z").unwrap()
+    }
+
+    fn input() -> ArticleInput {
+        ArticleInput {
+            lang: Some("en".into()),
+            section: Some("news".into()),
+            title: Some("Council of Foreign Ministers met".into()),
+            ..ArticleInput::default()
+        }
+    }
+
+    fn stored() -> Article {
+        Article {
+            id: ArticleId(7),
+            translation_key: "2025-council".into(),
+            lang: Lang::parse("en").unwrap(),
+            section: SectionKey::parse("statements").unwrap(),
+            slug: Slug::parse("council-met").unwrap(),
+            title: "Council met".into(),
+            lead: "Lead".into(),
+            body: "Body".into(),
+            cover: Some("/media/abc/cover.jpg".into()),
+            featured: true,
+            status: Status::Published,
+            published_at: parse_publication_date("2025-06-30").unwrap(),
+            updated_at: parse_publication_date("2025-06-30").unwrap(),
+            tags: vec![TagRef { key: TagKey::parse("cfm").unwrap(), name: "CFM".into() }],
+            author: None,
+            revision: 3,
+        }
+    }
+
+    #[test]
+    fn a_new_item_gets_its_slug_key_and_date_by_the_one_rule() {
+        let draft = input().resolve(&Site::standard(), None, Status::Draft, now()).unwrap();
+        assert_eq!(draft.slug.as_str(), "council-of-foreign-ministers-met");
+        assert_eq!(draft.translation_key, "en/news/council-of-foreign-ministers-met");
+        assert_eq!(draft.published_at, now());
+        assert_eq!(draft.media, None);
+    }
+
+    #[test]
+    fn an_update_keeps_every_field_it_does_not_name() {
+        let article = stored();
+        let media = AttachedMedia { gallery: vec![1, 2], attachments: vec![3] };
+        let only_title = ArticleInput { title: Some("Council met again".into()), gallery: Some(vec![2]), ..ArticleInput::default() };
+        let draft = only_title.resolve(&Site::standard(), Some(Base { article: &article, media: &media }), Status::Published, now()).unwrap();
+        assert_eq!(draft.title, "Council met again");
+        assert_eq!((draft.slug.as_str(), draft.section.as_str()), ("council-met", "statements"));
+        assert_eq!(draft.translation_key, "2025-council");
+        assert_eq!((draft.lead.as_str(), draft.body.as_str(), draft.featured), ("Lead", "Body", true));
+        assert_eq!(draft.cover.as_deref(), Some("/media/abc/cover.jpg"));
+        assert_eq!(draft.published_at, article.published_at);
+        assert_eq!(draft.tags, ["CFM"]);
+        assert_eq!(draft.media, Some(AttachedMedia { gallery: vec![2], attachments: vec![3] }));
+    }
+
+    #[test]
+    fn covers_are_addresses_on_this_site_only() {
+        for bad in ["javascript:alert(1)", "https://evil.example/x.png", "//evil.example/x.png", "data:image/png;base64,xx", "/a b.png"] {
+            let errors = ArticleInput { cover: Some(bad.into()), ..input() }.resolve(&Site::standard(), None, Status::Draft, now()).unwrap_err();
+            assert_eq!(errors.iter().map(|e| e.field).collect::<Vec<_>>(), ["cover"], "{bad}");
+        }
+        let ok = ArticleInput { cover: Some("/media/k/cover.jpg".into()), ..input() };
+        assert!(ok.resolve(&Site::standard(), None, Status::Draft, now()).is_ok());
+    }
+
+    #[test]
+    fn every_problem_is_named_at_once() {
+        let bad = ArticleInput {
+            lang: Some("de".into()),
+            section: Some("sport".into()),
+            title: Some(" ".into()),
+            published_at: Some("31.12.2025".into()),
+            ..ArticleInput::default()
+        };
+        let fields: Vec<_> = bad.resolve(&Site::standard(), None, Status::Draft, now()).unwrap_err().iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["lang", "section", "published_at"]);
+        let no_title = ArticleInput { title: None, ..input() };
+        let fields: Vec<_> = no_title.resolve(&Site::standard(), None, Status::Draft, now()).unwrap_err().iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["title"]);
+    }
+
+    #[test]
+    fn dates_come_in_every_form_a_way_in_sends() {
+        for text in ["2025-06-30T14:05", "2025-06-30T14:05:00", "2025-06-30T14:05:00Z", "2025-06-30T17:05:00+03:00"] {
+            assert_eq!(parse_date_input(text).unwrap(), parse_publication_date("2025-06-30T14:05:00Z").unwrap(), "{text}");
+        }
+        assert!(parse_date_input("30.06.2025").unwrap_err().contains("YYYY-MM-DD"));
+    }
+}
