@@ -58,6 +58,9 @@ pub const FIRST_ADMIN_EMAIL: &str = "admin@localhost";
 /// creates the first administrator when there is none.
 pub async fn open_site(location: &SiteLocation, demo: bool) -> anyhow::Result<(Store, Opened)> {
     std::fs::create_dir_all(&location.data).with_context(|| format!("cannot create the data directory {}", location.data.display()))?;
+    if location.database.is_none() {
+        check_database_file(location)?;
+    }
     let url = location.database_url();
     let store = Store::connect(&url).await.with_context(|| format!("cannot open the database {}", redact(&url)))?;
     let mut opened = Opened { migrations_applied: store.migrate().await?, ..Opened::default() };
@@ -72,6 +75,40 @@ pub async fn open_site(location: &SiteLocation, demo: bool) -> anyhow::Result<(S
         opened.new_admin = Some((FIRST_ADMIN_EMAIL.to_owned(), password));
     }
     Ok((store, opened))
+}
+
+/// The first bytes of every SQLite database file.
+const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
+
+/// Refuses a database file that cannot be this site's: one that is not SQLite at all, or an
+/// empty one beside the search index or media of a site that existed (a truncated or lost
+/// database must not silently become a new, empty site still answering from the old index).
+pub fn check_database_file(location: &SiteLocation) -> anyhow::Result<()> {
+    use std::io::Read as _;
+    let path = location.data.join("pressroom.db");
+    let Ok(mut file) = std::fs::File::open(&path) else { return Ok(()) };
+    let mut header = Vec::with_capacity(SQLITE_HEADER.len());
+    std::io::Read::take(&mut file, SQLITE_HEADER.len() as u64)
+        .read_to_end(&mut header)
+        .with_context(|| format!("cannot read the database {}", path.display()))?;
+    let remains: Vec<&str> =
+        ["search", "media"].into_iter().filter(|name| location.data.join(name).read_dir().is_ok_and(|mut d| d.next().is_some())).collect();
+    if header.is_empty() && !remains.is_empty() {
+        anyhow::bail!(
+            "the database {} is empty (0 bytes), but {} beside it belong to an existing site: the database was lost or \
+             truncated. Restore pressroom.db from a backup; or, to start a new site here, move the data directory aside.",
+            path.display(),
+            remains.join(" and ")
+        );
+    }
+    if !header.is_empty() && header != SQLITE_HEADER {
+        anyhow::bail!(
+            "the database {} is not a database (it is not an SQLite file). Restore pressroom.db from a backup, or give \
+             another data directory with --data.",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 /// The web settings of a site at `base_url`, with the standard values.

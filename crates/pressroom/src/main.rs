@@ -210,6 +210,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Migrate { site } => {
             let location = site.location();
             std::fs::create_dir_all(&location.data).with_context(|| format!("cannot create {}", location.data.display()))?;
+            if location.database.is_none() {
+                pressroom::check_database_file(&location)?;
+            }
             let url = location.database_url();
             let store = Store::connect(&url).await.with_context(|| format!("cannot open the database {}", redact(&url)))?;
             let applied = store.migrate().await?;

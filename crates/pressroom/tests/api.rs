@@ -10,6 +10,8 @@ on_both_engines!(
     tokens_are_made_and_revoked_in_the_back_office,
     every_error_has_one_json_shape,
     the_openapi_document_matches_the_routes,
+    an_update_changes_only_what_it_names_and_old_addresses_redirect,
+    covers_are_addresses_on_this_site,
 );
 
 use common::{attributes, sign_in, TestSite};
@@ -423,4 +425,72 @@ async fn the_openapi_document_matches_the_routes(site: TestSite) {
         );
     }
     assert!(document["components"]["securitySchemes"]["token"]["scheme"] == "bearer");
+}
+
+/// The demo's Council of Foreign Ministers item in English, by the Content API.
+async fn demo_cfm(site: &TestSite) -> Value {
+    let (status, body) = get(site, "/api/v1/articles/en/news/csto-council-of-foreign-ministers-meets-in-cholpon-ata", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+async fn an_update_changes_only_what_it_names_and_old_addresses_redirect(site: TestSite) {
+    let editor = token_for(&site, "editor@example.org", Role::Editor, &[Scope::Write, Scope::Publish, Scope::ReadDrafts]).await;
+    let before = demo_cfm(&site).await;
+    let id = before["id"].as_i64().unwrap();
+    let old_path = "/en/news/csto-council-of-foreign-ministers-meets-in-cholpon-ata";
+    // A title and a revision only: the address, the translation and everything else stay.
+    let path = format!("/api/v1/articles/{id}");
+    let revision = before["revision"].as_i64().unwrap();
+    let (status, after) = call(&site, reqwest::Method::PUT, &path, Some(&editor), Some(json!({"title": "CFM met", "revision": revision}))).await;
+    assert_eq!(status, StatusCode::OK, "{after}");
+    for field in ["slug", "section", "lang", "translation_key", "lead", "body", "published_at", "tags", "cover"] {
+        assert_eq!(after[field], before[field], "{field} kept");
+    }
+    assert_eq!(after["title"], "CFM met");
+    let page = site.ok(old_path).await;
+    assert!(page.contains("CFM met") && page.contains("hreflang=\"ru\""), "still at its address, still linked to its translation");
+    // Moving a published item: the former address answers 301 to the new one, for good.
+    let moved = json!({"slug": "cfm-cholpon-ata", "section": "statements", "revision": revision + 1});
+    let (status, body) = call(&site, reqwest::Method::PUT, &path, Some(&editor), Some(moved)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let response = site.get(old_path).await;
+    assert_eq!(response.status(), StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(response.headers()["location"], "/en/statements/cfm-cholpon-ata");
+    let moved_again = json!({"slug": "cfm-2025", "revision": revision + 2});
+    let (status, body) = call(&site, reqwest::Method::PUT, &path, Some(&editor), Some(moved_again)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for former in [old_path, "/en/statements/cfm-cholpon-ata"] {
+        let response = site.get(former).await;
+        assert_eq!(response.status(), StatusCode::MOVED_PERMANENTLY, "{former}");
+        assert_eq!(response.headers()["location"], "/en/statements/cfm-2025", "{former}");
+    }
+    // The history page lists the former addresses.
+    let admin_hash = pressroom_web::auth::hash_password(PASSWORD);
+    site.store.create_user("chief@example.org", "Chief", Role::Admin, &admin_hash, &Actor::system("test")).await.unwrap();
+    let chief = common::sign_in(&site.base, "chief@example.org", PASSWORD).await;
+    let history = chief.get(format!("{}/admin/articles/{id}/history", site.base)).send().await.unwrap().text().await.unwrap();
+    let listed = common::texts(&history, ".former-addresses code");
+    assert_eq!(listed, ["/en/statements/cfm-cholpon-ata", old_path], "{history}");
+    // An unpublished item's old address is simply gone; a draft's moves leave no trace.
+    let (_, draft) = call(&site, reqwest::Method::POST, "/api/v1/articles", Some(&editor), Some(json!({"lang": "en", "section": "news", "title": "Draft"}))).await;
+    let draft_path = format!("/api/v1/articles/{}", draft["id"]);
+    let (status, _) = call(&site, reqwest::Method::PUT, &draft_path, Some(&editor), Some(json!({"slug": "draft-2", "revision": 1}))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(site.get("/en/news/draft").await.status(), StatusCode::NOT_FOUND);
+}
+
+async fn covers_are_addresses_on_this_site(site: TestSite) {
+    let editor = token_for(&site, "editor@example.org", Role::Editor, &[Scope::Write]).await;
+    for cover in ["javascript:alert(1)", "https://elsewhere.example/x.jpg", "//elsewhere.example/x.jpg", "data:image/png;base64,AAAA"] {
+        let body = json!({"lang": "en", "section": "news", "title": format!("Cover {cover}"), "cover": cover});
+        let (status, body) = call(&site, reqwest::Method::POST, "/api/v1/articles", Some(&editor), Some(body)).await;
+        let (code, field) = error_of(status, &body, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!((code.as_str(), field.as_deref()), ("invalid", Some("cover")), "{cover}");
+    }
+    let body = json!({"lang": "en", "section": "news", "title": "Good cover", "cover": "/media/abc/cover.jpg"});
+    let (status, body) = call(&site, reqwest::Method::POST, "/api/v1/articles", Some(&editor), Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // The default translation key is the first version's address.
+    assert_eq!(body["translation_key"], "en/news/good-cover");
 }

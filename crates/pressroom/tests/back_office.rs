@@ -508,6 +508,14 @@ async fn slugs_translations_and_preview(site: TestSite) {
         site.store.list_articles(&Default::default(), 1).await.unwrap().items.iter().all(|r| r.title != "Preview without JavaScript"),
         "a preview saves nothing"
     );
+
+    // A cover is an image of this site, by the form as by every other way in.
+    let mut fields = article_fields(&token, "A foreign cover", "Text.");
+    fields.retain(|(k, _)| *k != "cover");
+    fields.push(("cover", "javascript:alert(1)"));
+    let (status, html, _) = post(&site, &client, "/admin/articles", &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(texts(&html, ".field-error").iter().any(|e| e.contains("media library")), "{html}");
 }
 
 async fn upload(site: &TestSite, client: &Client, token: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, String) {

@@ -202,3 +202,29 @@ async fn token_create_prints_a_token_that_acts_for_the_user() {
     let unknown_user = pressroom(&["token", "create", "--data", data, "--user", "nobody@example.org", "--name", "x", "--scope", "write"]);
     assert!(!unknown_user.status.success() && text(&unknown_user).contains("nobody@example.org"), "{}", text(&unknown_user));
 }
+
+#[test]
+fn an_empty_or_foreign_database_file_is_refused_with_its_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("site");
+    // A site that existed: its search index is there, its database was truncated to nothing.
+    std::fs::create_dir_all(data.join("search")).unwrap();
+    std::fs::write(data.join("search/meta.json"), "{}").unwrap();
+    std::fs::write(data.join("pressroom.db"), "").unwrap();
+    let output = pressroom(&["migrate", "--data", data.to_str().unwrap()]);
+    assert!(!output.status.success());
+    let message = text(&output);
+    assert!(message.contains("pressroom.db is empty") && message.contains("backup"), "{message}");
+    assert_eq!(std::fs::metadata(data.join("pressroom.db")).unwrap().len(), 0, "nothing was written into it");
+    // A file that is not SQLite at all.
+    std::fs::write(data.join("pressroom.db"), "these are not the pages of a database").unwrap();
+    let message = text(&pressroom(&["migrate", "--data", data.to_str().unwrap()]));
+    assert!(message.contains("is not a database"), "{message}");
+    // A damaged SQLite file names the damage, not a timeout.
+    let mut damaged = b"SQLite format 3\0".to_vec();
+    damaged.extend(std::iter::repeat_n(0xA5u8, 8192));
+    std::fs::write(data.join("pressroom.db"), damaged).unwrap();
+    let message = text(&pressroom(&["migrate", "--data", data.to_str().unwrap()]));
+    assert!(message.contains("malformed") || message.contains("not a database"), "{message}");
+    assert!(!message.contains("timed out"), "{message}");
+}

@@ -14,6 +14,7 @@ on_both_engines!(
     high_contrast_mode_is_switched_by_a_link_and_kept,
     responses_carry_security_headers_and_cacheable_assets,
     search_finds_words_in_any_form_and_follows_the_content,
+    slash_redirects_keep_the_query_and_sections_name_their_feeds,
 );
 
 use std::collections::{BTreeSet, VecDeque};
@@ -250,6 +251,21 @@ async fn responses_carry_security_headers_and_cacheable_assets(site: TestSite) {
     let asset = site.get(&css).await;
     assert_eq!(asset.headers()["cache-control"], "public, max-age=31536000, immutable");
     assert_eq!(asset.headers()["content-type"], "text/css; charset=utf-8");
+    let plain = asset.bytes().await.unwrap().len();
+    // Sent compressed to a client that accepts it, as pages are.
+    for (coding, script) in [("br", "/static/site."), ("gzip", "/static/site.")] {
+        let js = attributes(&html, "script[src]", "src").into_iter().find(|s| s.starts_with(script)).unwrap();
+        for path in [css.as_str(), js.as_str()] {
+            let response = site.client.get(format!("{}{path}", site.base)).header("accept-encoding", coding).send().await.unwrap();
+            assert_eq!(response.headers()["content-encoding"], coding, "{path}");
+            assert_eq!(response.headers()["vary"], "Accept-Encoding", "{path}");
+            if path == css {
+                assert!(response.bytes().await.unwrap().len() * 3 < plain, "{coding} makes the stylesheet much smaller");
+            }
+        }
+    }
+    // Attributes are escaped the usual way, not with every '/' spelled as an entity.
+    assert!(!html.contains("&#x2f;") && html.contains("href=\"/en/news/\""), "plain slashes in attributes");
 }
 
 #[tokio::test]
@@ -317,4 +333,18 @@ async fn search_finds_words_in_any_form_and_follows_the_content(site: TestSite) 
     site.store.change_status(article.id, Status::Archived, Action::ReturnToDraft, None, &actor).await.unwrap();
     site.store.change_status(article.id, Status::Draft, Action::Publish, None, &actor).await.unwrap();
     assert!(search_sees(&site, "radicalization", slug, true).await, "back within a second");
+}
+
+async fn slash_redirects_keep_the_query_and_sections_name_their_feeds(site: TestSite) {
+    let response = site.get("/en/news?page=2").await;
+    assert_eq!(response.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(response.headers()["location"], "/en/news/?page=2");
+    let response = site.get("/ru?x=1").await;
+    assert_eq!(response.headers()["location"], "/ru/?x=1");
+    for section in ["news", "interviews"] {
+        let html = site.ok(&format!("/en/{section}/")).await;
+        let feeds = attributes(&html, "link[rel=alternate][type='application/rss+xml']", "href");
+        assert!(feeds.iter().any(|f| f.ends_with("/en/feed.xml")), "{section}: the site's feed, {feeds:?}");
+        assert!(feeds.iter().any(|f| f.ends_with(&format!("/en/{section}/feed.xml"))), "{section}: its own feed, {feeds:?}");
+    }
 }

@@ -38,7 +38,6 @@ pub use copy::{Cell, CopyProgress};
 pub use editorial::{ArticleFilter, ArticleRow, RevisionMeta, Sort};
 pub use media::{MediaItem, MediaKind, NewMedia};
 pub use migrate::{SchemaStatus, LATEST_VERSION};
-pub use sqlx::Error as SqlxError;
 pub use tokens::TokenRecord;
 pub use users::{SessionRecord, UserRecord};
 pub use webhooks::{Delivery, DueDelivery, Webhook, WebhookEvent};
@@ -69,8 +68,28 @@ pub enum StoreError {
     NewerSchema { found: i64, known: i64 },
     #[error("the database has not been migrated to this version yet (schema version {found}, needs {known}); run `pressroom migrate`")]
     OlderSchema { found: i64, known: i64 },
+    /// The database cannot be reached (down, restarting, connections cut): try again later.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(sqlx::Error),
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// Classifies the driver's errors here, so that no caller needs to know the driver.
+    fn from(err: sqlx::Error) -> Self {
+        let unreachable = match &err {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) | sqlx::Error::Protocol(_) => true,
+            // PostgreSQL's "operator intervention" class: admin shutdown, crash shutdown, cannot connect now.
+            sqlx::Error::Database(db) => db.code().is_some_and(|code| code.starts_with("57P")),
+            _ => false,
+        };
+        if unreachable {
+            StoreError::Unavailable(err)
+        } else {
+            StoreError::Database(err)
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -202,6 +221,15 @@ impl Store {
             _ => url.to_owned(),
         };
         let options = AnyConnectOptions::from_str(&url)?;
+        if engine == Engine::Sqlite {
+            // One connection first, so that a damaged file is reported as what it is ("file is
+            // not a database", "database disk image is malformed") rather than as a pool that
+            // timed out retrying.
+            let mut probe = <sqlx::AnyConnection as sqlx::Connection>::connect_with(&options).await?;
+            probe.execute("PRAGMA journal_mode = WAL").await?;
+            probe.execute("SELECT COUNT(*) FROM sqlite_master").await?;
+            sqlx::Connection::close(probe).await?;
+        }
         let pool = AnyPoolOptions::new()
             .max_connections(match engine {
                 Engine::Sqlite => 8,

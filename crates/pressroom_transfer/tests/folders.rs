@@ -139,3 +139,21 @@ async fn a_slug_taken_in_the_database_names_the_file() {
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn every_problem_of_a_file_is_named_at_once() {
+    let text = "---\ntitle: x\nlang: de\nsection: sport\ndate: 31.12.2025\nstatus: live\ncover: javascript:alert(1)\n---\n";
+    let (problems, saved) = import_problems(&[("good.md", GOOD), ("bad.md", text)]).await;
+    for expected in ["unknown language \"de\"", "unknown section \"sport\"", "invalid date", "unknown status", "javascript:alert(1)"] {
+        assert!(problems.iter().any(|p| p.starts_with("bad.md: ") && p.contains(expected)), "{expected}: {problems:?}");
+    }
+    assert_eq!(saved, 0);
+}
+
+#[tokio::test]
+async fn an_oversized_file_is_refused_by_name() {
+    let body = "word ".repeat(pressroom_domain::BODY_MAX_BYTES / 5 + 1000);
+    let (problems, saved) = import_problems(&[("good.md", GOOD), ("huge.md", &format!("{GOOD}\n{body}"))]).await;
+    assert!(problems.iter().any(|p| p.starts_with("huge.md: ") && p.contains("bytes")), "{problems:?}");
+    assert_eq!(saved, 0);
+}

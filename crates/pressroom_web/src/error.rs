@@ -8,7 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use pressroom_render::views::ErrorPage;
-use pressroom_store::{SqlxError, StoreError};
+use pressroom_store::StoreError;
 
 use crate::extract::Reader;
 use crate::public::respond_html;
@@ -75,7 +75,7 @@ impl From<StoreError> for WebError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::NotFound => WebError::NotFound,
-            StoreError::Database(sqlx_error) if is_unreachable(&sqlx_error) => WebError::Unavailable(sqlx_error.to_string()),
+            StoreError::Unavailable(cause) => WebError::Unavailable(cause.to_string()),
             other => WebError::Internal(other.to_string()),
         }
     }
@@ -93,17 +93,6 @@ impl From<pressroom_editorial::EditError> for WebError {
             EditError::WrongStatus | EditError::Stale { .. } => WebError::Conflict("error_wrong_status"),
             EditError::Store(err) => err.into(),
         }
-    }
-}
-
-/// Errors that mean the database is away (down, restarting, unreachable, connections cut), as
-/// opposed to a fault in a query.
-fn is_unreachable(err: &SqlxError) -> bool {
-    match err {
-        SqlxError::PoolTimedOut | SqlxError::Io(_) | SqlxError::PoolClosed | SqlxError::Tls(_) | SqlxError::Protocol(_) => true,
-        // PostgreSQL's "operator intervention" class: admin shutdown, crash shutdown, cannot connect now.
-        SqlxError::Database(db) => db.code().is_some_and(|code| code.starts_with("57P")),
-        _ => false,
     }
 }
 

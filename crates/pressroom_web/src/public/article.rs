@@ -2,8 +2,9 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
-use pressroom_domain::{Article, SectionKey, Slug, Status};
+use axum::http::header;
+use axum::response::IntoResponse;
+use pressroom_domain::{is_site_image_path, Article, SectionKey, Slug, Status};
 use pressroom_store::StoreError;
 use pressroom_render::views::{script_json, ArticlePage, ArticleView, AttachmentLink, GalleryImage, ListItem, TagLink, TranslationLink};
 use pressroom_render::{render_markdown, urls, Catalogue};
@@ -23,7 +24,10 @@ async fn moved(state: &AppState, reader: &Reader, section: &SectionKey, slug: &S
     let id = state.store.moved_article(&reader.lang, section, slug).await?.ok_or(WebError::NotFound)?;
     let article = state.store.article(id).await?;
     match article.status {
-        Status::Published => Ok(Redirect::permanent(&urls::article(&article.lang, &article.section, &article.slug)).into_response()),
+        Status::Published => {
+            let location = urls::article(&article.lang, &article.section, &article.slug);
+            Ok((StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response())
+        }
         Status::Archived => Err(WebError::Gone),
         _ => Err(WebError::NotFound),
     }
@@ -53,11 +57,8 @@ pub async fn article(
     let equivalents = translations.iter().map(|t| (t.lang.clone(), urls::article(&t.lang, &t.section, &t.slug))).collect();
     let mut layout = reader.layout(&state, &article.title, &article.lead, Some(Equivalents::Only(equivalents)), Some(section.key.as_str()));
     layout.og_type = "article";
-    layout.image =
-        article
-            .cover
-            .as_ref()
-            .map(|cover| if cover.starts_with('/') { format!("{}{cover}", state.config.base_url) } else { cover.clone() });
+    // Covers saved before they were checked may name another site: those are not shown.
+    layout.image = article.cover.as_deref().filter(|c| is_site_image_path(c)).map(|cover| format!("{}{cover}", state.config.base_url));
     let json_ld = script_json(&news_article_json(&article, &layout.canonical, &layout.site_name, &state.config.base_url));
     let page = ArticlePage {
         article: ArticleView {
