@@ -516,6 +516,14 @@ async fn slugs_translations_and_preview(site: TestSite) {
     let (status, html, _) = post(&site, &client, "/admin/articles", &fields).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(texts(&html, ".field-error").iter().any(|e| e.contains("media library")), "{html}");
+
+    // An image without a text alternative is flagged in the editor.
+    let mut fields = article_fields(&token, "Images to describe", "<img src=\"/media/a/b.png\">\n\n![](/media/a/c.png)");
+    fields.retain(|(k, _)| *k != "intent");
+    fields.push(("intent", "preview"));
+    let (status, html, _) = post(&site, &client, "/admin/articles", &fields).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(texts(&html, ".field-warning").iter().any(|w| w.contains("alt") && w.ends_with('2')), "{html}");
 }
 
 async fn upload(site: &TestSite, client: &Client, token: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, String) {

@@ -147,6 +147,8 @@ pub struct EditorPage {
     pub form: EditorForm,
     pub errors: Vec<FieldMessage>,
     pub preview_html: Option<String>,
+    /// Images in the body without a text alternative, to be described before publishing.
+    pub images_without_alt: usize,
     pub sections: Vec<Choice>,
     pub languages: Vec<Choice>,
     pub status: Option<String>,

@@ -16,7 +16,7 @@ use rust_embed::RustEmbed;
 
 pub use assets::{Asset, Assets};
 pub use catalogue::Catalogue;
-pub use markdown::render_markdown;
+pub use markdown::{render_checked, render_markdown};
 pub use views::PageView;
 
 #[derive(RustEmbed)]

@@ -34,6 +34,10 @@ impl BrowserSite {
         let data = dir.path().to_str().expect("a UTF-8 path").to_owned();
         let admin_password = password_in(&pressroom_ok(&["init", "--demo", "--data", &data]));
         pressroom_ok(&["generate", "--data", &data, "--articles", "80", "--seed", "3"]);
+        let pasted = dir.path().join("pasted");
+        std::fs::create_dir_all(pasted.join("en/news")).expect("a folder");
+        std::fs::write(pasted.join("en/news").join(format!("{}.md", LONG_WORDS_SLUG)), LONG_WORDS_ARTICLE).expect("a file");
+        pressroom_ok(&["import", "--data", &data, pasted.to_str().expect("a UTF-8 path")]);
         let add = |email: &str, role: &str| {
             password_in(&pressroom_ok(&["user", "add", "--data", &data, "--email", email, "--role", role, "--generate"]))
         };
@@ -47,6 +51,31 @@ impl BrowserSite {
         format!("{}{path}", self.server.base)
     }
 }
+
+/// An article as authors really write them: words and addresses too long for a phone's line, and
+/// HTML pasted from elsewhere that the sanitiser must leave valid.
+pub const LONG_WORDS_SLUG: &str = "long-words-and-pasted-html";
+const LONG_WORDS_ARTICLE: &str = "---
+title: Intergovernmentalcollectivesecuritycooperationframeworkagreementimplementationcommittee meets
+lang: en
+section: news
+slug: long-words-and-pasted-html
+date: 2020-01-01
+lead: The text is at https://www.example.org/documents/2020/01/01/intergovernmental-collective-security-agreement-full-text.pdf
+tags:
+- Intergovernmentalcollectivesecuritycooperationframeworkagreement
+---
+
+See https://www.example.org/another/very/long/address/with/no/spaces/that/would/make/a/phone/page/scroll/sideways/unless/it/wraps.
+
+<a href=\"javascript:alert(1)\">A link that was not one</a>, and <b>bold <i>nested</b> text</i>.
+
+<details>Folded text without a summary</details>
+
+| Document | Address |
+|---|---|
+| Agreement | https://www.example.org/documents/2020/01/01/intergovernmental-collective-security-agreement.pdf |
+";
 
 /// The password a command printed once ("password: …").
 fn password_in(output: &str) -> String {

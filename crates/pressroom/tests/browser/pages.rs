@@ -80,6 +80,10 @@ pub async fn check_every_page_type() {
         for (kind, path) in &pages {
             findings.check(&chrome, &site, &format!("{kind}-{lang}"), path).await;
         }
+        if lang == "en" {
+            let path = format!("/en/news/{}", crate::LONG_WORDS_SLUG);
+            findings.check(&chrome, &site, "article-long-words-en", &path).await;
+        }
         // The same reader in the high-contrast mode, switched on as a reader does.
         chrome.open(&site.url(&format!("/{lang}/"))).await;
         chrome.click("a.contrast-toggle").await;

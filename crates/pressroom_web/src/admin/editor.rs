@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use pressroom_domain::{can_delete, can_edit, parse_date_input, transition, Action, Article, ArticleId, ArticleInput, FieldError, Status};
 use pressroom_editorial::{self as editorial, EditError};
 use pressroom_render::admin_views::{ActionButton, Choice, EditorForm, EditorPage, FieldDiff, FieldMessage};
-use pressroom_render::{render_markdown, urls, Catalogue};
+use pressroom_render::{render_checked, render_markdown, urls, Catalogue};
 use time::OffsetDateTime;
 
 use super::history::field_diffs;
@@ -357,6 +357,7 @@ async fn editor(
         action_url: id.map_or_else(|| "/admin/articles".to_owned(), |id| format!("/admin/articles/{id}")),
         sections: desk.site.sections.iter().map(|s| choice(s.key.as_str(), s.name(&desk.lang), &form.section)).collect(),
         languages: desk.site.languages.iter().map(|l| choice(l.code.as_str(), &l.native_name, &form.lang)).collect(),
+        images_without_alt: render_checked(&form.body).1,
         form,
         errors,
         preview_html,
