@@ -139,9 +139,9 @@ impl ArticleDraft {
             )));
         }
         let key = self.translation_key.trim();
-        if key.is_empty() || key.len() > TRANSLATION_KEY_MAX || key.chars().any(char::is_control) {
+        if key.is_empty() || key.chars().count() > TRANSLATION_KEY_MAX || key.chars().any(char::is_control) {
             errors.push(FieldError::new("translation_key", "error_translation_key_invalid").detail(format!(
-                "the translation key must be non-empty, at most {TRANSLATION_KEY_MAX} bytes, without control characters"
+                "the translation key must be non-empty, at most {TRANSLATION_KEY_MAX} characters, without control characters"
             )));
         }
         if self.tags.iter().any(|t| t.trim().is_empty()) {

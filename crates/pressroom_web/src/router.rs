@@ -14,9 +14,9 @@ use crate::{api, error, http_cache, AppState};
 
 pub fn router(state: AppState) -> Router {
     let (api_routes, openapi) = api::routes();
-    let openapi = Arc::new(openapi.to_pretty_json().expect("the OpenAPI document serialises"));
+    let openapi = Arc::new(api::document_json(&openapi));
     let api_routes = api_routes
-        .route("/api/openapi.json", get(move || std::future::ready(([(header::CONTENT_TYPE, "application/json")], openapi.to_string()))))
+        .route("/api/openapi.json", get(move |state: axum::extract::State<AppState>| api::content::openapi(state, openapi.clone())))
         .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD_BYTES + 64 * 1024))
         .layer(middleware::from_fn(api::error::json_errors));
     Router::new()

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use pressroom_domain::{parse_publication_date, ArticleId, Lang, SectionKey, Slug, Status, TagKey};
 use pressroom_search::hit_address;
@@ -28,22 +29,37 @@ pub struct ArticleListQuery {
     /// A section key: `news`, `statements`…
     section: Option<String>,
     /// A tag key.
+    #[param(min_length = 1, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     tag: Option<String>,
     /// Published on or after this day (`YYYY-MM-DD`).
+    #[param(format = Date)]
     from: Option<String>,
     /// Published on or before this day (`YYYY-MM-DD`).
+    #[param(format = Date)]
     to: Option<String>,
     /// `published` (the default); other statuses need a token with `read_drafts`.
+    #[param(schema_with = status_schema)]
     status: Option<String>,
     /// From 1.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 4294967295_i64)]
     page: Option<u32>,
     /// 1 to 100; 20 by default.
+    #[param(minimum = 1, maximum = 100)]
     per_page: Option<u32>,
+}
+
+/// The statuses an article may have, as the list's filter takes them.
+fn status_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(Status::ALL.map(|s| s.as_str())))
+        .build()
 }
 
 #[utoipa::path(get, path = "/api/v1/articles", tag = "content", params(ArticleListQuery),
     responses(
         (status = 200, description = "A page of articles, newest first", body = ArticleList),
+        (status = 403, description = "Unpublished statuses need a token with `read_drafts`", body = ErrorBody),
         (status = 422, description = "A filter is not valid", body = ErrorBody),
     ),
     security((), ("token" = [])))]
@@ -161,11 +177,11 @@ pub struct SearchQuery {
     lang: Option<String>,
     /// A section key.
     section: Option<String>,
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`; as on the search page, a date that cannot be read is left out.
     from: Option<String>,
-    /// `YYYY-MM-DD`, inclusive.
+    /// `YYYY-MM-DD`, inclusive; a date that cannot be read is left out.
     to: Option<String>,
-    /// From 1.
+    /// From 1; a page number that cannot be read means the first page.
     page: Option<String>,
 }
 
@@ -181,10 +197,20 @@ impl SearchQuery {
 
 /// Full-text search with Russian and English morphology — the same results as the search page.
 #[utoipa::path(get, path = "/api/v1/search", tag = "content", params(SearchQuery),
-    responses((status = 200, description = "Results, best first", body = SearchList)))]
+    responses(
+        (status = 200, description = "Results, best first", body = SearchList),
+        (status = 422, description = "A language or section this site does not have", body = ErrorBody),
+    ))]
 pub async fn search(State(state): State<AppState>, Query(query): Query<SearchQuery>) -> Result<Json<SearchList>, ApiError> {
     let query = query.into_map();
     let site = state.site.get(&state.store).await?;
+    // A program is told of a filter the site does not know, rather than given unfiltered results.
+    if query.get("lang").is_some_and(|l| site.language(l).is_none()) {
+        return Err(ApiError::invalid("lang", "not a language of this site"));
+    }
+    if query.get("section").is_some_and(|s| site.section(s).is_none()) {
+        return Err(ApiError::invalid("section", "not a section of this site"));
+    }
     let lang = query.get("lang").and_then(|l| site.language(l)).map(|l| l.code.clone());
     let found = run(&state, request(&query, lang.clone(), lang)).await?;
     let base_url = &state.config.base_url;
@@ -208,4 +234,12 @@ pub async fn search(State(state): State<AppState>, Query(query): Query<SearchQue
         })
         .collect();
     Ok(Json(SearchList { query: query.get("q").cloned().unwrap_or_default(), total: found.total, page: found.page, results }))
+}
+
+/// `GET /api/openapi.json`: the document, with this site's languages and sections.
+pub async fn openapi(State(state): State<AppState>, base: std::sync::Arc<serde_json::Value>) -> Result<Response, ApiError> {
+    let site = state.site.get(&state.store).await?;
+    let document = super::document_for(&base, &site);
+    let body = serde_json::to_string_pretty(&document).map_err(|e| ApiError::from(crate::WebError::Internal(e.to_string())))?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }

@@ -48,10 +48,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 #[serde(deny_unknown_fields)]
 pub struct NewArticle {
     /// A language code of the site.
-    #[schema(min_length = 2, max_length = 35, pattern = "^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
+    #[schema(min_length = 2, max_length = 3, pattern = "^[a-z]{2,3}$")]
     pub lang: String,
     /// A section key of the site.
-    #[schema(min_length = 1, max_length = 64, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    #[schema(min_length = 1, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub section: String,
     #[schema(min_length = 1, max_length = 300)]
     pub title: String,
@@ -66,9 +66,9 @@ pub struct NewArticle {
 pub struct ArticleUpdate {
     /// The revision the change was made from; a save based on an older one is refused (409 `stale`).
     pub revision: i64,
-    #[schema(min_length = 2, max_length = 35, pattern = "^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
+    #[schema(min_length = 2, max_length = 3, pattern = "^[a-z]{2,3}$")]
     pub lang: Option<String>,
-    #[schema(min_length = 1, max_length = 64, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    #[schema(min_length = 1, max_length = 120, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub section: Option<String>,
     #[schema(min_length = 1, max_length = 300)]
     pub title: Option<String>,
@@ -80,7 +80,7 @@ pub struct ArticleUpdate {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ArticleFields {
     /// Made from the title (Cyrillic transliterated) for a new article; kept on an update.
-    #[schema(max_length = 80, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    #[schema(max_length = 120, pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$")]
     pub slug: Option<String>,
     #[schema(max_length = 2000)]
     pub lead: Option<String>,
@@ -232,9 +232,11 @@ pub async fn change_status(
     ApiJson(change): ApiJson<StatusChange>,
 ) -> Result<Json<ArticleDetail>, ApiError> {
     let action = Action::from(change.action);
-    let when = match (&change.at, action) {
-        (Some(at), Action::Schedule) => Some(parse_publication_date(at).map_err(|e| ApiError::invalid("at", e))?),
+    // A time is read whenever one is sent, so that a malformed one is never silently ignored.
+    let at = change.at.as_deref().map(|at| parse_publication_date(at).map_err(|e| ApiError::invalid("at", e))).transpose()?;
+    let when = match (at, action) {
         (None, Action::Schedule) => return Err(ApiError::invalid("at", "scheduling needs the time the article goes live")),
+        (at, Action::Schedule) => at,
         _ => None,
     };
     editorial::step(&state.store, &client.editor(), ArticleId(id), action, when).await?;
@@ -259,7 +261,7 @@ pub async fn delete_article(State(state): State<AppState>, client: Client, Path(
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)] // Describes the request for the OpenAPI document; the handler reads the fields itself.
 pub struct UploadForm {
-    #[schema(value_type = String, format = Binary)]
+    #[schema(value_type = String, format = Binary, min_length = 1)]
     file: Vec<u8>,
 }
 
@@ -285,11 +287,16 @@ pub struct MediaCreated {
 pub async fn upload_media(State(state): State<AppState>, client: Client, mut multipart: Multipart) -> Result<Response, ApiError> {
     client.require(Scope::Write)?;
     let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "The upload is over the size limit.");
+    // Over the limit is 413; a body that is not well-formed multipart is 400.
+    let unreadable = |err: axum::extract::multipart::MultipartError| match err.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => too_large(),
+        status => ApiError::new(status, "bad_request", err.body_text()),
+    };
     let mut file = None;
-    while let Some(field) = multipart.next_field().await.map_err(|_| too_large())? {
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         if field.name() == Some("file") {
             let name: String = field.file_name().unwrap_or("upload").chars().filter(|c| !c.is_control()).take(200).collect();
-            file = Some((name, field.bytes().await.map_err(|_| too_large())?.to_vec()));
+            file = Some((name, field.bytes().await.map_err(unreadable)?.to_vec()));
         }
     }
     let Some((name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
