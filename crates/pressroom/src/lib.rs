@@ -1,7 +1,7 @@
 //! Start-up shared by every command and by the tests: open (create, migrate) a site's database,
 //! lay down the standard site, the demo content and the first administrator.
 
-pub mod jobs;
+pub mod background;
 pub mod progress;
 
 use std::path::PathBuf;
@@ -11,7 +11,6 @@ use anyhow::Context;
 use pressroom_domain::{Role, Site};
 use pressroom_render::Renderer;
 use pressroom_store::{redact, Actor, Store};
-use pressroom_web::indexer::Indexer;
 use pressroom_web::{auth, AppState, DbHealth, SiteCache, WebConfig};
 
 /// Where a site lives: its data directory, and its database when that is not the SQLite file
@@ -116,18 +115,14 @@ pub fn web_config(location: &SiteLocation, base_url: &str) -> WebConfig {
     WebConfig::new(base_url, location.data.join("media"))
 }
 
-/// The state the web layer serves from, following the change feed of the site's database; its
-/// search index and webhook deliveries follow the same feed.
+/// The state the web layer serves from, following the change feed of the site's database, with
+/// the background work (search index, webhooks, scheduler) started on the same feed.
 pub async fn app_state(store: Store, location: &SiteLocation, config: WebConfig) -> anyhow::Result<AppState> {
     let theme = location.theme_dir();
     let renderer = Renderer::new(theme.is_dir().then_some(theme.as_path())).context("the theme could not be loaded")?;
     let changes = store.follow_changes().await?;
-    let (indexer, rebuild) = Indexer::open(&location.search_dir()).context("the search index could not be opened")?;
-    let indexer = Arc::new(indexer);
-    let search = indexer.index.clone();
-    pressroom_web::indexer::spawn(indexer, store.clone(), changes.clone(), rebuild);
     let config = Arc::new(config);
-    pressroom_web::webhooks::spawn(store.clone(), config.clone(), changes.clone());
+    let search = background::start(&store, &changes, &location.search_dir(), config.clone())?;
     let pages = Arc::new(pressroom_web::page_cache::PageCache::new(config.page_cache_bytes));
     let static_files = Arc::new(pressroom_web::public::assets::StaticFiles::new(renderer.assets()));
     Ok(AppState {

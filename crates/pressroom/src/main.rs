@@ -260,7 +260,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let location = site.location();
             let (store, opened) = open_site(&location, false).await?;
             report(&opened);
-            let (indexer, _) = pressroom_web::indexer::Indexer::open(&location.search_dir())
+            let (indexer, _) = pressroom::background::indexer::Indexer::open(&location.search_dir())
                 .context("the search index could not be opened; is a server running on this data directory?")?;
             let bar = Bar::new("indexing");
             let count = indexer
@@ -315,7 +315,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let account =
                 store.user_by_email(&user).await?.filter(|u| !u.disabled).with_context(|| format!("there is no active user {user}"))?;
             let token = pressroom_web::admin::tokens::generate_token();
-            let hash = pressroom_web::admin::session::hash_token(&token);
+            let hash = pressroom_web::auth::hash_token(&token);
             store.create_token(account.id, name.trim(), &hash, &scopes, &Actor::system("command line")).await?;
             println!("Token {:?} created for {} ({}).", name.trim(), account.email, scope_list(&scopes));
             println!("  token: {token}\nThis token is shown only once. Send it as: Authorization: Bearer <token>");
@@ -398,7 +398,6 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let (store, opened) = open_site(&location, args.demo).await?;
     report(&opened);
     let base_url = args.base_url.unwrap_or_else(|| format!("http://{}", args.listen));
-    pressroom::jobs::spawn_scheduler(store.clone());
     let state = app_state(store, &location, web_config(&location, &base_url)).await?;
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     tracing::info!(database = %redact(&location.database_url()), "serving");

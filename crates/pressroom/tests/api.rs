@@ -30,7 +30,7 @@ async fn token_for(site: &TestSite, email: &str, role: Role, scopes: &[Scope]) -
         None => site.store.create_user(email, email, role, &hash, &Actor::system("test")).await.unwrap(),
     };
     let token = pressroom_web::admin::tokens::generate_token();
-    let hash = pressroom_web::admin::session::hash_token(&token);
+    let hash = pressroom_web::auth::hash_token(&token);
     site.store.create_token(user, &scope_list(scopes), &hash, scopes, &Actor::system("test")).await.unwrap();
     token
 }
@@ -451,7 +451,8 @@ async fn an_update_changes_only_what_it_names_and_old_addresses_redirect(site: T
     // A title and a revision only: the address, the translation and everything else stay.
     let path = format!("/api/v1/articles/{id}");
     let revision = before["revision"].as_i64().unwrap();
-    let (status, after) = call(&site, reqwest::Method::PUT, &path, Some(&editor), Some(json!({"title": "CFM met", "revision": revision}))).await;
+    let (status, after) =
+        call(&site, reqwest::Method::PUT, &path, Some(&editor), Some(json!({"title": "CFM met", "revision": revision}))).await;
     assert_eq!(status, StatusCode::OK, "{after}");
     for field in ["slug", "section", "lang", "translation_key", "lead", "body", "published_at", "tags", "cover"] {
         assert_eq!(after[field], before[field], "{field} kept");
@@ -482,7 +483,14 @@ async fn an_update_changes_only_what_it_names_and_old_addresses_redirect(site: T
     let listed = common::texts(&history, ".former-addresses code");
     assert_eq!(listed, ["/en/statements/cfm-cholpon-ata", old_path], "{history}");
     // An unpublished item's old address is simply gone; a draft's moves leave no trace.
-    let (_, draft) = call(&site, reqwest::Method::POST, "/api/v1/articles", Some(&editor), Some(json!({"lang": "en", "section": "news", "title": "Draft"}))).await;
+    let (_, draft) = call(
+        &site,
+        reqwest::Method::POST,
+        "/api/v1/articles",
+        Some(&editor),
+        Some(json!({"lang": "en", "section": "news", "title": "Draft"})),
+    )
+    .await;
     let draft_path = format!("/api/v1/articles/{}", draft["id"]);
     let (status, _) = call(&site, reqwest::Method::PUT, &draft_path, Some(&editor), Some(json!({"slug": "draft-2", "revision": 1}))).await;
     assert_eq!(status, StatusCode::OK);

@@ -192,7 +192,7 @@ async fn token_create_prints_a_token_that_acts_for_the_user() {
     assert!(made.status.success(), "{}", text(&made));
     let token = text(&made).lines().find_map(|l| l.trim().strip_prefix("token: ").map(str::to_owned)).expect("the token is printed");
     let store = pressroom_store::Store::connect(&format!("sqlite://{}", dir.path().join("pressroom.db").display())).await.unwrap();
-    let (record, user) = store.token_user(&pressroom_web::admin::session::hash_token(&token)).await.unwrap().expect("the token is live");
+    let (record, user) = store.token_user(&pressroom_web::auth::hash_token(&token)).await.unwrap().expect("the token is live");
     assert_eq!(user.email, "portal@example.org");
     assert_eq!(record.scopes, vec![pressroom_domain::Scope::Write, pressroom_domain::Scope::Publish]);
     store.close().await;

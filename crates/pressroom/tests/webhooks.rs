@@ -89,7 +89,7 @@ async fn publish_update_and_unpublish_are_delivered_signed_and_retried(site: Tes
     // Publish through the API.
     let chief = site.store.user_by_email("chief@example.org").await.unwrap().unwrap();
     let token = pressroom_web::admin::tokens::generate_token();
-    let token_hash = pressroom_web::admin::session::hash_token(&token);
+    let token_hash = pressroom_web::auth::hash_token(&token);
     site.store.create_token(chief.id, "test", &token_hash, &[Scope::Write, Scope::Publish], &Actor::system("test")).await.unwrap();
     let api = |method: reqwest::Method, path: String, body: Value| {
         site.client.request(method, format!("{}{path}", site.base)).bearer_auth(&token).json(&body).send()

@@ -127,16 +127,17 @@ impl ArticleDraft {
         if title.is_empty() {
             errors.push(FieldError::new("title", "error_title_missing").detail("missing title"));
         } else if title.chars().count() > TITLE_MAX {
-            errors.push(FieldError::new("title", "error_title_too_long").detail(format!("the title is longer than {TITLE_MAX} characters")));
+            errors
+                .push(FieldError::new("title", "error_title_too_long").detail(format!("the title is longer than {TITLE_MAX} characters")));
         }
         if self.lead.chars().count() > LEAD_MAX {
             errors.push(FieldError::new("lead", "error_lead_too_long").detail(format!("the lead is longer than {LEAD_MAX} characters")));
         }
         if self.body.len() > BODY_MAX_BYTES {
-            errors.push(FieldError::new("body", "error_body_too_long").detail(format!(
-                "the body is {} bytes; {BODY_MAX_BYTES} at most",
-                self.body.len()
-            )));
+            errors.push(
+                FieldError::new("body", "error_body_too_long")
+                    .detail(format!("the body is {} bytes; {BODY_MAX_BYTES} at most", self.body.len())),
+            );
         }
         let key = self.translation_key.trim();
         if key.is_empty() || key.chars().count() > TRANSLATION_KEY_MAX || key.chars().any(char::is_control) {

@@ -68,16 +68,22 @@ pub fn is_site_image_path(cover: &str) -> bool {
 impl ArticleInput {
     /// The draft this input makes, over `base` when it updates a stored version; every problem
     /// is named with its field. `status` is the status the draft will have.
-    pub fn resolve(self, site: &Site, base: Option<Base<'_>>, status: Status, now: OffsetDateTime) -> Result<ArticleDraft, Vec<FieldError>> {
+    pub fn resolve(
+        self,
+        site: &Site,
+        base: Option<Base<'_>>,
+        status: Status,
+        now: OffsetDateTime,
+    ) -> Result<ArticleDraft, Vec<FieldError>> {
         let mut errors = Vec::new();
         let stored = base.as_ref().map(|b| b.article);
         let lang = match (self.lang, stored) {
             (Some(code), _) => site.language(&code).map(|l| l.code.clone()).or_else(|| {
                 let known: Vec<_> = site.languages.iter().map(|l| l.code.as_str()).collect();
-                errors.push(FieldError::new("lang", "error_lang_unknown").detail(format!(
-                    "unknown language {code:?} (this site has: {})",
-                    known.join(", ")
-                )));
+                errors.push(
+                    FieldError::new("lang", "error_lang_unknown")
+                        .detail(format!("unknown language {code:?} (this site has: {})", known.join(", "))),
+                );
                 None
             }),
             (None, Some(article)) => Some(article.lang.clone()),
@@ -89,10 +95,10 @@ impl ArticleInput {
         let section = match (self.section, stored) {
             (Some(key), _) => site.section(&key).map(|s| s.key.clone()).or_else(|| {
                 let known: Vec<_> = site.sections.iter().map(|s| s.key.as_str()).collect();
-                errors.push(FieldError::new("section", "error_section_unknown").detail(format!(
-                    "unknown section {key:?} (this site has: {})",
-                    known.join(", ")
-                )));
+                errors.push(
+                    FieldError::new("section", "error_section_unknown")
+                        .detail(format!("unknown section {key:?} (this site has: {})", known.join(", "))),
+                );
                 None
             }),
             (None, Some(article)) => Some(article.section.clone()),
@@ -103,7 +109,9 @@ impl ArticleInput {
         };
         let title = self.title.map(|t| t.trim().to_owned()).or_else(|| stored.map(|a| a.title.clone())).unwrap_or_default();
         let slug = match self.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(text) => Slug::parse(text).map_err(|e| errors.push(FieldError::new("slug", "error_slug_invalid").detail(e.to_string()))).ok(),
+            Some(text) => {
+                Slug::parse(text).map_err(|e| errors.push(FieldError::new("slug", "error_slug_invalid").detail(e.to_string()))).ok()
+            }
             None => Some(stored.map_or_else(|| slugify(&title), |a| a.slug.clone())),
         };
         let published_at = match self.published_at.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
@@ -117,7 +125,8 @@ impl ArticleInput {
             Some(c) if is_site_image_path(&c) => Some(c),
             Some(c) => {
                 errors.push(
-                    FieldError::new("cover", "error_cover_invalid").detail(format!("{c:?} is not an image address on this site (/media/…)")),
+                    FieldError::new("cover", "error_cover_invalid")
+                        .detail(format!("{c:?} is not an image address on this site (/media/…)")),
                 );
                 None
             }
@@ -220,7 +229,8 @@ mod tests {
         let article = stored();
         let media = AttachedMedia { gallery: vec![1, 2], attachments: vec![3] };
         let only_title = ArticleInput { title: Some("Council met again".into()), gallery: Some(vec![2]), ..ArticleInput::default() };
-        let draft = only_title.resolve(&Site::standard(), Some(Base { article: &article, media: &media }), Status::Published, now()).unwrap();
+        let draft =
+            only_title.resolve(&Site::standard(), Some(Base { article: &article, media: &media }), Status::Published, now()).unwrap();
         assert_eq!(draft.title, "Council met again");
         assert_eq!((draft.slug.as_str(), draft.section.as_str()), ("council-met", "statements"));
         assert_eq!(draft.translation_key, "2025-council");
@@ -234,7 +244,8 @@ mod tests {
     #[test]
     fn covers_are_addresses_on_this_site_only() {
         for bad in ["javascript:alert(1)", "https://evil.example/x.png", "//evil.example/x.png", "data:image/png;base64,xx", "/a b.png"] {
-            let errors = ArticleInput { cover: Some(bad.into()), ..input() }.resolve(&Site::standard(), None, Status::Draft, now()).unwrap_err();
+            let errors =
+                ArticleInput { cover: Some(bad.into()), ..input() }.resolve(&Site::standard(), None, Status::Draft, now()).unwrap_err();
             assert_eq!(errors.iter().map(|e| e.field).collect::<Vec<_>>(), ["cover"], "{bad}");
         }
         let ok = ArticleInput { cover: Some("/media/k/cover.jpg".into()), ..input() };

@@ -12,10 +12,10 @@ mod site;
 mod slug;
 mod workflow;
 
-pub use article::{BODY_MAX_BYTES, Article, ArticleDraft, ArticleSummary, AttachedMedia, FieldError, Status, TagRef, TranslationRef};
+pub use article::{Article, ArticleDraft, ArticleSummary, AttachedMedia, FieldError, Status, TagRef, TranslationRef, BODY_MAX_BYTES};
 pub use dates::{archive_period, format_publication_date, parse_publication_date, PublicationDate};
-pub use input::{default_translation_key, is_site_image_path, parse_date_input, ArticleInput, Base};
 pub use ids::{ArticleId, InvalidKey, Lang, SectionKey, Slug, TagKey, UserId};
+pub use input::{default_translation_key, is_site_image_path, parse_date_input, ArticleInput, Base};
 pub use scope::{scope_list, Scope};
 pub use site::{Language, Section, Site};
 pub use slug::slugify;

@@ -65,7 +65,9 @@ pub async fn import(
         return Err(ImportFailure::Invalid(problems));
     }
     store.import(tags, &drafts, &editor.actor, tick).await.map_err(|err| match err {
-        StoreError::Rejected { index, reason, .. } => ImportFailure::Invalid(vec![ImportProblem { item: names[index].clone(), problem: reason }]),
+        StoreError::Rejected { index, reason, .. } => {
+            ImportFailure::Invalid(vec![ImportProblem { item: names[index].clone(), problem: reason }])
+        }
         other => ImportFailure::Store(other),
     })
 }

@@ -162,7 +162,9 @@ pub async fn restore(store: &Store, editor: &Editor, id: ArticleId, number: i64)
         cover: Some(text("cover").unwrap_or_default()),
         featured: Some(snapshot["featured"].as_bool().unwrap_or(false)),
         published_at: text("date"),
-        tags: Some(snapshot["tags"].as_array().map(|t| t.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect()).unwrap_or_default()),
+        tags: Some(
+            snapshot["tags"].as_array().map(|t| t.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect()).unwrap_or_default(),
+        ),
         ..ArticleInput::default()
     };
     update(store, editor, id, input, article.revision).await

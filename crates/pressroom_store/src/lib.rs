@@ -79,7 +79,9 @@ impl From<sqlx::Error> for StoreError {
     /// Classifies the driver's errors here, so that no caller needs to know the driver.
     fn from(err: sqlx::Error) -> Self {
         let unreachable = match &err {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) | sqlx::Error::Protocol(_) => true,
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) | sqlx::Error::Protocol(_) => {
+                true
+            }
             // PostgreSQL's "operator intervention" class: admin shutdown, crash shutdown, cannot connect now.
             sqlx::Error::Database(db) => db.code().is_some_and(|code| code.starts_with("57P")),
             _ => false,

@@ -14,7 +14,7 @@ use pressroom_editorial::{Editor, ImportFailure};
 use pressroom_store::{ImportReport, Store, StoreError};
 
 pub use demo::{load_demo, DEMO_SITE_NAMES};
-pub use folder::{parse_article, parse_tags, MAX_FILE_BYTES, write_article, write_tags, ContentFile, TAGS_FILE};
+pub use folder::{parse_article, parse_tags, write_article, write_tags, ContentFile, MAX_FILE_BYTES, TAGS_FILE};
 pub use generate::generate;
 
 /// A problem with one file of a content folder.
@@ -58,12 +58,13 @@ pub async fn import_files(store: &Store, files: &[ContentFile], progress: &dyn P
     let count = items.len() as u64;
     progress.start(count);
     let tick = || progress.advance();
-    let report = pressroom_editorial::import(store, &Editor::system("import"), &tags, items, problems, &tick).await.map_err(|err| match err {
-        ImportFailure::Invalid(problems) => {
-            TransferError::Invalid(problems.into_iter().map(|p| FileProblem { file: p.item, problem: p.problem }).collect())
-        }
-        ImportFailure::Store(err) => TransferError::Store(err),
-    })?;
+    let report =
+        pressroom_editorial::import(store, &Editor::system("import"), &tags, items, problems, &tick).await.map_err(|err| match err {
+            ImportFailure::Invalid(problems) => {
+                TransferError::Invalid(problems.into_iter().map(|p| FileProblem { file: p.item, problem: p.problem }).collect())
+            }
+            ImportFailure::Store(err) => TransferError::Store(err),
+        })?;
     progress.finish();
     Ok(report)
 }

@@ -1,18 +1,12 @@
-//! One error type for the web edge. A handler returns it; [`render_error_pages`] turns it into a
-//! page in the site's style and in the reader's language. What the reader is told is separate
+//! One error type for the web edge. A handler returns it; `error_pages::render_error_pages`
+//! turns it into a page in the site's style and in the reader's language (or, under `/api/`,
+//! into the API's JSON error). What the reader is told is separate
 //! from what is logged: an internal error is logged with its cause and shown as a plain apology.
 
-use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-use pressroom_render::views::ErrorPage;
 use pressroom_store::StoreError;
-
-use crate::extract::Reader;
-use crate::public::respond_html;
-use crate::AppState;
 
 #[derive(Debug, Clone)]
 pub enum WebError {
@@ -40,7 +34,7 @@ pub enum WebError {
 }
 
 impl WebError {
-    fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Gone => StatusCode::GONE,
@@ -55,7 +49,7 @@ impl WebError {
     }
 
     /// Message keys of the heading and the text the reader sees.
-    fn message_keys(&self) -> (&'static str, &'static str) {
+    pub(crate) fn message_keys(&self) -> (&'static str, &'static str) {
         match self {
             WebError::NotFound => ("error_404_title", "error_404_text"),
             WebError::Gone => ("error_410_title", "error_410_text"),
@@ -98,7 +92,7 @@ impl From<pressroom_editorial::EditError> for WebError {
 
 /// Marks a response whose body is still to be rendered as an error page.
 #[derive(Clone)]
-struct PendingErrorPage(WebError);
+pub(crate) struct PendingErrorPage(pub(crate) WebError);
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
@@ -116,50 +110,4 @@ impl IntoResponse for WebError {
         response.extensions_mut().insert(PendingErrorPage(self));
         response
     }
-}
-
-/// The answer for a path no route has: the site's 404 page, or a JSON error under `/api/`.
-pub(crate) async fn not_found(uri: axum::http::Uri) -> Response {
-    if uri.path().starts_with("/api/") {
-        crate::api::error::no_route().await.into_response()
-    } else {
-        WebError::NotFound.into_response()
-    }
-}
-
-/// Renders the page of any error a handler returned, in the language of the URL when it names
-/// one of the site's languages, and in the site's default language otherwise.
-pub(crate) async fn render_error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let (parts, body) = request.into_parts();
-    let path = parts.uri.path().to_owned();
-    let headers = parts.headers.clone();
-    let response = next.run(Request::from_parts(parts, body)).await;
-    let Some(PendingErrorPage(error)) = response.extensions().get::<PendingErrorPage>().cloned() else {
-        state.health.reachable();
-        return response;
-    };
-    match &error {
-        WebError::Unavailable(cause) => state.health.unreachable(cause),
-        WebError::Internal(_) => {}
-        _ => state.health.reachable(),
-    }
-    if path.starts_with("/api/") {
-        // A public route's pattern caught an API path (`/{lang}/{section}/{slug}`): the API's
-        // clients get its JSON errors, never a page.
-        return match error {
-            WebError::NotFound => crate::api::error::no_route().await.into_response(),
-            other => crate::api::error::ApiError::from(other).into_response(),
-        };
-    }
-    let reader = Reader::for_error_page(&state, &path, &headers).await;
-    let (heading_key, text_key) = error.message_keys();
-    let catalogue = pressroom_render::Catalogue::get();
-    let lang = reader.lang.as_str();
-    let page = ErrorPage {
-        layout: reader.layout(&state, catalogue.text(lang, heading_key), "", None, None),
-        status: error.status().as_u16(),
-        heading: catalogue.text(lang, heading_key).to_owned(),
-        text: catalogue.text(lang, text_key).to_owned(),
-    };
-    respond_html(&state, error.status(), &page)
 }

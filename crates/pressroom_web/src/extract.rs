@@ -11,7 +11,6 @@ use pressroom_domain::{Lang, Site};
 use pressroom_render::views::{Alternate, FeedLink, Layout, NavLink};
 use pressroom_render::{urls, Catalogue};
 
-use crate::public::feeds::Format;
 use crate::{AppState, WebError};
 
 /// The cookie that keeps the high-contrast, large-type mode across pages.
@@ -149,7 +148,7 @@ impl Reader {
 
 /// The three feeds of a list, titled for a feed reader's list of subscriptions.
 fn feed_links(lang: &Lang, section: Option<&pressroom_domain::SectionKey>, title: &str) -> Vec<FeedLink> {
-    Format::ALL
+    urls::FeedFormat::ALL
         .iter()
         .map(|format| FeedLink {
             title: format!("{title} ({})", format.label()),
@@ -219,4 +218,10 @@ mod tests {
         assert_eq!(preferred_language(&site, "").as_str(), "ru");
         assert_eq!(preferred_language(&site, "en;q=0").as_str(), "ru", "q=0 means not acceptable");
     }
+}
+
+/// The address a request came from, for the audit log and sign-in limits.
+pub fn client_ip(parts: &Parts) -> String {
+    let address = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+    address.map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string())
 }

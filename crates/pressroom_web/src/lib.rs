@@ -5,15 +5,16 @@ pub mod admin;
 mod api;
 pub mod auth;
 mod error;
+mod error_pages;
 mod extract;
 pub mod http_cache;
-pub mod indexer;
 pub mod media;
 pub mod page_cache;
+mod pages;
 pub mod public;
 mod router;
+mod search;
 mod site_cache;
-pub mod webhooks;
 
 use std::sync::Arc;
 

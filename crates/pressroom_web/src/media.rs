@@ -144,7 +144,7 @@ pub async fn save_upload(
         Ok(inspected) => inspected,
         Err(key) => return Ok(Err(key)),
     };
-    let key = crate::admin::session::new_token()[..32].to_owned();
+    let key = crate::auth::new_token()[..32].to_owned();
     let root = state.config.media_dir.clone();
     let files = inspected.files;
     let stored_key = key.clone();
@@ -204,5 +204,28 @@ mod tests {
         for bad in ["../../etc/passwd", "0123456789ABCDEF0123456789ABCDEF", "short", "0123456789abcdef0123456789abcde/"] {
             assert!(!is_key(bad), "{bad}");
         }
+    }
+}
+
+/// The address of a media item's original file.
+pub fn original_url(item: &pressroom_store::MediaItem) -> String {
+    format!("/media/{}/original.{}", item.storage_key, file_extension(&item.content_type))
+}
+
+/// The smallest stored size of an image, for lists.
+pub fn thumbnail_url(item: &pressroom_store::MediaItem) -> String {
+    match variants(item.width, &item.content_type).first() {
+        Some((_, name)) => format!("/media/{}/{name}", item.storage_key),
+        None => original_url(item),
+    }
+}
+
+/// `1.2 MB`, `340 KB`.
+pub fn human_size(bytes: i64) -> String {
+    let bytes = bytes.max(0) as f64;
+    if bytes >= 1024.0 * 1024.0 {
+        format!("{:.1} MB", bytes / 1024.0 / 1024.0)
+    } else {
+        format!("{:.0} KB", (bytes / 1024.0).max(1.0))
     }
 }

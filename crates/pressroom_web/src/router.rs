@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::admin::{account, articles, audit, editor, history, login, media as media_library, settings, tokens, users, webhooks};
 use crate::public::{archive, article, assets, feeds, home, lists, media, prefs, search, sitemap};
-use crate::{api, error, http_cache, AppState};
+use crate::{api, error_pages, http_cache, AppState};
 
 pub fn router(state: AppState) -> Router {
     let (api_routes, openapi) = api::routes();
@@ -81,8 +81,8 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/{section}/feed.json", get(feeds::section_json))
         .route("/{lang}/{section}/{slug}", get(article::article))
         .merge(api_routes)
-        .fallback(error::not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages))
+        .fallback(error_pages::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), error_pages::render_error_pages))
         .layer(middleware::from_fn_with_state(state.clone(), http_cache::http_caching))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))

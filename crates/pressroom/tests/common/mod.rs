@@ -133,7 +133,8 @@ pub fn attributes(html: &str, selector: &str, attribute: &str) -> Vec<String> {
 }
 
 /// Why a PostgreSQL test failed to start.
-pub const NEEDS_POSTGRES: &str = "this test needs a PostgreSQL server: set PRESSROOM_TEST_POSTGRES, e.g. postgres://postgres@127.0.0.1:5432/test";
+pub const NEEDS_POSTGRES: &str =
+    "this test needs a PostgreSQL server: set PRESSROOM_TEST_POSTGRES, e.g. postgres://postgres@127.0.0.1:5432/test";
 
 /// Runs each listed `async fn(TestSite)` as a test on SQLite and as a second test on
 /// PostgreSQL, ignored unless asked for (`--include-ignored`, with `PRESSROOM_TEST_POSTGRES`).

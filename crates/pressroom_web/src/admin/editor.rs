@@ -197,9 +197,9 @@ async fn active_or_stash(
             if fields.csrf() != Some(csrf.as_str()) {
                 return Err(WebError::Forbidden("error_csrf"));
             }
-            let token = super::session::new_token();
+            let token = crate::auth::new_token();
             let form = serde_json::to_string(&fields.0).map_err(|e| WebError::Internal(e.to_string()))?;
-            state.store.save_pending(&super::session::hash_token(&token), user.id, path, &form).await?;
+            state.store.save_pending(&crate::auth::hash_token(&token), user.id, path, &form).await?;
             Ok(Err(see_other(&format!("/admin/login?next=/admin/resume/{token}"))))
         }
         SessionState::None => Err(WebError::SignInRequired(path.to_owned())),
@@ -380,7 +380,7 @@ async fn editor(
 /// `GET /admin/resume/{token}`: completes a save that arrived after its session expired, now
 /// that its author has signed in again.
 pub async fn resume(State(state): State<AppState>, staff: Staff, desk: Desk, Path(token): Path<String>) -> Result<Response, WebError> {
-    let Some((path, form)) = state.store.take_pending(&super::session::hash_token(&token), staff.user.id).await? else {
+    let Some((path, form)) = state.store.take_pending(&crate::auth::hash_token(&token), staff.user.id).await? else {
         return Ok(see_other("/admin/articles"));
     };
     let fields: HashMap<String, String> = serde_json::from_str(&form).map_err(|e| WebError::Internal(e.to_string()))?;

@@ -11,8 +11,10 @@ use axum::response::{IntoResponse, Response};
 use pressroom_render::admin_views::LoginPage;
 use time::OffsetDateTime;
 
-use super::session::{client_ip, cookie, hash_token, new_token, session_cookie, Staff, SESSION_COOKIE, SESSION_SECONDS};
+use super::session::{cookie, session_cookie, Staff, SESSION_COOKIE, SESSION_SECONDS};
 use super::{respond, see_other, Desk, Fields};
+use crate::auth::{hash_token, new_token};
+use crate::extract::client_ip;
 use crate::{auth, AppState, WebError};
 
 const LOGIN_CSRF_COOKIE: &str = "pressroom_login";

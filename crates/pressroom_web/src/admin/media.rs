@@ -12,7 +12,7 @@ use pressroom_store::{MediaItem, MediaKind};
 
 use super::session::Staff;
 use super::{notice_from, page_number, respond, see_other, Desk, Fields};
-use crate::media::{variants, MAX_UPLOAD_BYTES};
+use crate::media::{human_size, original_url, thumbnail_url, MAX_UPLOAD_BYTES};
 use crate::{media, AppState, WebError};
 
 pub async fn library(
@@ -132,26 +132,4 @@ pub async fn set_alt(
         }
     }
     Ok(see_other("/admin/media?notice=saved"))
-}
-
-pub fn original_url(item: &MediaItem) -> String {
-    format!("/media/{}/original.{}", item.storage_key, media::file_extension(&item.content_type))
-}
-
-/// The smallest stored size of an image, for lists.
-pub fn thumbnail_url(item: &MediaItem) -> String {
-    match variants(item.width, &item.content_type).first() {
-        Some((_, name)) => format!("/media/{}/{name}", item.storage_key),
-        None => original_url(item),
-    }
-}
-
-/// `1.2 MB`, `340 KB`.
-pub fn human_size(bytes: i64) -> String {
-    let bytes = bytes.max(0) as f64;
-    if bytes >= 1024.0 * 1024.0 {
-        format!("{:.1} MB", bytes / 1024.0 / 1024.0)
-    } else {
-        format!("{:.0} KB", (bytes / 1024.0).max(1.0))
-    }
 }

@@ -89,7 +89,7 @@ impl Desk {
 
 /// Renders a back-office page; never cached anywhere.
 pub fn respond<P: PageView>(state: &AppState, status: StatusCode, page: &P) -> Response {
-    let mut response = crate::public::respond_html(state, status, page);
+    let mut response = crate::pages::respond_html(state, status, page);
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }

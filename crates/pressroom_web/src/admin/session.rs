@@ -2,18 +2,16 @@
 //! SHA-256, so a copy of the database opens no sessions. Every form carries the session's CSRF
 //! token, checked on every state-changing request.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::header::COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use pressroom_store::{Actor, SessionRecord, UserRecord};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
 
+use crate::auth::hash_token;
+use crate::extract::client_ip;
 use crate::{AppState, WebError};
 
 pub const SESSION_COOKIE: &str = "pressroom_session";
@@ -116,10 +114,6 @@ impl FromRequestParts<AppState> for Staff {
 }
 
 /// The address a request came from; `unknown` when the server was started without it.
-pub fn client_ip(parts: &Parts) -> String {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string())
-}
-
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
         let (key, value) = pair.trim().split_once('=')?;
@@ -128,16 +122,6 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// A new random token, hex-encoded: 256 bits.
-pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
-pub fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
 /// A `Set-Cookie` value for the session: `HttpOnly`, `SameSite=Lax`, and `Secure` when the
 /// site is served over HTTPS. An empty token with no lifetime clears the cookie.
 pub fn session_cookie(name: &str, token: &str, max_age: i64, secure: bool) -> HeaderValue {

@@ -10,8 +10,9 @@ use pressroom_domain::{scope_list, Scope, UserId};
 use pressroom_render::admin_views::{CheckChoice, Choice, FieldMessage, TokenView, TokensPage};
 
 use super::articles::format_unix;
-use super::session::{hash_token, new_token, Staff};
+use super::session::Staff;
 use super::{notice_from, respond, see_other, Desk, Fields};
+use crate::auth::{hash_token, new_token};
 use crate::{AppState, WebError};
 
 /// Tokens start with this, so that one pasted into the wrong place is recognisable.

@@ -10,8 +10,9 @@ use pressroom_render::admin_views::{CheckChoice, DeliveryView, FieldMessage, Web
 use pressroom_store::WebhookEvent;
 
 use super::articles::format_unix;
-use super::session::{new_token, Staff};
+use super::session::Staff;
 use super::{notice_from, respond, see_other, Desk, Fields};
+use crate::auth::new_token;
 use crate::{AppState, WebError};
 
 /// Deliveries listed on the page.
@@ -79,7 +80,7 @@ pub async fn create(State(state): State<AppState>, staff: Staff, desk: Desk, fie
     let mut errors = Vec::new();
     let well_formed = (url.starts_with("https://") || url.starts_with("http://"))
         && url.len() <= 2000
-        && reqwest::Url::parse(url).is_ok_and(|u| u.host_str().is_some());
+        && url::Url::parse(url).is_ok_and(|u| u.host_str().is_some());
     if !well_formed {
         errors.push(FieldMessage { field: "url".into(), message: desk.text("error_url_invalid") });
     }

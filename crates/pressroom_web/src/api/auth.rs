@@ -8,7 +8,8 @@ use pressroom_domain::Scope;
 use pressroom_store::{Actor, TokenRecord, UserRecord};
 
 use super::error::ApiError;
-use crate::admin::session::{client_ip, hash_token};
+use crate::auth::hash_token;
+use crate::extract::client_ip;
 use crate::AppState;
 
 /// A request that carried a valid bearer token.

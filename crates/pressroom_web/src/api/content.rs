@@ -15,7 +15,7 @@ use utoipa::IntoParams;
 use super::auth::Caller;
 use super::error::{ApiError, ErrorBody};
 use super::views::{rfc3339, ArticleDetail, ArticleList, SearchItem, SearchList, SectionItem, TagDetail};
-use crate::public::search::{request, run};
+use crate::search::{request, run};
 use crate::AppState;
 
 pub const MAX_PER_PAGE: u32 = 100;

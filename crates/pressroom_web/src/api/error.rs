@@ -119,7 +119,9 @@ impl From<pressroom_editorial::EditError> for ApiError {
                 Some(first) => ApiError::invalid(first.field, message(first)),
                 None => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "The input is not valid."),
             },
-            EditError::Taken(error) => ApiError { status: StatusCode::CONFLICT, ..ApiError::invalid(error.field, message(&error)) }.with_code("conflict"),
+            EditError::Taken(error) => {
+                ApiError { status: StatusCode::CONFLICT, ..ApiError::invalid(error.field, message(&error)) }.with_code("conflict")
+            }
             EditError::MissingScope(scope) => ApiError::forbidden(format!("This token lacks the {:?} scope.", scope.as_str())),
             EditError::Stale { current } => StoreError::Stale { current }.into(),
             EditError::NotFound => ApiError::not_found(),

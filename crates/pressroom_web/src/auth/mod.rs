@@ -1,10 +1,12 @@
-//! Accounts: password hashing with argon2 and generated one-time passwords.
+//! Accounts: password hashing with argon2, generated one-time passwords, and the random tokens
+//! of sessions and API tokens (stored only as their SHA-256).
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand::distributions::Alphanumeric;
 use rand::rngs::OsRng;
 use rand::Rng;
+use sha2::Digest;
 
 /// An argon2id PHC string for `password`; the password itself is never stored.
 pub fn hash_password(password: &str) -> String {
@@ -81,4 +83,16 @@ mod tests {
         assert!(!verify_totp("not base32!", &code));
         assert!(totp_uri(&secret, "Press Centre", "a@b.org").starts_with("otpauth://totp/Press%20Centre:a%40b%2Eorg?secret="));
     }
+}
+
+/// A new random token: 256 bits, hex.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut OsRng, &mut bytes);
+    hex::encode(bytes)
+}
+
+/// What is stored of a token: its SHA-256, hex.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
 }

@@ -1,19 +1,19 @@
 //! The article page: one language version of an item, with its translations and related items.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::http::header;
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use pressroom_domain::{is_site_image_path, Article, SectionKey, Slug, Status};
-use pressroom_store::StoreError;
 use pressroom_render::views::{script_json, ArticlePage, ArticleView, AttachmentLink, GalleryImage, ListItem, TagLink, TranslationLink};
 use pressroom_render::{render_markdown, urls, Catalogue};
+use pressroom_store::StoreError;
 use time::format_description::well_known::Rfc3339;
 
 use super::{respond_html, PageResult};
-use crate::admin::media::{human_size, original_url};
 use crate::extract::{Equivalents, Reader};
 use crate::media::{file_extension, variants};
+use crate::media::{human_size, original_url};
 use crate::page_cache::PageItem;
 use crate::{AppState, WebError};
 

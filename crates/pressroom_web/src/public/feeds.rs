@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use pressroom_domain::{Article, Lang};
+use pressroom_render::urls::FeedFormat;
 use pressroom_render::{render_markdown, urls, Catalogue};
 use serde_json::json;
 use time::format_description::well_known::{Rfc2822, Rfc3339};
@@ -15,48 +16,6 @@ use crate::{AppState, WebError};
 
 /// Items in every feed.
 pub const FEED_LENGTH: u32 = 50;
-
-/// Which feed format a URL asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Rss,
-    Atom,
-    Json,
-}
-
-impl Format {
-    pub const ALL: [Format; 3] = [Format::Rss, Format::Atom, Format::Json];
-
-    pub fn file_name(self) -> &'static str {
-        match self {
-            Format::Rss => "feed.xml",
-            Format::Atom => "atom.xml",
-            Format::Json => "feed.json",
-        }
-    }
-
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Format::Rss => "application/rss+xml; charset=utf-8",
-            Format::Atom => "application/atom+xml; charset=utf-8",
-            Format::Json => "application/feed+json; charset=utf-8",
-        }
-    }
-
-    /// The format's name, as feed readers know it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Format::Rss => "RSS",
-            Format::Atom => "Atom",
-            Format::Json => "JSON Feed",
-        }
-    }
-
-    /// The `type` of a `<link rel="alternate">` to the feed.
-    pub fn media_type(self) -> &'static str {
-        self.content_type().split(';').next().unwrap_or_default()
-    }
-}
 
 /// What one feed is about, with its absolute addresses.
 struct Channel {
@@ -79,19 +38,19 @@ struct Item<'a> {
 }
 
 pub async fn site_rss(state: State<AppState>, reader: Reader) -> Result<Response, WebError> {
-    feed(state, reader, None, Format::Rss).await
+    feed(state, reader, None, FeedFormat::Rss).await
 }
 
 pub async fn site_atom(state: State<AppState>, reader: Reader) -> Result<Response, WebError> {
-    feed(state, reader, None, Format::Atom).await
+    feed(state, reader, None, FeedFormat::Atom).await
 }
 
 pub async fn site_json(state: State<AppState>, reader: Reader) -> Result<Response, WebError> {
-    feed(state, reader, None, Format::Json).await
+    feed(state, reader, None, FeedFormat::Json).await
 }
 
 pub async fn section_rss(state: State<AppState>, reader: Reader, Path((_, section)): Path<(String, String)>) -> Result<Response, WebError> {
-    feed(state, reader, Some(section), Format::Rss).await
+    feed(state, reader, Some(section), FeedFormat::Rss).await
 }
 
 pub async fn section_atom(
@@ -99,7 +58,7 @@ pub async fn section_atom(
     reader: Reader,
     Path((_, section)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    feed(state, reader, Some(section), Format::Atom).await
+    feed(state, reader, Some(section), FeedFormat::Atom).await
 }
 
 pub async fn section_json(
@@ -107,10 +66,10 @@ pub async fn section_json(
     reader: Reader,
     Path((_, section)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    feed(state, reader, Some(section), Format::Json).await
+    feed(state, reader, Some(section), FeedFormat::Json).await
 }
 
-async fn feed(State(state): State<AppState>, reader: Reader, section: Option<String>, format: Format) -> Result<Response, WebError> {
+async fn feed(State(state): State<AppState>, reader: Reader, section: Option<String>, format: FeedFormat) -> Result<Response, WebError> {
     let base = &state.config.base_url;
     let lang = reader.lang.clone();
     let site_name = reader.site.language(lang.as_str()).map_or_else(String::new, |l| l.site_name.clone());
@@ -144,9 +103,9 @@ async fn feed(State(state): State<AppState>, reader: Reader, section: Option<Str
         })
         .collect();
     let body = match format {
-        Format::Rss => rss_document(&channel, &items),
-        Format::Atom => atom_document(&channel, &items),
-        Format::Json => json_document(&channel, &items),
+        FeedFormat::Rss => rss_document(&channel, &items),
+        FeedFormat::Atom => atom_document(&channel, &items),
+        FeedFormat::Json => json_document(&channel, &items),
     };
     let mut response = body.into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
@@ -175,7 +134,7 @@ fn rss_document(channel: &Channel, items: &[Item]) -> String {
     let self_link = atom_syndication::Link {
         href: channel.self_url.clone(),
         rel: "self".into(),
-        mime_type: Some(Format::Rss.media_type().into()),
+        mime_type: Some(FeedFormat::Rss.media_type().into()),
         ..Default::default()
     };
     let rss = rss::Channel {
@@ -224,7 +183,7 @@ fn atom_document(channel: &Channel, items: &[Item]) -> String {
         authors: vec![atom_syndication::Person { name: channel.site_name.clone(), ..Default::default() }],
         links: vec![
             link(&channel.page_url, "alternate", Some("text/html")),
-            link(&channel.self_url, "self", Some(Format::Atom.media_type())),
+            link(&channel.self_url, "self", Some(FeedFormat::Atom.media_type())),
         ],
         subtitle: Some(atom_syndication::Text::plain(channel.description.clone())),
         lang: Some(channel.lang.to_string()),

@@ -6,37 +6,15 @@ use std::collections::HashMap;
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use pressroom_domain::{parse_publication_date, Lang, SectionKey};
+
 use pressroom_render::views::{Pagination, SearchPage, SearchResultView};
 use pressroom_render::{urls, Catalogue};
-use pressroom_search::{hit_address, SearchRequest, SearchResults};
+use pressroom_search::{hit_address, SearchResults};
 
 use super::{respond_html, PageResult};
 use crate::extract::{Equivalents, Reader};
-use crate::{AppState, WebError};
-
-/// A search from query parameters; anything unreadable is dropped rather than refused.
-pub(crate) fn request(query: &HashMap<String, String>, lang: Option<Lang>, prefer: Option<Lang>) -> SearchRequest {
-    let date = |name: &str| query.get(name).and_then(|d| parse_publication_date(d).ok()).map(|d| d.unix_timestamp());
-    SearchRequest {
-        text: query.get("q").cloned().unwrap_or_default(),
-        lang,
-        prefer,
-        section: query.get("section").and_then(|s| SectionKey::parse(s).ok()),
-        from: date("from"),
-        // "To" includes the whole day.
-        to: date("to").map(|t| t + 24 * 3600),
-        page: query.get("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(1),
-    }
-}
-
-pub(crate) async fn run(state: &AppState, request: SearchRequest) -> Result<SearchResults, WebError> {
-    let index = state.search.clone();
-    tokio::task::spawn_blocking(move || index.search(&request))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?
-        .map_err(|e| WebError::Internal(e.to_string()))
-}
+use crate::search::{request, run};
+use crate::AppState;
 
 pub async fn page(State(state): State<AppState>, reader: Reader, Query(query): Query<HashMap<String, String>>) -> PageResult {
     let all = query.get("all").is_some_and(|v| v == "1");

@@ -12,7 +12,7 @@ use pressroom_store::{DueDelivery, Store};
 use sha2::Sha256;
 use tokio::sync::watch;
 
-use crate::WebConfig;
+use pressroom_web::WebConfig;
 
 /// Attempts before a delivery is given up (with the standard 30 s pause, about two hours).
 pub const MAX_ATTEMPTS: i64 = 8;

@@ -1,4 +1,4 @@
-//! Work a server process does by itself, beside answering requests.
+//! Publishes scheduled articles when their time comes.
 
 use std::time::Duration;
 
@@ -9,7 +9,7 @@ const SCHEDULE_TICK: Duration = Duration::from_secs(1);
 
 /// Publishes scheduled articles when their time comes, checking every second. Runs in every
 /// server process; the store makes sure each article is published once.
-pub fn spawn_scheduler(store: Store) {
+pub fn spawn(store: Store) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(SCHEDULE_TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
