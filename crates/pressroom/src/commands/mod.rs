@@ -1,0 +1,111 @@
+//! The command line: one subcommand per file, each with its arguments and what it does.
+
+mod copy;
+mod export;
+mod generate;
+mod import;
+mod init;
+mod migrate;
+mod reindex;
+mod serve;
+mod token;
+mod user;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use pressroom::{Opened, SiteLocation};
+
+#[derive(Parser)]
+#[command(name = "pressroom", version, about = "An institution's official news site and press centre, in one binary.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the site: the public pages in every language. Creates and migrates the data
+    /// directory on first start.
+    Serve(serve::ServeArgs),
+    /// Create a site's data directory and database, with the standard languages and sections
+    /// and a first administrator, then exit.
+    Init(init::InitArgs),
+    /// Apply pending database migrations and exit. `serve` does this by itself; run it
+    /// explicitly before starting several servers on one database.
+    Migrate(migrate::MigrateArgs),
+    /// Import a content folder: Markdown files with YAML front matter (title, lang, section,
+    /// slug, date, lead, tags, translation, status, cover) and an optional tags.yaml. Every file
+    /// is checked first; on any problem nothing is imported and each problem is listed.
+    Import(import::ImportArgs),
+    /// Copy a whole site to another database — SQLite to PostgreSQL or back — with its
+    /// articles, translations, revisions, users, media records and audit log (login sessions
+    /// are not copied). The destination must be empty; it is created and migrated as needed.
+    Copy(copy::CopyArgs),
+    /// Generate a corpus of realistic bilingual news (for benchmarks): ARTICLES versions, half
+    /// in Russian and half in English, linked as translations, dated over twenty years. The
+    /// same seed always gives the same corpus. Written into the site, or into a content folder
+    /// with --out.
+    Generate(generate::GenerateArgs),
+    /// Rebuild the search index from the database, with a progress bar. Run it with the
+    /// server stopped: a running server keeps its index current by itself.
+    Reindex(reindex::ReindexArgs),
+    /// Manage back-office accounts.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+    /// Export every article version as a content folder (LANG/SECTION/SLUG.md and tags.yaml),
+    /// the same format `import` reads.
+    Export(export::ExportArgs),
+}
+
+/// Runs one command.
+pub async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve(args) => serve::run(args).await,
+        Command::Init(args) => init::run(args).await,
+        Command::Migrate(args) => migrate::run(args).await,
+        Command::Import(args) => import::run(args).await,
+        Command::Copy(args) => copy::run(args).await,
+        Command::Generate(args) => generate::run(args).await,
+        Command::Reindex(args) => reindex::run(args).await,
+        Command::User(command) => user::run(command).await,
+        Command::Token(command) => token::run(command).await,
+        Command::Export(args) => export::run(args).await,
+    }
+}
+
+/// Where the site is: every command that works on one takes these.
+#[derive(Args)]
+pub struct SiteArgs {
+    /// The data directory: the SQLite database, uploads, the search index and the theme.
+    #[arg(long, env = "PRESSROOM_DATA", default_value = "./data")]
+    data: PathBuf,
+    /// A database URL instead of the SQLite file in the data directory: postgres://USER@HOST/DB.
+    #[arg(long, env = "PRESSROOM_DATABASE")]
+    database: Option<String>,
+}
+
+impl SiteArgs {
+    fn location(&self) -> SiteLocation {
+        SiteLocation { data: self.data.clone(), database: self.database.clone() }
+    }
+}
+
+/// Prints what opening the site did; the first administrator's password is shown only here.
+fn report(opened: &Opened) {
+    if opened.migrations_applied > 0 {
+        println!("Database created or upgraded ({} migration(s) applied).", opened.migrations_applied);
+    }
+    if opened.demo_loaded {
+        println!("Demo content loaded.");
+    }
+    if let Some((email, password)) = &opened.new_admin {
+        println!(
+            "First administrator created. Sign in to the back office at /admin/ with\n  email:    {email}\n  password: {password}\n\
+             This password is shown only once; change it under \"My account\" after signing in."
+        );
+    }
+}

@@ -1,0 +1,58 @@
+//! `pressroom serve`: the site, until it is told to stop (then it finishes the requests in
+//! flight).
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use clap::Args;
+use pressroom::{app_state, open_site, web_config};
+use pressroom_store::redact;
+
+use super::{report, SiteArgs};
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The address to listen on.
+    #[arg(long, env = "PRESSROOM_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// The site's public address, for canonical links (default: http://LISTEN).
+    #[arg(long, env = "PRESSROOM_BASE_URL")]
+    base_url: Option<String>,
+    /// Load the demo content when the site has no articles yet.
+    #[arg(long)]
+    demo: bool,
+}
+
+pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let location = args.site.location();
+    let (store, opened) = open_site(&location, args.demo).await?;
+    report(&opened);
+    let base_url = args.base_url.unwrap_or_else(|| format!("http://{}", args.listen));
+    let state = app_state(store, &location, web_config(&location, &base_url)).await?;
+    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    tracing::info!(database = %redact(&location.database_url()), "serving");
+    println!("Pressroom is serving the site at http://{}/", args.listen);
+    let app = pressroom_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
