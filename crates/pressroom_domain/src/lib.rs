@@ -7,6 +7,7 @@ mod article;
 mod dates;
 mod ids;
 mod input;
+mod media;
 mod scope;
 mod site;
 mod slug;
@@ -16,6 +17,7 @@ pub use article::{Article, ArticleDraft, ArticleSummary, AttachedMedia, FieldErr
 pub use dates::{archive_period, format_publication_date, parse_publication_date, PublicationDate};
 pub use ids::{ArticleId, InvalidKey, Lang, SectionKey, Slug, TagKey, UserId};
 pub use input::{default_translation_key, is_site_image_path, parse_date_input, ArticleInput, Base};
+pub use media::{MediaItem, MediaKind};
 pub use scope::{scope_list, Scope};
 pub use site::{Language, Section, Site};
 pub use slug::slugify;

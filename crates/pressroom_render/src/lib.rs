@@ -3,9 +3,11 @@
 //! with content-hashed names, and the view structs templates see.
 
 pub mod admin_views;
+mod article_page;
 mod assets;
 mod catalogue;
 mod markdown;
+pub mod media;
 pub mod urls;
 pub mod views;
 
@@ -14,6 +16,7 @@ use std::path::{Path, PathBuf};
 use minijinja::{Environment, State};
 use rust_embed::RustEmbed;
 
+pub use article_page::ArticleSurroundings;
 pub use assets::{Asset, Assets};
 pub use catalogue::Catalogue;
 pub use markdown::{render_checked, render_markdown};

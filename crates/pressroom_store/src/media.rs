@@ -1,26 +1,10 @@
 //! Media records: uploaded images and files. The bytes live on disk under a random key; the
 //! database keeps what they are, who uploaded them, and their alt text in each language.
 
-use pressroom_domain::{ArticleId, Lang, Page, PAGE_SIZE};
+use pressroom_domain::{ArticleId, Lang, MediaItem, MediaKind, Page, PAGE_SIZE};
 use sqlx::Row;
 
 use crate::{audit, now, to_time, Actor, Result, Store, StoreError};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MediaKind {
-    Image,
-    File,
-}
-
-impl MediaKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            MediaKind::Image => "image",
-            MediaKind::File => "file",
-        }
-    }
-}
 
 /// What an upload produced, ready to record.
 #[derive(Debug, Clone)]
@@ -33,22 +17,6 @@ pub struct NewMedia {
     pub width: Option<i64>,
     pub height: Option<i64>,
     pub sha256: String,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct MediaItem {
-    pub id: i64,
-    pub kind: MediaKind,
-    pub storage_key: String,
-    pub original_name: String,
-    pub content_type: String,
-    pub byte_size: i64,
-    pub width: Option<i64>,
-    pub height: Option<i64>,
-    #[serde(with = "time::serde::rfc3339")]
-    pub created_at: time::OffsetDateTime,
-    /// Alt text by language, in the site's language order.
-    pub alt: Vec<(String, String)>,
 }
 
 const COLUMNS: &str = "m.id, m.kind, m.storage_key, m.original_name, m.content_type, m.byte_size, m.width, m.height, m.created_at";

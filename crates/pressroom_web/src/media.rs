@@ -9,13 +9,11 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use image::{DynamicImage, ImageFormat};
+use pressroom_render::media::{file_extension, IMAGE_WIDTHS};
 use sha2::{Digest, Sha256};
 
 /// The largest upload accepted.
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
-/// Widths of the image sizes the theme uses (list, article, wide screens).
-pub const IMAGE_WIDTHS: [u32; 3] = [480, 960, 1600];
-
 /// An upload that passed inspection, with the files to store.
 pub struct Inspected {
     pub image: bool,
@@ -81,27 +79,6 @@ fn resized(image: &DynamicImage, width: u32, format: ImageFormat) -> Result<(Str
     };
     result.map_err(|_| "error_upload_not_image")?;
     Ok((name, out.into_inner()))
-}
-
-/// The extension a stored original gets, from its content type.
-pub fn file_extension(content_type: &str) -> &'static str {
-    match content_type {
-        "image/jpeg" => "jpg",
-        "image/png" => "png",
-        "image/webp" => "webp",
-        "image/gif" => "gif",
-        "application/pdf" => "pdf",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "docx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
-        "application/vnd.oasis.opendocument.text" => "odt",
-        _ => "zip",
-    }
-}
-
-/// The sized versions an image of `width` has, by width, with their file names.
-pub fn variants(width: Option<i64>, content_type: &str) -> Vec<(u32, String)> {
-    let ext = if matches!(content_type, "image/png" | "image/gif") { "png" } else { "jpg" };
-    IMAGE_WIDTHS.into_iter().filter(|w| width.is_some_and(|width| i64::from(*w) < width)).map(|w| (w, format!("w{w}.{ext}"))).collect()
 }
 
 /// Writes the files of a new media item into `root/KEY/`, synced to disk before returning.
@@ -182,7 +159,7 @@ mod tests {
         assert_eq!((inspected.content_type, inspected.width), ("image/png", Some(1000)), "the content decides, not the name");
         let names: Vec<_> = inspected.files.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["original.png", "w480.png", "w960.png"]);
-        assert_eq!(variants(Some(1000), "image/png").len(), 2);
+        assert_eq!(pressroom_render::media::variants(Some(1000), "image/png").len(), 2);
     }
 
     #[test]
@@ -204,28 +181,5 @@ mod tests {
         for bad in ["../../etc/passwd", "0123456789ABCDEF0123456789ABCDEF", "short", "0123456789abcdef0123456789abcde/"] {
             assert!(!is_key(bad), "{bad}");
         }
-    }
-}
-
-/// The address of a media item's original file.
-pub fn original_url(item: &pressroom_store::MediaItem) -> String {
-    format!("/media/{}/original.{}", item.storage_key, file_extension(&item.content_type))
-}
-
-/// The smallest stored size of an image, for lists.
-pub fn thumbnail_url(item: &pressroom_store::MediaItem) -> String {
-    match variants(item.width, &item.content_type).first() {
-        Some((_, name)) => format!("/media/{}/{name}", item.storage_key),
-        None => original_url(item),
-    }
-}
-
-/// `1.2 MB`, `340 KB`.
-pub fn human_size(bytes: i64) -> String {
-    let bytes = bytes.max(0) as f64;
-    if bytes >= 1024.0 * 1024.0 {
-        format!("{:.1} MB", bytes / 1024.0 / 1024.0)
-    } else {
-        format!("{:.0} KB", (bytes / 1024.0).max(1.0))
     }
 }

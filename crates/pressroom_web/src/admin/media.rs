@@ -12,8 +12,9 @@ use pressroom_store::{MediaItem, MediaKind};
 
 use super::session::Staff;
 use super::{notice_from, page_number, respond, see_other, Desk, Fields};
-use crate::media::{human_size, original_url, thumbnail_url, MAX_UPLOAD_BYTES};
+use crate::media::MAX_UPLOAD_BYTES;
 use crate::{media, AppState, WebError};
+use pressroom_render::media::{human_size, original_url, thumbnail_url};
 
 pub async fn library(
     State(state): State<AppState>,

@@ -308,6 +308,6 @@ pub async fn upload_media(State(state): State<AppState>, client: Client, mut mul
         Err(key) => return Err(ApiError::invalid("file", pressroom_render::Catalogue::get().text("en", key))),
     };
     let item = state.store.media_by_key(&key).await?;
-    let created = MediaCreated { id, url: crate::media::original_url(&item), content_type: item.content_type };
+    let created = MediaCreated { id, url: pressroom_render::media::original_url(&item), content_type: item.content_type };
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }

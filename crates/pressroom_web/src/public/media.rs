@@ -8,8 +8,9 @@ use axum::response::{IntoResponse, Response};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use pressroom_store::MediaKind;
 
-use crate::media::{file_extension, is_key, item_dir, variants};
+use crate::media::{is_key, item_dir};
 use crate::{AppState, WebError};
+use pressroom_render::media::{file_extension, variants};
 
 pub async fn file(State(state): State<AppState>, Path((key, name)): Path<(String, String)>) -> Result<Response, WebError> {
     if !is_key(&key) {
