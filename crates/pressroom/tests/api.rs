@@ -510,4 +510,9 @@ async fn covers_are_addresses_on_this_site(site: TestSite) {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     // The default translation key is the first version's address.
     assert_eq!(body["translation_key"], "en/news/good-cover");
+    // One limit on a body for every way in: over 1 MB, refused with the field named.
+    let huge = "word ".repeat(pressroom_domain::BODY_MAX_BYTES / 5 + 1);
+    let body = json!({"lang": "en", "section": "news", "title": "Too long", "body": huge});
+    let (status, body) = call(&site, reqwest::Method::POST, "/api/v1/articles", Some(&editor), Some(body)).await;
+    assert_eq!(error_of(status, &body, StatusCode::UNPROCESSABLE_ENTITY).1.as_deref(), Some("body"));
 }
