@@ -376,7 +376,11 @@ async fn every_error_has_one_json_shape(site: TestSite) {
     // Nothing half-written.
     assert_eq!(
         site.store
-            .find_articles(&pressroom_store::ArticleQuery { status: Some(pressroom_domain::Status::Draft), ..Default::default() }, 1, 100)
+            .find_articles(
+                &pressroom_store::ArticleQuery { status: Some(pressroom_domain::Status::Draft), ..Default::default() },
+                pressroom_store::Start::Page(1),
+                100
+            )
             .await
             .unwrap()
             .total,

@@ -1,8 +1,8 @@
 //! What readers see: published articles, lists, archives, translations, related items, tags.
 
 use pressroom_domain::{
-    archive_period, Article, ArticleId, ArticleSummary, Lang, Page, SectionKey, Slug, Status, Tag, TagKey, TagKind, TagRef, TranslationRef,
-    UserId, PAGE_SIZE,
+    archive_period, Article, ArticleId, ArticleSummary, Lang, SectionKey, Slug, Status, Tag, TagKey, TagKind, TagRef, TranslationRef,
+    UserId,
 };
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
@@ -11,36 +11,11 @@ use sqlx::{Any, Row};
 use crate::site::parse_lang;
 use crate::{to_time, Engine, Result, Store, StoreError};
 
-/// Which published articles of one language a list shows.
-#[derive(Debug, Clone, Copy)]
-pub enum Listing<'a> {
-    All,
-    Section(&'a SectionKey),
-    Tag(&'a TagKey),
-    /// Published in `[from, to)`, as Unix seconds.
-    Period {
-        from: i64,
-        to: i64,
-    },
-}
-
-/// Which articles an API list shows; every part is optional. Only published ones unless
-/// `status` says otherwise (the caller checks that the client may see drafts).
-#[derive(Debug, Clone, Default)]
-pub struct ArticleQuery {
-    pub lang: Option<Lang>,
-    pub section: Option<SectionKey>,
-    pub tag: Option<TagKey>,
-    /// Published at or after, Unix seconds.
-    pub from: Option<i64>,
-    /// Published before, Unix seconds.
-    pub to: Option<i64>,
-    pub status: Option<Status>,
-}
-
 /// A published page's address and last change, for the sitemap.
 #[derive(Debug, Clone)]
 pub struct SitemapEntry {
+    /// Whether the page is one of the part's own, not only another version of one.
+    pub listed: bool,
     pub translation_key: String,
     pub lang: Lang,
     pub section: SectionKey,
@@ -48,63 +23,12 @@ pub struct SitemapEntry {
     pub modified: time::OffsetDateTime,
 }
 
-const SUMMARY_COLUMNS: &str = "a.id, a.lang, s.key, a.slug, a.title, a.lead, a.cover, a.published_at";
+pub(crate) const SUMMARY_COLUMNS: &str = "a.id, a.lang, s.key, a.slug, a.title, a.lead, a.cover, a.published_at";
 
 const ARTICLE_COLUMNS: &str = "a.id, a.lang, s.key, a.slug, a.title, a.lead, a.cover, a.published_at, a.translation_key, a.body, \
                                a.featured, a.status, a.updated_at, a.author_id, a.revision";
 
 impl Store {
-    /// One page (1-based) of published articles in `lang`, newest first.
-    pub async fn list_published(&self, lang: &Lang, listing: Listing<'_>, page: u32) -> Result<Page<ArticleSummary>> {
-        let mut query = ArticleQuery { lang: Some(lang.clone()), ..ArticleQuery::default() };
-        match listing {
-            Listing::All => {}
-            Listing::Section(key) => query.section = Some(key.clone()),
-            Listing::Tag(key) => query.tag = Some(key.clone()),
-            Listing::Period { from, to } => (query.from, query.to) = (Some(from), Some(to)),
-        }
-        self.find_articles(&query, page, PAGE_SIZE).await
-    }
-
-    /// One page (1-based, `per_page` long) of the articles `query` selects, newest first.
-    pub async fn find_articles(&self, query: &ArticleQuery, page: u32, per_page: u32) -> Result<Page<ArticleSummary>> {
-        let status = query.status.unwrap_or(Status::Published);
-        let mut params = vec![Param::Text(status.as_str().to_owned())];
-        let mut filter = String::from("a.status = $1");
-        let mut add = |condition: &str, param: Param| {
-            params.push(param);
-            filter.push_str(&condition.replace('?', &format!("${}", params.len())));
-        };
-        if let Some(lang) = &query.lang {
-            add(" AND a.lang = ?", Param::Text(lang.as_str().to_owned()));
-        }
-        if let Some(section) = &query.section {
-            add(" AND s.key = ?", Param::Text(section.as_str().to_owned()));
-        }
-        if let Some(tag) = &query.tag {
-            add(
-                " AND EXISTS (SELECT 1 FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id AND t.key = ?)",
-                Param::Text(tag.as_str().to_owned()),
-            );
-        }
-        if let Some(from) = query.from {
-            add(" AND a.published_at >= ?", Param::Int(from));
-        }
-        if let Some(to) = query.to {
-            add(" AND a.published_at < ?", Param::Int(to));
-        }
-        let from = format!("FROM articles a JOIN sections s ON s.id = a.section_id WHERE {filter}");
-        let count_sql = format!("SELECT COUNT(*) {from}");
-        let list_sql = format!(
-            "SELECT {SUMMARY_COLUMNS} {from} ORDER BY a.published_at DESC, a.id DESC LIMIT {per_page} OFFSET {}",
-            u64::from(page.saturating_sub(1)) * u64::from(per_page)
-        );
-        let total: i64 = bind_params(sqlx::query(&count_sql), &params).fetch_one(&self.pool).await?.try_get(0)?;
-        let rows = bind_params(sqlx::query(&list_sql), &params).fetch_all(&self.pool).await?;
-        let items = rows.iter().map(summary_from_row).collect::<Result<Vec<_>>>()?;
-        Ok(Page { items, page, total: total.max(0) as u64 })
-    }
-
     /// The latest `limit` published articles in `lang`, of one section or all, whole and with
     /// their tags: what a feed carries.
     pub async fn latest_articles(&self, lang: &Lang, section: Option<&SectionKey>, limit: u32) -> Result<Vec<Article>> {
@@ -148,17 +72,30 @@ impl Store {
         Ok(tags)
     }
 
-    /// Every published article's address and last change, for the sitemap, by translation key.
-    pub async fn sitemap_entries(&self) -> Result<Vec<SitemapEntry>> {
-        let rows: Vec<(String, String, String, String, i64, i64)> = sqlx::query_as(
-            "SELECT a.translation_key, a.lang, s.key, a.slug, a.published_at, a.updated_at \
-             FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.status = 'published' ORDER BY a.translation_key, a.lang",
+    /// The largest article id so far: the sitemap's parts are ranges of ids.
+    pub async fn last_article_id(&self) -> Result<i64> {
+        let (last,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM articles").fetch_one(&self.pool).await?;
+        Ok(last)
+    }
+
+    /// The published articles whose ids are in `ids`, for one part of the sitemap, with the
+    /// other published versions of their items (for `hreflang`; `listed` is false for those),
+    /// by translation key. Bounded by the range, however large the site.
+    pub async fn sitemap_entries(&self, ids: std::ops::RangeInclusive<i64>) -> Result<Vec<SitemapEntry>> {
+        let rows: Vec<(i64, String, String, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT a.id, a.translation_key, a.lang, s.key, a.slug, a.published_at, a.updated_at \
+             FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.status = 'published' AND a.translation_key IN \
+             (SELECT translation_key FROM articles WHERE id >= $1 AND id <= $2 AND status = 'published') \
+             ORDER BY a.translation_key, a.lang",
         )
+        .bind(*ids.start())
+        .bind(*ids.end())
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(translation_key, lang, section, slug, published_at, updated_at)| {
+            .map(|(id, translation_key, lang, section, slug, published_at, updated_at)| {
                 Ok(SitemapEntry {
+                    listed: ids.contains(&id),
                     translation_key,
                     lang: parse_lang(&lang)?,
                     section: parse_key(SectionKey::parse(&section))?,
@@ -285,31 +222,6 @@ impl Store {
             .collect()
     }
 
-    /// Published items of the same language that share the most tags with `article`, newest
-    /// first among equals; the latest of its section when it shares none.
-    pub async fn related(&self, article: &Article, limit: u32) -> Result<Vec<ArticleSummary>> {
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
-             JOIN (SELECT x.article_id, COUNT(*) AS shared FROM article_tags x \
-                   WHERE x.tag_id IN (SELECT tag_id FROM article_tags WHERE article_id = $1) GROUP BY x.article_id) r \
-               ON r.article_id = a.id \
-             WHERE a.id <> $1 AND a.lang = $2 AND a.status = 'published' \
-             ORDER BY r.shared DESC, a.published_at DESC, a.id DESC LIMIT {limit}"
-        );
-        let rows = sqlx::query(&sql).bind(article.id.0).bind(article.lang.as_str()).fetch_all(&self.pool).await?;
-        if !rows.is_empty() {
-            return rows.iter().map(summary_from_row).collect();
-        }
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
-             WHERE a.id <> $1 AND a.lang = $2 AND s.key = $3 AND a.status = 'published' \
-             ORDER BY a.published_at DESC, a.id DESC LIMIT {limit}"
-        );
-        let rows =
-            sqlx::query(&sql).bind(article.id.0).bind(article.lang.as_str()).bind(article.section.as_str()).fetch_all(&self.pool).await?;
-        rows.iter().map(summary_from_row).collect()
-    }
-
     /// Years with published articles in `lang`, newest first, with their counts.
     pub async fn archive_years(&self, lang: &Lang) -> Result<Vec<(i32, u64)>> {
         self.archive_counts(lang, "year", i64::MIN, i64::MAX).await
@@ -322,6 +234,13 @@ impl Store {
     }
 
     async fn archive_counts(&self, lang: &Lang, unit: &str, from: i64, to: i64) -> Result<Vec<(i32, u64)>> {
+        let key = format!("{lang}|{unit}|{from}|{to}");
+        Ok(self.cached_counts(key, self.count_archive(lang, unit, from, to)).await?.as_ref().clone())
+    }
+
+    /// Counts the articles of each year or month: a walk along the language's date index, so
+    /// kept until the next change.
+    async fn count_archive(&self, lang: &Lang, unit: &str, from: i64, to: i64) -> Result<Vec<(i32, u64)>> {
         let part = match (self.engine, unit) {
             (Engine::Sqlite, "year") => "CAST(strftime('%Y', published_at, 'unixepoch') AS INTEGER)".to_owned(),
             (Engine::Sqlite, _) => "CAST(strftime('%m', published_at, 'unixepoch') AS INTEGER)".to_owned(),
@@ -384,12 +303,12 @@ impl Store {
     }
 }
 
-enum Param {
+pub(crate) enum Param {
     Text(String),
     Int(i64),
 }
 
-fn bind_params<'q>(mut query: Query<'q, Any, AnyArguments<'q>>, params: &[Param]) -> Query<'q, Any, AnyArguments<'q>> {
+pub(crate) fn bind_params<'q>(mut query: Query<'q, Any, AnyArguments<'q>>, params: &[Param]) -> Query<'q, Any, AnyArguments<'q>> {
     for param in params {
         query = match param {
             Param::Text(s) => query.bind(s.clone()),
@@ -403,7 +322,7 @@ fn parse_key<T>(parsed: std::result::Result<T, pressroom_domain::InvalidKey>) ->
     parsed.map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
-fn summary_from_row(row: &AnyRow) -> Result<ArticleSummary> {
+pub(crate) fn summary_from_row(row: &AnyRow) -> Result<ArticleSummary> {
     Ok(ArticleSummary {
         id: ArticleId(row.try_get(0)?),
         lang: parse_lang(&row.try_get::<String, _>(1)?)?,

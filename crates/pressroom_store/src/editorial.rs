@@ -98,6 +98,7 @@ impl Store {
         .fetch_optional(&mut *w.tx)
         .await?;
         let (lang, translation_key) = changed.ok_or_else(|| StoreError::Conflict("the article's status changed meanwhile".into()))?;
+        follow_in_tags(&mut w.tx, id.0).await?;
         let public = from == Status::Published || action.target() == Status::Published;
         w.record_article_change(id.0, &ArticleReach::new(public, &lang, &translation_key));
         if let Some(event) = WebhookEvent::of_transition(from, action.target()) {
@@ -241,4 +242,16 @@ impl Store {
         let (snapshot,) = row.ok_or(StoreError::NotFound)?;
         serde_json::from_str(&snapshot).map_err(|e| StoreError::Invalid(format!("revision {number} of article {}: {e}", id.0)))
     }
+}
+
+/// Brings an article's tag links up to its status and date, after a workflow step changed them.
+pub(crate) async fn follow_in_tags(tx: &mut sqlx::Transaction<'static, sqlx::Any>, article_id: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE article_tags SET status = (SELECT a.status FROM articles a WHERE a.id = $1), \
+         published_at = (SELECT a.published_at FROM articles a WHERE a.id = $1) WHERE article_id = $1",
+    )
+    .bind(article_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

@@ -10,6 +10,7 @@ mod audit_log;
 mod changes;
 mod copy;
 mod editorial;
+mod listings;
 mod media;
 mod migrate;
 mod schedule;
@@ -31,11 +32,12 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 use time::OffsetDateTime;
 use tokio::sync::{watch, Mutex, MutexGuard};
 
-pub use articles::{ArticleQuery, Listing, SitemapEntry};
+pub use articles::SitemapEntry;
 pub use audit_log::AuditEntry;
 pub use changes::{Change, ChangeReach};
 pub use copy::{Cell, CopyProgress};
 pub use editorial::{ArticleFilter, ArticleRow, RevisionMeta, Sort};
+pub use listings::{ArticleQuery, Listing, Start};
 pub use media::NewMedia;
 pub use migrate::{SchemaStatus, LATEST_VERSION};
 pub use pressroom_domain::{MediaItem, MediaKind};
@@ -129,6 +131,8 @@ pub struct Store {
     /// SQLite allows one writer at a time; taking this lock before a write transaction keeps
     /// writers from failing with "database is locked" when a read snapshot would need upgrading.
     write_lock: Option<Arc<Mutex<()>>>,
+    /// Lists' page marks and counts, until the next change.
+    lists: Arc<std::sync::Mutex<listings::ListCache>>,
 }
 
 /// A write transaction, holding the SQLite writer lock where there is one.
@@ -255,7 +259,15 @@ impl Store {
             .connect_with(options)
             .await?;
         let write_lock = (engine == Engine::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Store { pool, engine, url: url.into(), changes: Arc::new(watch::channel(0).0), following: Default::default(), write_lock })
+        Ok(Store {
+            pool,
+            engine,
+            url: url.into(),
+            changes: Arc::new(watch::channel(0).0),
+            following: Default::default(),
+            write_lock,
+            lists: Default::default(),
+        })
     }
 
     pub fn engine(&self) -> Engine {

@@ -42,6 +42,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_former_addresses.sql"),
         postgres: include_str!("../migrations/postgres/0005_former_addresses.sql"),
     },
+    Migration {
+        version: 6,
+        name: "bounded_listings",
+        sqlite: include_str!("../migrations/sqlite/0006_bounded_listings.sql"),
+        postgres: include_str!("../migrations/postgres/0006_bounded_listings.sql"),
+    },
 ];
 
 /// The schema version this program writes and reads.

@@ -188,7 +188,7 @@ pub(crate) async fn save_version(
             (row.try_get(0)?, 1)
         }
     };
-    set_article_tags(&mut w.tx, keys, id, existing.is_some(), &draft.lang, &draft.tags).await?;
+    set_article_tags(&mut w.tx, keys, id, existing.is_some(), draft).await?;
     if let Some(media) = &draft.media {
         set_article_media(&mut w.tx, index, id, media).await?;
     }
@@ -335,9 +335,9 @@ async fn set_article_tags(
     keys: &SiteKeys,
     article_id: i64,
     replace: bool,
-    lang: &Lang,
-    names: &[String],
+    draft: &ArticleDraft,
 ) -> Result<()> {
+    let (lang, names) = (&draft.lang, &draft.tags);
     if replace {
         sqlx::query("DELETE FROM article_tags WHERE article_id = $1").bind(article_id).execute(&mut **tx).await?;
     }
@@ -359,9 +359,11 @@ async fn set_article_tags(
     if tag_ids.is_empty() {
         return Ok(());
     }
-    let rows: Vec<String> = (0..tag_ids.len()).map(|i| format!("($1, ${}, {i})", i + 2)).collect();
-    let insert = format!("INSERT INTO article_tags (article_id, tag_id, position) VALUES {}", rows.join(", "));
-    let mut query = sqlx::query(&insert).bind(article_id);
+    // The article's language, status and date go with each link, for the tag's list.
+    let rows: Vec<String> = (0..tag_ids.len()).map(|i| format!("($1, ${}, {i}, $2, $3, $4)", i + 5)).collect();
+    let insert = format!("INSERT INTO article_tags (article_id, tag_id, position, lang, status, published_at) VALUES {}", rows.join(", "));
+    let mut query =
+        sqlx::query(&insert).bind(article_id).bind(lang.as_str()).bind(draft.status.as_str()).bind(draft.published_at.unix_timestamp());
     for id in &tag_ids {
         query = query.bind(*id);
     }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use pressroom_domain::{parse_publication_date, ArticleId, Lang, SectionKey, Slug, Status, TagKey};
 use pressroom_search::hit_address;
-use pressroom_store::ArticleQuery;
+use pressroom_store::{ArticleQuery, Start};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -46,6 +46,10 @@ pub struct ArticleListQuery {
     /// 1 to 100; 20 by default.
     #[param(minimum = 1, maximum = 100)]
     per_page: Option<u32>,
+    /// The `next` of the previous answer: the articles after its last one. Reading a long list
+    /// this way costs the same on every step, however deep; `page` is then not given.
+    #[param(pattern = "^[0-9]+\\.[0-9]+$", max_length = 40)]
+    after: Option<String>,
 }
 
 /// The statuses an article may have, as the list's filter takes them.
@@ -95,16 +99,24 @@ pub async fn list_articles(
         }
         filter.status = Some(status);
     }
-    let page = query.page.unwrap_or(1);
-    if page == 0 {
-        return Err(ApiError::invalid("page", "pages are numbered from 1"));
-    }
     let per_page = query.per_page.unwrap_or(pressroom_domain::PAGE_SIZE);
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
         return Err(ApiError::invalid("per_page", format!("between 1 and {MAX_PER_PAGE}")));
     }
-    let found = state.store.find_articles(&filter, page, per_page).await?;
+    let start = match (&query.after, query.page) {
+        (Some(_), Some(_)) => return Err(ApiError::invalid("after", "give either page or after, not both")),
+        (Some(after), None) => cursor(after).ok_or_else(|| ApiError::invalid("after", "not a cursor from a previous answer's next"))?,
+        (None, Some(0)) => return Err(ApiError::invalid("page", "pages are numbered from 1")),
+        (None, page) => Start::Page(page.unwrap_or(1)),
+    };
+    let found = state.store.find_articles(&filter, start, per_page).await?;
     Ok(Json(ArticleList::of(&found, per_page, &state.config.base_url)))
+}
+
+/// A cursor (`next` of an answer: the last article's date and id) read back.
+fn cursor(text: &str) -> Option<Start> {
+    let (published_at, id) = text.split_once('.')?;
+    Some(Start::After { published_at: published_at.parse().ok()?, id: id.parse().ok()? })
 }
 
 /// One article by id: published ones for everybody, others for a token with `read_drafts`.

@@ -51,9 +51,12 @@ impl ArticleItem {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleList {
     pub items: Vec<ArticleItem>,
+    /// The page number; 0 for a list read with `after`.
     pub page: u32,
     pub per_page: u32,
     pub total: u64,
+    /// Give as `after` for the articles that follow; absent at the end of the list.
+    pub next: Option<String>,
 }
 
 impl ArticleList {
@@ -63,6 +66,11 @@ impl ArticleList {
             page: page.page,
             per_page,
             total: page.total,
+            next: page
+                .items
+                .last()
+                .filter(|_| page.items.len() == per_page as usize)
+                .map(|last| format!("{}.{}", last.published_at.unix_timestamp(), last.id.0)),
         }
     }
 }

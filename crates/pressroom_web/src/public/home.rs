@@ -5,7 +5,6 @@ use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use pressroom_render::urls;
 use pressroom_render::views::{HomePage, ListItem, SectionLink};
-use pressroom_store::Listing;
 
 use super::{respond_html, PageResult};
 use crate::extract::{preferred_language, Equivalents, Reader};
@@ -30,7 +29,7 @@ pub async fn add_slash(_reader: Reader, Path(lang): Path<String>, uri: Uri) -> R
 }
 
 pub async fn home(State(state): State<AppState>, reader: Reader) -> PageResult {
-    let latest = state.store.list_published(&reader.lang, Listing::All, 1).await?;
+    let latest = state.store.latest_published(&reader.lang, LATEST as u32).await?;
     let featured = state.store.featured(&reader.lang, FEATURED).await?;
     let sections = reader
         .site
@@ -41,7 +40,7 @@ pub async fn home(State(state): State<AppState>, reader: Reader) -> PageResult {
     let page = HomePage {
         layout: reader.layout(&state, "", "", Some(Equivalents::SamePath), None),
         featured: ListItem::list(&featured, &reader.site),
-        latest: ListItem::list(&latest.items[..latest.items.len().min(LATEST)], &reader.site),
+        latest: ListItem::list(&latest, &reader.site),
         sections,
     };
     Ok(respond_html(&state, StatusCode::OK, &page))

@@ -29,37 +29,49 @@ pub async fn robots(State(state): State<AppState>) -> Response {
     text_response(body, "text/plain; charset=utf-8")
 }
 
-/// `/sitemap.xml`: the whole list, or an index of its parts once it is long.
+/// `/sitemap.xml`: the whole list while the site is small; then an index of its parts: the
+/// home and section pages, then the articles by ranges of their ids. Each part is read from one
+/// range of the database, so no part grows with the site.
 pub async fn sitemap(State(state): State<AppState>) -> Result<Response, WebError> {
-    let entries = entries(&state).await?;
-    let part_size = state.config.sitemap_part_size.max(1);
+    let part_size = part_size(&state);
+    let last = state.store.last_article_id().await?;
     let base = &state.config.base_url;
-    if entries.len() <= part_size {
+    if last <= part_size {
+        let mut entries = fixed_pages(&state).await?;
+        entries.extend(article_entries(&state, 1..=part_size).await?);
         return Ok(xml_response(urlset(base, &entries)));
     }
-    let parts: Vec<(String, Option<OffsetDateTime>)> = entries
-        .chunks(part_size)
-        .enumerate()
-        .map(|(n, chunk)| (format!("{base}/sitemap/{}.xml", n + 1), chunk.iter().filter_map(|e| e.modified).max()))
-        .collect();
+    let parts: Vec<String> = (1..=1 + article_parts(last, part_size)).map(|n| format!("{base}/sitemap/{n}.xml")).collect();
     Ok(xml_response(sitemap_index(&parts)))
 }
 
-/// `/sitemap/{n}.xml`: one part of a long list.
+/// `/sitemap/{n}.xml`: one part of a long list — part 1 the home and section pages, part `n`
+/// the articles with ids in the `n - 1`-th range.
 pub async fn sitemap_part(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, WebError> {
-    let number: usize = file.strip_suffix(".xml").and_then(|n| n.parse().ok()).filter(|n| *n >= 1).ok_or(WebError::NotFound)?;
-    let entries = entries(&state).await?;
-    let part_size = state.config.sitemap_part_size.max(1);
-    if entries.len() <= part_size {
+    let number: i64 = file.strip_suffix(".xml").and_then(|n| n.parse().ok()).filter(|n| *n >= 1).ok_or(WebError::NotFound)?;
+    let part_size = part_size(&state);
+    let last = state.store.last_article_id().await?;
+    if last <= part_size || number > 1 + article_parts(last, part_size) {
         return Err(WebError::NotFound);
     }
-    let chunk = entries.chunks(part_size).nth(number - 1).ok_or(WebError::NotFound)?;
-    Ok(xml_response(urlset(&state.config.base_url, chunk)))
+    let entries = match number {
+        1 => fixed_pages(&state).await?,
+        n => article_entries(&state, (n - 2) * part_size + 1..=(n - 1) * part_size).await?,
+    };
+    Ok(xml_response(urlset(&state.config.base_url, &entries)))
 }
 
-/// Every public page: the home page and every section in each language, then every
-/// published article, its language versions together.
-async fn entries(state: &AppState) -> Result<Vec<Entry>, WebError> {
+/// The number of article parts for articles up to id `last`.
+fn article_parts(last: i64, part_size: i64) -> i64 {
+    (last + part_size - 1) / part_size
+}
+
+fn part_size(state: &AppState) -> i64 {
+    i64::try_from(state.config.sitemap_part_size.max(1)).unwrap_or(i64::MAX)
+}
+
+/// The home page and every section, in each language.
+async fn fixed_pages(state: &AppState) -> Result<Vec<Entry>, WebError> {
     let site = state.site.get(&state.store).await?;
     let mut entries = Vec::new();
     let same_page_everywhere = |path_of: &dyn Fn(&Lang) -> String| -> Vec<Entry> {
@@ -70,14 +82,20 @@ async fn entries(state: &AppState) -> Result<Vec<Entry>, WebError> {
     for section in &site.sections {
         entries.extend(same_page_everywhere(&|lang| urls::section(lang, &section.key)));
     }
+    Ok(entries)
+}
+
+/// The published articles with ids in `ids`, each with its versions in other languages.
+async fn article_entries(state: &AppState, ids: std::ops::RangeInclusive<i64>) -> Result<Vec<Entry>, WebError> {
     let mut items: BTreeMap<String, Vec<pressroom_store::SitemapEntry>> = BTreeMap::new();
-    for article in state.store.sitemap_entries().await? {
+    for article in state.store.sitemap_entries(ids).await? {
         items.entry(article.translation_key.clone()).or_default().push(article);
     }
+    let mut entries = Vec::new();
     for versions in items.values() {
         let alternates: Vec<(Lang, String)> =
             versions.iter().map(|v| (v.lang.clone(), urls::article(&v.lang, &v.section, &v.slug))).collect();
-        for (version, (_, path)) in versions.iter().zip(&alternates) {
+        for (version, (_, path)) in versions.iter().zip(&alternates).filter(|(v, _)| v.listed) {
             entries.push(Entry { path: path.clone(), modified: Some(version.modified), alternates: alternates.clone() });
         }
     }
@@ -112,18 +130,15 @@ fn urlset(base: &str, entries: &[Entry]) -> Vec<u8> {
     writer.into_inner().into_inner()
 }
 
-fn sitemap_index(parts: &[(String, Option<OffsetDateTime>)]) -> Vec<u8> {
+fn sitemap_index(parts: &[String]) -> Vec<u8> {
     let mut writer = Writer::new(Cursor::new(Vec::new()));
     let mut root = BytesStart::new("sitemapindex");
     root.push_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"));
     write(&mut writer, Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
     write(&mut writer, Event::Start(root));
-    for (url, modified) in parts {
+    for url in parts {
         write(&mut writer, Event::Start(BytesStart::new("sitemap")));
         text_element(&mut writer, "loc", url);
-        if let Some(modified) = modified {
-            text_element(&mut writer, "lastmod", &modified.format(&Rfc3339).unwrap_or_default());
-        }
         write(&mut writer, Event::End(BytesEnd::new("sitemap")));
     }
     write(&mut writer, Event::End(BytesEnd::new("sitemapindex")));

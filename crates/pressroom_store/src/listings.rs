@@ -1,0 +1,290 @@
+//! Lists of articles — sections, tags, archive periods, the API's queries — and related items,
+//! each read from a short range of one index whatever the size of the archive.
+//!
+//! A list's total and the positions of its deep pages come from its "page marks": one walk
+//! along the list's index, remembering the key of every `STRIDE`-th article, kept until the
+//! next change. Page N then seeks to the nearest mark and steps at most `STRIDE` entries, so
+//! a crawl of deep pages costs what the first pages cost; the walk itself happens once per list
+//! per change, not once per request.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use pressroom_domain::{Article, ArticleSummary, Lang, Page, SectionKey, Status, TagKey, PAGE_SIZE};
+use sqlx::Row;
+
+use crate::articles::{bind_params, summary_from_row, Param, SUMMARY_COLUMNS};
+use crate::{Result, Store};
+
+/// Articles between two page marks.
+const STRIDE: u64 = 1000;
+/// Lists whose marks are kept at once; past this the cache starts again empty.
+const MAX_LISTS: usize = 10_000;
+/// Candidates per tag for related items: the newest articles with each tag of the article.
+const RELATED_CANDIDATES: u32 = 50;
+
+/// Which published articles of one language a list shows.
+#[derive(Debug, Clone, Copy)]
+pub enum Listing<'a> {
+    All,
+    Section(&'a SectionKey),
+    Tag(&'a TagKey),
+    /// Published in `[from, to)`, as Unix seconds.
+    Period {
+        from: i64,
+        to: i64,
+    },
+}
+
+/// Which articles an API list shows; every part is optional. Only published ones unless
+/// `status` says otherwise (the caller checks that the client may see drafts).
+#[derive(Debug, Clone, Default)]
+pub struct ArticleQuery {
+    pub lang: Option<Lang>,
+    pub section: Option<SectionKey>,
+    pub tag: Option<TagKey>,
+    /// Published at or after, Unix seconds.
+    pub from: Option<i64>,
+    /// Published before, Unix seconds.
+    pub to: Option<i64>,
+    pub status: Option<Status>,
+}
+
+/// Where a list starts: a page number, or (for programs) just after a given article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    Page(u32),
+    /// After the article with this date (Unix seconds) and id, in the list's order.
+    After {
+        published_at: i64,
+        id: i64,
+    },
+}
+
+/// A list's length and the key of every `STRIDE`-th article in it.
+#[derive(Debug)]
+struct Marks {
+    total: u64,
+    /// `keys[k]` is the (date, id) of the article at position `(k + 1) * STRIDE - 1`.
+    keys: Vec<(i64, i64)>,
+}
+
+/// Page marks and period counts, valid as long as no change has been made since.
+#[derive(Default)]
+pub(crate) struct ListCache {
+    change: i64,
+    marks: HashMap<String, Arc<Marks>>,
+    periods: HashMap<String, Arc<Vec<(i32, u64)>>>,
+}
+
+impl ListCache {
+    /// The cache as of change `latest`: emptied when a change came since it was filled.
+    fn current(&mut self, latest: i64) -> &mut ListCache {
+        if self.change != latest || self.marks.len() + self.periods.len() > MAX_LISTS {
+            *self = ListCache { change: latest, ..ListCache::default() };
+        }
+        self
+    }
+}
+
+/// The SQL of one list: what drives it, its filter with its parameters, and its order.
+struct ListSql {
+    from: String,
+    params: Vec<Param>,
+    date: &'static str,
+    id: &'static str,
+}
+
+impl ListSql {
+    fn of(query: &ArticleQuery) -> ListSql {
+        let status = query.status.unwrap_or(Status::Published);
+        let mut params = vec![Param::Text(status.as_str().to_owned())];
+        // A tag's list is read from the tag's links, which carry the article's language,
+        // status and date; any other list from the articles.
+        let (mut from, t, date, id) = match &query.tag {
+            Some(tag) => {
+                params.push(Param::Text(tag.as_str().to_owned()));
+                (
+                    "FROM article_tags x JOIN articles a ON a.id = x.article_id JOIN sections s ON s.id = a.section_id \
+                     WHERE x.status = $1 AND x.tag_id = (SELECT id FROM tags WHERE key = $2)"
+                        .to_owned(),
+                    "x",
+                    "x.published_at",
+                    "x.article_id",
+                )
+            }
+            None => {
+                ("FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.status = $1".to_owned(), "a", "a.published_at", "a.id")
+            }
+        };
+        let mut add = |condition: String, param: Param| {
+            params.push(param);
+            from.push_str(&condition.replace('?', &format!("${}", params.len())));
+        };
+        if let Some(lang) = &query.lang {
+            add(format!(" AND {t}.lang = ?"), Param::Text(lang.as_str().to_owned()));
+        }
+        if let Some(section) = &query.section {
+            add(" AND a.section_id = (SELECT id FROM sections WHERE key = ?)".to_owned(), Param::Text(section.as_str().to_owned()));
+        }
+        if let Some(from) = query.from {
+            add(format!(" AND {date} >= ?"), Param::Int(from));
+        }
+        if let Some(to) = query.to {
+            add(format!(" AND {date} < ?"), Param::Int(to));
+        }
+        ListSql { from, params, date, id }
+    }
+
+    fn cache_key(&self) -> String {
+        let params: Vec<String> = self
+            .params
+            .iter()
+            .map(|p| match p {
+                Param::Text(s) => format!("t:{s}"),
+                Param::Int(i) => format!("i:{i}"),
+            })
+            .collect();
+        format!("{}|{}", self.from, params.join("|"))
+    }
+
+    /// The condition "after (date, id)" in this list's order, written so that the date index
+    /// serves it as a range.
+    fn after(&mut self, published_at: i64, id: i64) -> String {
+        self.params.push(Param::Int(published_at));
+        let d = self.params.len();
+        self.params.push(Param::Int(id));
+        let i = self.params.len();
+        format!(" AND {date} <= ${d} AND ({date} < ${d} OR {id} < ${i})", date = self.date, id = self.id)
+    }
+}
+
+impl Store {
+    /// One page (1-based) of published articles in `lang`, newest first.
+    pub async fn list_published(&self, lang: &Lang, listing: Listing<'_>, page: u32) -> Result<Page<ArticleSummary>> {
+        let mut query = ArticleQuery { lang: Some(lang.clone()), ..ArticleQuery::default() };
+        match listing {
+            Listing::All => {}
+            Listing::Section(key) => query.section = Some(key.clone()),
+            Listing::Tag(key) => query.tag = Some(key.clone()),
+            Listing::Period { from, to } => (query.from, query.to) = (Some(from), Some(to)),
+        }
+        self.find_articles(&query, Start::Page(page), PAGE_SIZE).await
+    }
+
+    /// The latest `limit` published articles in `lang`: the home page, which shows no count.
+    pub async fn latest_published(&self, lang: &Lang, limit: u32) -> Result<Vec<ArticleSummary>> {
+        let sql = ListSql::of(&ArticleQuery { lang: Some(lang.clone()), ..ArticleQuery::default() });
+        let list = format!("SELECT {SUMMARY_COLUMNS} {} ORDER BY a.published_at DESC, a.id DESC LIMIT {limit}", sql.from);
+        let rows = bind_params(sqlx::query(&list), &sql.params).fetch_all(&self.pool).await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    /// `per_page` articles that `query` selects, newest first, from `start`. The page number
+    /// of a list started after an article is 0.
+    pub async fn find_articles(&self, query: &ArticleQuery, start: Start, per_page: u32) -> Result<Page<ArticleSummary>> {
+        let mut sql = ListSql::of(query);
+        let marks = self.marks(&sql).await?;
+        let (page, seek, skip) = match start {
+            Start::Page(page) => {
+                let offset = u64::from(page.saturating_sub(1)) * u64::from(per_page);
+                if offset >= marks.total {
+                    return Ok(Page { items: Vec::new(), page, total: marks.total });
+                }
+                let mark = (offset / STRIDE) as usize;
+                match mark.checked_sub(1).and_then(|k| marks.keys.get(k)) {
+                    Some(&(date, id)) => (page, Some((date, id)), offset - mark as u64 * STRIDE),
+                    None => (page, None, offset),
+                }
+            }
+            Start::After { published_at, id } => (0, Some((published_at, id)), 0),
+        };
+        let seek = seek.map(|(date, id)| sql.after(date, id)).unwrap_or_default();
+        let list = format!(
+            "SELECT {SUMMARY_COLUMNS} {}{seek} \
+             ORDER BY {date} DESC, {id} DESC LIMIT {per_page} OFFSET {skip}",
+            sql.from,
+            date = sql.date,
+            id = sql.id
+        );
+        let rows = bind_params(sqlx::query(&list), &sql.params).fetch_all(&self.pool).await?;
+        let items = rows.iter().map(summary_from_row).collect::<Result<Vec<_>>>()?;
+        Ok(Page { items, page, total: marks.total })
+    }
+
+    /// A list's page marks: from the cache, or by one walk along its index.
+    async fn marks(&self, sql: &ListSql) -> Result<Arc<Marks>> {
+        let key = sql.cache_key();
+        let latest = *self.changes.borrow();
+        if let Some(marks) = self.lists.lock().expect("the list cache is never poisoned").current(latest).marks.get(&key) {
+            return Ok(marks.clone());
+        }
+        let walk = format!("SELECT {date}, {id} {} ORDER BY {date} DESC, {id} DESC", sql.from, date = sql.date, id = sql.id);
+        let rows = bind_params(sqlx::query(&walk), &sql.params).fetch_all(&self.pool).await?;
+        let mut keys = Vec::with_capacity(rows.len() / STRIDE as usize);
+        for (position, row) in rows.iter().enumerate() {
+            if (position as u64 + 1) % STRIDE == 0 {
+                keys.push((row.try_get(0)?, row.try_get(1)?));
+            }
+        }
+        let marks = Arc::new(Marks { total: rows.len() as u64, keys });
+        self.lists.lock().expect("the list cache is never poisoned").current(latest).marks.insert(key, marks.clone());
+        Ok(marks)
+    }
+
+    /// Counts by year or month, kept until the next change like page marks.
+    pub(crate) async fn cached_counts(
+        &self,
+        key: String,
+        count: impl std::future::Future<Output = Result<Vec<(i32, u64)>>>,
+    ) -> Result<Arc<Vec<(i32, u64)>>> {
+        let latest = *self.changes.borrow();
+        if let Some(counts) = self.lists.lock().expect("the list cache is never poisoned").current(latest).periods.get(&key) {
+            return Ok(counts.clone());
+        }
+        let counts = Arc::new(count.await?);
+        self.lists.lock().expect("the list cache is never poisoned").current(latest).periods.insert(key, counts.clone());
+        Ok(counts)
+    }
+
+    /// Published items of the same language that share the most tags with `article`, newest
+    /// first among equals; the latest of its section when it shares none. The candidates are
+    /// the newest `RELATED_CANDIDATES` articles with each of its tags, so the cost is bounded by
+    /// its number of tags, never by how many articles a tag has: recent items are what readers
+    /// of news want related anyway, and a newly published item is a candidate at once.
+    pub async fn related(&self, article: &Article, limit: u32) -> Result<Vec<ArticleSummary>> {
+        let mut shared: HashMap<i64, (u32, i64)> = HashMap::new();
+        for tag in &article.tags {
+            let candidates: Vec<(i64, i64)> = sqlx::query_as(&format!(
+                "SELECT article_id, published_at FROM article_tags \
+                 WHERE tag_id = (SELECT id FROM tags WHERE key = $1) AND lang = $2 AND status = 'published' \
+                 ORDER BY published_at DESC, article_id DESC LIMIT {RELATED_CANDIDATES}"
+            ))
+            .bind(tag.key.as_str())
+            .bind(article.lang.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+            for (id, published_at) in candidates.into_iter().filter(|(id, _)| *id != article.id.0) {
+                shared.entry(id).or_insert((0, published_at)).0 += 1;
+            }
+        }
+        let mut ranked: Vec<(i64, (u32, i64))> = shared.into_iter().collect();
+        ranked.sort_by(|(a_id, (a_n, a_at)), (b_id, (b_n, b_at))| b_n.cmp(a_n).then(b_at.cmp(a_at)).then(b_id.cmp(a_id)));
+        ranked.truncate(limit as usize);
+        if ranked.is_empty() {
+            let query =
+                ArticleQuery { lang: Some(article.lang.clone()), section: Some(article.section.clone()), ..ArticleQuery::default() };
+            let latest = self.find_articles(&query, Start::Page(1), limit + 1).await?;
+            return Ok(latest.items.into_iter().filter(|a| a.id != article.id).take(limit as usize).collect());
+        }
+        // The ids come from the database as integers, so they are safe to write into the SQL.
+        let list = ranked.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(", ");
+        let rows =
+            sqlx::query(&format!("SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id IN ({list})"))
+                .fetch_all(&self.pool)
+                .await?;
+        let mut found: HashMap<i64, ArticleSummary> =
+            rows.iter().map(summary_from_row).map(|s| s.map(|s| (s.id.0, s))).collect::<Result<_>>()?;
+        Ok(ranked.iter().filter_map(|(id, _)| found.remove(id)).collect())
+    }
+}
