@@ -28,15 +28,69 @@ pub(crate) const SUMMARY_COLUMNS: &str = "a.id, a.lang, s.key, a.slug, a.title, 
 const ARTICLE_COLUMNS: &str = "a.id, a.lang, s.key, a.slug, a.title, a.lead, a.cover, a.published_at, a.translation_key, a.body, \
                                a.featured, a.status, a.updated_at, a.author_id, a.revision";
 
+/// The SQL behind public pages, named so that the test of query plans reads the very SQL the
+/// store runs (see `explain.rs`).
+pub(crate) fn latest_articles_sql(by_section: bool, limit: u32) -> String {
+    let filter = if by_section { " AND a.section_id = (SELECT id FROM sections WHERE key = $2)" } else { "" };
+    format!(
+        "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
+         WHERE a.lang = $1 AND a.status = 'published'{filter} ORDER BY a.published_at DESC, a.id DESC LIMIT {limit}"
+    )
+}
+
+pub(crate) fn featured_sql(limit: u32) -> String {
+    format!(
+        "SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
+         WHERE a.lang = $1 AND a.status = 'published' AND a.featured = $2 ORDER BY a.published_at DESC, a.id DESC LIMIT {limit}"
+    )
+}
+
+pub(crate) fn article_at_sql() -> String {
+    format!(
+        "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
+         WHERE a.lang = $1 AND a.section_id = (SELECT id FROM sections WHERE key = $2) AND a.slug = $3"
+    )
+}
+
+pub(crate) const MOVED_ARTICLE_SQL: &str = "SELECT f.article_id FROM former_addresses f JOIN sections s ON s.id = f.section_id \
+                                            WHERE f.lang = $1 AND s.key = $2 AND f.slug = $3";
+
+pub(crate) const TRANSLATIONS_SQL: &str = "SELECT a.lang, s.key, a.slug, a.title FROM articles a JOIN sections s ON s.id = a.section_id \
+                                           JOIN languages l ON l.code = a.lang \
+                                           WHERE a.translation_key = $1 AND a.lang <> $2 AND a.status = 'published' ORDER BY l.position";
+
+pub(crate) const SITEMAP_PART_SQL: &str = "SELECT a.id, a.translation_key, a.lang, s.key, a.slug, a.published_at, a.updated_at \
+     FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.status = 'published' AND a.translation_key IN \
+     (SELECT translation_key FROM articles WHERE id >= $1 AND id <= $2 AND status = 'published') \
+     ORDER BY a.translation_key, a.lang";
+
+pub(crate) fn tags_of_sql(ids: &[i64]) -> String {
+    // The ids come from the database as integers, so they are safe to write into the SQL.
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    format!(
+        "SELECT x.article_id, t.key, n.name FROM article_tags x JOIN tags t ON t.id = x.tag_id \
+         LEFT JOIN tag_names n ON n.tag_id = t.id AND n.lang = $1 \
+         WHERE x.article_id IN ({list}) ORDER BY x.article_id, x.position"
+    )
+}
+
+pub(crate) fn archive_counts_sql(engine: Engine, unit: &str) -> String {
+    let part = match (engine, unit) {
+        (Engine::Sqlite, "year") => "CAST(strftime('%Y', published_at, 'unixepoch') AS INTEGER)".to_owned(),
+        (Engine::Sqlite, _) => "CAST(strftime('%m', published_at, 'unixepoch') AS INTEGER)".to_owned(),
+        (Engine::Postgres, unit) => format!("CAST(EXTRACT({unit} FROM to_timestamp(published_at) AT TIME ZONE 'UTC') AS BIGINT)"),
+    };
+    format!(
+        "SELECT {part} AS p, COUNT(*) FROM articles WHERE lang = $1 AND status = 'published' \
+         AND published_at >= $2 AND published_at < $3 GROUP BY p ORDER BY p DESC"
+    )
+}
+
 impl Store {
     /// The latest `limit` published articles in `lang`, of one section or all, whole and with
     /// their tags: what a feed carries.
     pub async fn latest_articles(&self, lang: &Lang, section: Option<&SectionKey>, limit: u32) -> Result<Vec<Article>> {
-        let filter = if section.is_some() { " AND s.key = $2" } else { "" };
-        let sql = format!(
-            "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
-             WHERE a.lang = $1 AND a.status = 'published'{filter} ORDER BY a.published_at DESC, a.id DESC LIMIT {limit}"
-        );
+        let sql = latest_articles_sql(section.is_some(), limit);
         let mut query = sqlx::query(&sql).bind(lang.as_str());
         if let Some(section) = section {
             query = query.bind(section.as_str());
@@ -57,14 +111,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(tags);
         }
-        // The ids come from the database as integers, so they are safe to write into the SQL.
-        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-        let sql = format!(
-            "SELECT x.article_id, t.key, n.name FROM article_tags x JOIN tags t ON t.id = x.tag_id \
-             LEFT JOIN tag_names n ON n.tag_id = t.id AND n.lang = $1 \
-             WHERE x.article_id IN ({list}) ORDER BY x.article_id, x.position"
-        );
-        let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(&sql).bind(lang.as_str()).fetch_all(&self.pool).await?;
+        let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(&tags_of_sql(ids)).bind(lang.as_str()).fetch_all(&self.pool).await?;
         for (article, key, name) in rows {
             let name = name.unwrap_or_else(|| key.clone());
             tags.entry(article).or_default().push(TagRef { key: parse_key(TagKey::parse(&key))?, name });
@@ -82,16 +129,8 @@ impl Store {
     /// other published versions of their items (for `hreflang`; `listed` is false for those),
     /// by translation key. Bounded by the range, however large the site.
     pub async fn sitemap_entries(&self, ids: std::ops::RangeInclusive<i64>) -> Result<Vec<SitemapEntry>> {
-        let rows: Vec<(i64, String, String, String, String, i64, i64)> = sqlx::query_as(
-            "SELECT a.id, a.translation_key, a.lang, s.key, a.slug, a.published_at, a.updated_at \
-             FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.status = 'published' AND a.translation_key IN \
-             (SELECT translation_key FROM articles WHERE id >= $1 AND id <= $2 AND status = 'published') \
-             ORDER BY a.translation_key, a.lang",
-        )
-        .bind(*ids.start())
-        .bind(*ids.end())
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<(i64, String, String, String, String, i64, i64)> =
+            sqlx::query_as(SITEMAP_PART_SQL).bind(*ids.start()).bind(*ids.end()).fetch_all(&self.pool).await?;
         rows.into_iter()
             .map(|(id, translation_key, lang, section, slug, published_at, updated_at)| {
                 Ok(SitemapEntry {
@@ -108,21 +147,13 @@ impl Store {
 
     /// Published articles marked as featured, newest first.
     pub async fn featured(&self, lang: &Lang, limit: u32) -> Result<Vec<ArticleSummary>> {
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
-             WHERE a.lang = $1 AND a.status = 'published' AND a.featured = $2 ORDER BY a.published_at DESC, a.id DESC LIMIT {limit}"
-        );
-        let rows = sqlx::query(&sql).bind(lang.as_str()).bind(1_i64).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(&featured_sql(limit)).bind(lang.as_str()).bind(1_i64).fetch_all(&self.pool).await?;
         rows.iter().map(summary_from_row).collect()
     }
 
     /// The article at a public URL, whatever its status; the caller decides what readers see.
     pub async fn article_at(&self, lang: &Lang, section: &SectionKey, slug: &Slug) -> Result<Article> {
-        let sql = format!(
-            "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
-             WHERE a.lang = $1 AND s.key = $2 AND a.slug = $3"
-        );
-        let row = sqlx::query(&sql)
+        let row = sqlx::query(&article_at_sql())
             .bind(lang.as_str())
             .bind(section.as_str())
             .bind(slug.as_str())
@@ -137,15 +168,12 @@ impl Store {
     /// The article that once lived at an address and moved (its slug or section changed after
     /// publication), if any.
     pub async fn moved_article(&self, lang: &Lang, section: &SectionKey, slug: &Slug) -> Result<Option<ArticleId>> {
-        let row: Option<(i64,)> = sqlx::query_as(
-            "SELECT f.article_id FROM former_addresses f JOIN sections s ON s.id = f.section_id \
-             WHERE f.lang = $1 AND s.key = $2 AND f.slug = $3",
-        )
-        .bind(lang.as_str())
-        .bind(section.as_str())
-        .bind(slug.as_str())
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<(i64,)> = sqlx::query_as(MOVED_ARTICLE_SQL)
+            .bind(lang.as_str())
+            .bind(section.as_str())
+            .bind(slug.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.map(|(id,)| ArticleId(id)))
     }
 
@@ -201,15 +229,8 @@ impl Store {
 
     /// The published versions of the same item in other languages.
     pub async fn translations(&self, article: &Article) -> Result<Vec<TranslationRef>> {
-        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
-            "SELECT a.lang, s.key, a.slug, a.title FROM articles a JOIN sections s ON s.id = a.section_id \
-             JOIN languages l ON l.code = a.lang \
-             WHERE a.translation_key = $1 AND a.lang <> $2 AND a.status = 'published' ORDER BY l.position",
-        )
-        .bind(&article.translation_key)
-        .bind(article.lang.as_str())
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<(String, String, String, String)> =
+            sqlx::query_as(TRANSLATIONS_SQL).bind(&article.translation_key).bind(article.lang.as_str()).fetch_all(&self.pool).await?;
         rows.into_iter()
             .map(|(lang, section, slug, title)| {
                 Ok(TranslationRef {
@@ -241,16 +262,8 @@ impl Store {
     /// Counts the articles of each year or month: a walk along the language's date index, so
     /// kept until the next change.
     async fn count_archive(&self, lang: &Lang, unit: &str, from: i64, to: i64) -> Result<Vec<(i32, u64)>> {
-        let part = match (self.engine, unit) {
-            (Engine::Sqlite, "year") => "CAST(strftime('%Y', published_at, 'unixepoch') AS INTEGER)".to_owned(),
-            (Engine::Sqlite, _) => "CAST(strftime('%m', published_at, 'unixepoch') AS INTEGER)".to_owned(),
-            (Engine::Postgres, unit) => format!("CAST(EXTRACT({unit} FROM to_timestamp(published_at) AT TIME ZONE 'UTC') AS BIGINT)"),
-        };
-        let sql = format!(
-            "SELECT {part} AS p, COUNT(*) FROM articles WHERE lang = $1 AND status = 'published' \
-             AND published_at >= $2 AND published_at < $3 GROUP BY p ORDER BY p DESC"
-        );
-        let rows: Vec<(i64, i64)> = sqlx::query_as(&sql).bind(lang.as_str()).bind(from).bind(to).fetch_all(&self.pool).await?;
+        let rows: Vec<(i64, i64)> =
+            sqlx::query_as(&archive_counts_sql(self.engine, unit)).bind(lang.as_str()).bind(from).bind(to).fetch_all(&self.pool).await?;
         Ok(rows.into_iter().map(|(p, n)| (p as i32, n.max(0) as u64)).collect())
     }
 

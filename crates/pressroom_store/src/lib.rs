@@ -10,6 +10,7 @@ mod audit_log;
 mod changes;
 mod copy;
 mod editorial;
+mod explain;
 mod listings;
 mod media;
 mod migrate;
@@ -37,6 +38,7 @@ pub use audit_log::AuditEntry;
 pub use changes::{Change, ChangeReach};
 pub use copy::{Cell, CopyProgress};
 pub use editorial::{ArticleFilter, ArticleRow, RevisionMeta, Sort};
+pub use explain::QueryPlan;
 pub use listings::{ArticleQuery, Listing, Start};
 pub use media::NewMedia;
 pub use migrate::{SchemaStatus, LATEST_VERSION};
@@ -279,7 +281,12 @@ impl Store {
             Some(lock) => Some(lock.lock().await),
             None => None,
         };
-        let tx = self.pool.begin().await?;
+        // On SQLite the write lock is taken at BEGIN, so that a busy database is waited for
+        // (busy_timeout) rather than refused when a read inside the transaction turns to a write.
+        let tx = match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.pool.begin().await?,
+        };
         Ok(WriteTx {
             tx,
             engine: self.engine,

@@ -20,8 +20,11 @@ use crate::{Result, Store};
 const STRIDE: u64 = 1000;
 /// Lists whose marks are kept at once; past this the cache starts again empty.
 const MAX_LISTS: usize = 10_000;
-/// Candidates per tag for related items: the newest articles with each tag of the article.
-const RELATED_CANDIDATES: u32 = 50;
+
+/// The newest published articles of one language with one tag: related items' candidates.
+pub(crate) const RELATED_CANDIDATES_SQL: &str = "SELECT article_id, published_at FROM article_tags \
+     WHERE tag_id = (SELECT id FROM tags WHERE key = $1) AND lang = $2 AND status = 'published' \
+     ORDER BY published_at DESC, article_id DESC LIMIT 50";
 
 /// Which published articles of one language a list shows.
 #[derive(Debug, Clone, Copy)]
@@ -88,15 +91,15 @@ impl ListCache {
 }
 
 /// The SQL of one list: what drives it, its filter with its parameters, and its order.
-struct ListSql {
+pub(crate) struct ListSql {
     from: String,
-    params: Vec<Param>,
+    pub(crate) params: Vec<Param>,
     date: &'static str,
     id: &'static str,
 }
 
 impl ListSql {
-    fn of(query: &ArticleQuery) -> ListSql {
+    pub(crate) fn of(query: &ArticleQuery) -> ListSql {
         let status = query.status.unwrap_or(Status::Published);
         let mut params = vec![Param::Text(status.as_str().to_owned())];
         // A tag's list is read from the tag's links, which carry the article's language,
@@ -134,6 +137,22 @@ impl ListSql {
             add(format!(" AND {date} < ?"), Param::Int(to));
         }
         ListSql { from, params, date, id }
+    }
+
+    /// One page: `per_page` articles after `seek` (when given) and `skip` more.
+    pub(crate) fn page(&mut self, seek: Option<(i64, i64)>, per_page: u32, skip: u64) -> String {
+        let seek = seek.map(|(date, id)| self.after(date, id)).unwrap_or_default();
+        format!(
+            "SELECT {SUMMARY_COLUMNS} {}{seek} ORDER BY {date} DESC, {id} DESC LIMIT {per_page} OFFSET {skip}",
+            self.from,
+            date = self.date,
+            id = self.id
+        )
+    }
+
+    /// The walk that makes the page marks: every key of the list, in order.
+    pub(crate) fn walk(&self) -> String {
+        format!("SELECT {date}, {id} {} ORDER BY {date} DESC, {id} DESC", self.from, date = self.date, id = self.id)
     }
 
     fn cache_key(&self) -> String {
@@ -199,14 +218,7 @@ impl Store {
             }
             Start::After { published_at, id } => (0, Some((published_at, id)), 0),
         };
-        let seek = seek.map(|(date, id)| sql.after(date, id)).unwrap_or_default();
-        let list = format!(
-            "SELECT {SUMMARY_COLUMNS} {}{seek} \
-             ORDER BY {date} DESC, {id} DESC LIMIT {per_page} OFFSET {skip}",
-            sql.from,
-            date = sql.date,
-            id = sql.id
-        );
+        let list = sql.page(seek, per_page, skip);
         let rows = bind_params(sqlx::query(&list), &sql.params).fetch_all(&self.pool).await?;
         let items = rows.iter().map(summary_from_row).collect::<Result<Vec<_>>>()?;
         Ok(Page { items, page, total: marks.total })
@@ -219,8 +231,7 @@ impl Store {
         if let Some(marks) = self.lists.lock().expect("the list cache is never poisoned").current(latest).marks.get(&key) {
             return Ok(marks.clone());
         }
-        let walk = format!("SELECT {date}, {id} {} ORDER BY {date} DESC, {id} DESC", sql.from, date = sql.date, id = sql.id);
-        let rows = bind_params(sqlx::query(&walk), &sql.params).fetch_all(&self.pool).await?;
+        let rows = bind_params(sqlx::query(&sql.walk()), &sql.params).fetch_all(&self.pool).await?;
         let mut keys = Vec::with_capacity(rows.len() / STRIDE as usize);
         for (position, row) in rows.iter().enumerate() {
             if (position as u64 + 1) % STRIDE == 0 {
@@ -249,21 +260,14 @@ impl Store {
 
     /// Published items of the same language that share the most tags with `article`, newest
     /// first among equals; the latest of its section when it shares none. The candidates are
-    /// the newest `RELATED_CANDIDATES` articles with each of its tags, so the cost is bounded by
+    /// the newest 50 articles with each of its tags, so the cost is bounded by
     /// its number of tags, never by how many articles a tag has: recent items are what readers
     /// of news want related anyway, and a newly published item is a candidate at once.
     pub async fn related(&self, article: &Article, limit: u32) -> Result<Vec<ArticleSummary>> {
         let mut shared: HashMap<i64, (u32, i64)> = HashMap::new();
         for tag in &article.tags {
-            let candidates: Vec<(i64, i64)> = sqlx::query_as(&format!(
-                "SELECT article_id, published_at FROM article_tags \
-                 WHERE tag_id = (SELECT id FROM tags WHERE key = $1) AND lang = $2 AND status = 'published' \
-                 ORDER BY published_at DESC, article_id DESC LIMIT {RELATED_CANDIDATES}"
-            ))
-            .bind(tag.key.as_str())
-            .bind(article.lang.as_str())
-            .fetch_all(&self.pool)
-            .await?;
+            let candidates: Vec<(i64, i64)> =
+                sqlx::query_as(RELATED_CANDIDATES_SQL).bind(tag.key.as_str()).bind(article.lang.as_str()).fetch_all(&self.pool).await?;
             for (id, published_at) in candidates.into_iter().filter(|(id, _)| *id != article.id.0) {
                 shared.entry(id).or_insert((0, published_at)).0 += 1;
             }

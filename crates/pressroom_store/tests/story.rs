@@ -3,7 +3,7 @@
 
 use pressroom_domain::{parse_publication_date, ArticleDraft, Lang, SectionKey, Site, Slug, Status, TagKey, TagKind};
 use pressroom_store::testing::TempPostgres;
-use pressroom_store::{Actor, Cell, CopyProgress, Listing, Store, StoreError, TagDef};
+use pressroom_store::{Actor, Cell, CopyProgress, Engine, Listing, QueryPlan, Store, StoreError, TagDef};
 
 fn lang(s: &str) -> Lang {
     Lang::parse(s).unwrap()
@@ -260,4 +260,53 @@ fn assert_same_rows(expected: &[(String, Vec<Vec<Cell>>)], actual: &[(String, Ve
             assert_eq!(row_a, row_b, "{what}: a row of {table}");
         }
     }
+}
+
+/// No query behind a public page reads every article or every tag link: each is served by an
+/// index range, and each list is read in the order of the index meant for it (on SQLite, whose
+/// plans do not depend on the size of the tables; PostgreSQL's are checked for sequential scans).
+async fn no_public_query_scans_the_archive(store: &Store) {
+    let full_scan = |plan: &str| {
+        plan.lines().any(|line| {
+            let line = line.trim_start_matches(|c: char| !c.is_alphabetic());
+            ["SCAN a", "SCAN x", "SCAN articles", "SCAN article_tags"]
+                .iter()
+                .any(|scan| line.starts_with(scan) && line[scan.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric() && c != '_'))
+                || line.starts_with("Seq Scan on articles")
+                || line.starts_with("Seq Scan on article_tags")
+        })
+    };
+    let plans = store.public_query_plans().await.unwrap();
+    assert!(plans.len() > 30, "every kind of public query is looked at");
+    let mut problems = Vec::new();
+    for QueryPlan { name, index, plan } in &plans {
+        if full_scan(plan) {
+            problems.push(format!("{name} reads a whole table:\n{plan}"));
+        }
+        if let (Some(index), Engine::Sqlite) = (index, store.engine()) {
+            if !plan.contains(&format!("INDEX {index} ")) || plan.contains("TEMP B-TREE FOR ORDER BY") {
+                problems.push(format!("{name} is not read in the order of {index}:\n{plan}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+#[tokio::test]
+async fn no_public_query_scans_the_archive_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite_store(&dir).await;
+    story(&store).await;
+    no_public_query_scans_the_archive(&store).await;
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: set PRESSROOM_TEST_POSTGRES and pass --include-ignored (.ci/run does)"]
+async fn no_public_query_scans_the_archive_on_postgres() {
+    let db = TempPostgres::required().await;
+    let store = Store::connect(db.url()).await.unwrap();
+    store.migrate().await.unwrap();
+    story(&store).await;
+    no_public_query_scans_the_archive(&store).await;
+    store.close().await;
 }

@@ -11,6 +11,8 @@ UPDATE article_tags SET
     published_at = (SELECT a.published_at FROM articles a WHERE a.id = article_tags.article_id);
 CREATE INDEX article_tags_by_language ON article_tags (tag_id, lang, status, published_at DESC, article_id DESC);
 CREATE INDEX article_tags_by_status ON article_tags (tag_id, status, published_at DESC, article_id DESC);
+-- Featured items on the home page, however few among however many.
+CREATE INDEX articles_featured ON articles (lang, status, featured, published_at DESC, id DESC);
 -- Lists in every language (the API without `lang`), and the scheduler's due items.
 CREATE INDEX articles_by_status ON articles (status, published_at DESC, id DESC);
 CREATE INDEX articles_by_status_and_section ON articles (status, section_id, published_at DESC, id DESC);

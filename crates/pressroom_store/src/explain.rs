@@ -1,0 +1,97 @@
+//! The query plans of the SQL behind every public page, feed, sitemap part and API list, for
+//! the test that refuses a full scan of the articles or their tag links: such a query's cost
+//! would grow with the archive. The SQL is the store's own (the same builders and constants).
+
+use pressroom_domain::{SectionKey, Status, TagKey};
+use sqlx::Row;
+
+use crate::articles::{
+    archive_counts_sql, article_at_sql, bind_params, featured_sql, latest_articles_sql, tags_of_sql, Param, MOVED_ARTICLE_SQL,
+    SITEMAP_PART_SQL, TRANSLATIONS_SQL,
+};
+use crate::listings::{ListSql, RELATED_CANDIDATES_SQL};
+use crate::{ArticleQuery, Engine, Result, Store};
+
+/// What the test of query plans looks at.
+#[derive(Debug)]
+pub struct QueryPlan {
+    pub name: String,
+    /// The index a list must be read through, in its order.
+    pub index: Option<&'static str>,
+    pub plan: String,
+}
+
+impl Store {
+    /// Each public query's name, the index meant to serve it (where one must), and its plan as
+    /// the engine reports it (SQLite's `EXPLAIN QUERY
+    /// PLAN`; PostgreSQL's `EXPLAIN` with sequential scans disabled, so that one shows only
+    /// where no index can serve).
+    pub async fn public_query_plans(&self) -> Result<Vec<QueryPlan>> {
+        let text = |s: &str| Param::Text(s.to_owned());
+        let lang = || Some(pressroom_domain::Lang::parse("en").expect("a constant language is valid"));
+        let section = || Some(SectionKey::parse("news").expect("a constant section is valid"));
+        let tag = || Some(TagKey::parse("kyrgyzstan").expect("a constant tag is valid"));
+        // A list is read in the order of the index named: no sort of everything it matches.
+        let lists = [
+            ("news list", "articles_by_date", ArticleQuery { lang: lang(), ..ArticleQuery::default() }),
+            ("section list", "articles_by_section", ArticleQuery { lang: lang(), section: section(), ..ArticleQuery::default() }),
+            ("tag list", "article_tags_by_language", ArticleQuery { lang: lang(), tag: tag(), ..ArticleQuery::default() }),
+            (
+                "archive month",
+                "articles_by_date",
+                ArticleQuery { lang: lang(), from: Some(0), to: Some(1 << 40), ..ArticleQuery::default() },
+            ),
+            ("API list", "articles_by_status", ArticleQuery::default()),
+            ("API list by section", "articles_by_status_and_section", ArticleQuery { section: section(), ..ArticleQuery::default() }),
+            ("API list by tag", "article_tags_by_status", ArticleQuery { tag: tag(), ..ArticleQuery::default() }),
+            ("API list of drafts", "articles_by_status", ArticleQuery { status: Some(Status::Draft), ..ArticleQuery::default() }),
+        ];
+        let mut cases: Vec<(String, Option<&'static str>, String, Vec<Param>)> = Vec::new();
+        for (name, index, query) in lists {
+            let mut first = ListSql::of(&query);
+            cases.push((format!("{name}, page 1"), Some(index), first.page(None, 20, 0), first.params));
+            // A deep page seeks to its page mark, as reading on from an API cursor does.
+            let mut deep = ListSql::of(&query);
+            cases.push((format!("{name}, deep page"), Some(index), deep.page(Some((1_700_000_000, 500)), 20, 980), deep.params));
+            let walk = ListSql::of(&query);
+            cases.push((format!("{name}, page marks"), Some(index), walk.walk(), walk.params));
+        }
+        let case = |name: &str, index: Option<&'static str>, sql: String, params: Vec<Param>| (name.to_owned(), index, sql, params);
+        cases.extend([
+            case("article", None, article_at_sql(), vec![text("en"), text("news"), text("some-slug")]),
+            case("former address", None, MOVED_ARTICLE_SQL.to_owned(), vec![text("en"), text("news"), text("some-slug")]),
+            case("translations", None, TRANSLATIONS_SQL.to_owned(), vec![text("2025-key"), text("en")]),
+            case(
+                "related candidates",
+                Some("article_tags_by_language"),
+                RELATED_CANDIDATES_SQL.to_owned(),
+                vec![text("kyrgyzstan"), text("en")],
+            ),
+            case("tags of a page", None, tags_of_sql(&[1, 2, 3]), vec![text("en")]),
+            case("feed", Some("articles_by_date"), latest_articles_sql(false, 50), vec![text("en")]),
+            case("section feed", Some("articles_by_section"), latest_articles_sql(true, 50), vec![text("en"), text("news")]),
+            case("featured", Some("articles_featured"), featured_sql(4), vec![text("en"), Param::Int(1)]),
+            case("sitemap part", None, SITEMAP_PART_SQL.to_owned(), vec![Param::Int(1), Param::Int(40_000)]),
+            case("archive years", None, archive_counts_sql(self.engine, "year"), vec![text("en"), Param::Int(0), Param::Int(1 << 40)]),
+        ]);
+        let mut connection = self.pool.acquire().await?;
+        if self.engine == Engine::Postgres {
+            sqlx::query("SET enable_seqscan = off").execute(&mut *connection).await?;
+        }
+        let mut plans = Vec::new();
+        for (name, index, sql, params) in cases {
+            let explain = match self.engine {
+                Engine::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),
+                Engine::Postgres => format!("EXPLAIN {sql}"),
+            };
+            let rows = bind_params(sqlx::query(&explain), &params).fetch_all(&mut *connection).await?;
+            let column = if self.engine == Engine::Sqlite { 3 } else { 0 };
+            let lines = rows.iter().map(|row| row.try_get::<String, _>(column)).collect::<std::result::Result<Vec<_>, _>>()?;
+            plans.push(QueryPlan { name, index, plan: lines.join("\n") });
+        }
+        if self.engine == Engine::Postgres {
+            sqlx::query("RESET enable_seqscan").execute(&mut *connection).await?;
+        }
+        Ok(plans)
+    }
+}
