@@ -5,9 +5,11 @@
 //! item's pages in other languages, and the pages in no language such as the sitemap), a change
 //! no reader sees (a draft saved) drops none, and a change to the site's sections or settings
 //! drops all. Changes made by another server arrive through the same feed. A byte budget bounds
-//! the cache; the oldest pages leave first.
+//! the cache, and what leaves first is decided by quick_cache's scan-resistant policy (CLOCK-Pro
+//! style: a page must be asked for again to earn its place), so a crawler walking thousands of
+//! cold pages once cannot push out the home page and the other pages readers keep asking for.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -104,13 +106,22 @@ pub struct PageCache {
     catching_up: tokio::sync::Mutex<()>,
 }
 
-#[derive(Default)]
+/// The pages kept, weighed by their bytes.
+type Pages = quick_cache::sync::Cache<PageKey, (PageScope, Arc<CachedPage>), ByBytes>;
+
+#[derive(Clone)]
+struct ByBytes;
+
+impl quick_cache::Weighter<PageKey, (PageScope, Arc<CachedPage>)> for ByBytes {
+    fn weight(&self, key: &PageKey, (_, page): &(PageScope, Arc<CachedPage>)) -> u64 {
+        entry_size(key, page) as u64
+    }
+}
+
 struct Entries {
     /// The latest change that may have altered some page: a page rendered before it is not kept.
     altered_at: i64,
-    pages: HashMap<PageKey, (PageScope, Arc<CachedPage>)>,
-    order: VecDeque<PageKey>,
-    bytes: usize,
+    pages: Pages,
 }
 
 impl Entries {
@@ -119,20 +130,12 @@ impl Entries {
             return;
         }
         self.altered_at = self.altered_at.max(change.id);
-        let before = self.pages.len();
         self.pages.retain(|_, (scope, _)| !scope.altered_by(&change.reach));
-        if self.pages.len() != before {
-            let pages = &self.pages;
-            self.order.retain(|key| pages.contains_key(key));
-            self.bytes = pages.iter().map(|(key, (_, page))| entry_size(key, page)).sum();
-        }
     }
 
     fn clear(&mut self, at: i64) {
         self.altered_at = at;
         self.pages.clear();
-        self.order.clear();
-        self.bytes = 0;
     }
 }
 
@@ -143,11 +146,13 @@ fn entry_size(key: &PageKey, page: &CachedPage) -> usize {
 impl PageCache {
     /// A cache of at most `budget` bytes of bodies.
     pub fn new(budget: usize) -> PageCache {
+        // The number of pages is only an estimate, for sizing the table: 16 KB a page.
+        let pages = Pages::with_weighter((budget / 16_384).max(16), budget as u64, ByBytes);
         PageCache {
             budget,
             renders: Mutex::default(),
             seen: AtomicI64::new(0),
-            entries: Mutex::default(),
+            entries: Mutex::new(Entries { altered_at: 0, pages }),
             catching_up: tokio::sync::Mutex::new(()),
         }
     }
@@ -186,7 +191,7 @@ impl PageCache {
 
     /// The page at `key`, if it is kept.
     pub fn get(&self, key: &PageKey) -> Option<Arc<CachedPage>> {
-        self.lock().pages.get(key).map(|(_, page)| page.clone())
+        self.lock().pages.get(key).map(|(_, page)| page)
     }
 
     /// Keeps a page rendered after the feed's `rendered_at` was seen, unless a change since
@@ -196,18 +201,11 @@ impl PageCache {
         if size > self.budget / 4 {
             return;
         }
-        let mut entries = self.lock();
-        if rendered_at < entries.altered_at || entries.pages.contains_key(&key) {
+        // Under the lock, so that a change applied meanwhile cannot be missed.
+        let entries = self.lock();
+        if rendered_at < entries.altered_at {
             return;
         }
-        while entries.bytes + size > self.budget {
-            let Some(oldest) = entries.order.pop_front() else { break };
-            if let Some((_, gone)) = entries.pages.remove(&oldest) {
-                entries.bytes -= entry_size(&oldest, &gone);
-            }
-        }
-        entries.bytes += size;
-        entries.order.push_back(key.clone());
         entries.pages.insert(key, (scope, page));
     }
 
@@ -262,7 +260,11 @@ mod tests {
     }
 
     fn kept(cache: &PageCache) -> Vec<String> {
-        let mut paths: Vec<String> = cache.lock().pages.keys().map(|k| k.path_and_query.clone()).collect();
+        let mut paths: Vec<String> = ["/en/", "/en/news/a", "/ru/", "/ru/news/a", "/ru/news/b", "/sitemap.xml"]
+            .into_iter()
+            .filter(|p| cache.get(&key(p)).is_some())
+            .map(str::to_owned)
+            .collect();
         paths.sort();
         paths
     }
@@ -326,15 +328,23 @@ mod tests {
     }
 
     #[test]
-    fn the_budget_evicts_the_oldest_first_and_bodies_are_compressed() {
+    fn a_crawl_of_cold_pages_does_not_push_out_the_pages_readers_keep_asking_for() {
         let one = page("a page of text ");
-        let size = one.body.size() + 4;
-        let cache = PageCache::new(size * 4 + 10);
-        for path in ["/a/", "/b/", "/c/", "/d/", "/e/"] {
-            cache.put(key(path), 1, PageScope::default(), page("a page of text "));
+        let size = one.body.size() + 12;
+        let cache = PageCache::new(size * 40);
+        cache.put(key("/en/"), 1, PageScope::default(), page("a page of text "));
+        for _ in 0..5 {
+            assert!(cache.get(&key("/en/")).is_some(), "the home page is read again and again");
         }
-        assert!(cache.get(&key("/a/")).is_none());
-        assert!(cache.get(&key("/e/")).is_some());
+        for n in 0..2_000 {
+            let cold = key(&format!("/en/news/item-{n}"));
+            cache.put(cold.clone(), 1, PageScope::default(), page("a page of text "));
+            if n % 100 == 0 {
+                assert!(cache.get(&key("/en/")).is_some(), "still kept after {n} cold pages");
+            }
+        }
+        assert!(cache.get(&key("/en/")).is_some(), "the home page survived the crawl");
+        assert!(cache.lock().pages.weight() <= (size * 40) as u64, "the budget holds");
         assert!(one.body.gzip.as_ref().unwrap().len() < one.body.identity.len() / 5);
         assert!(one.body.brotli.as_ref().unwrap().len() < one.body.identity.len() / 5);
     }
