@@ -1,12 +1,16 @@
-//! Imports: many article versions saved together, all of them or none. Each version goes
-//! through the same rules as an editor's save; then the batch is checked as a whole (two
-//! versions at one address, two versions of one item in one language), and every problem of
-//! every item is reported before anything is written.
+//! Imports: many article versions saved together, all of them or none, in two passes so that an
+//! import of any size holds one version in memory at a time. The first pass ([`ImportCheck`])
+//! puts every version through the same rules as an editor's save and checks the batch as a
+//! whole (two versions at one address, two versions of one item in one language), keeping only
+//! the keys those checks need; every problem of every item is reported before anything is
+//! written. The second pass ([`ImportWrite`]) reads the versions again and saves them in one
+//! transaction.
 
 use std::collections::HashMap;
 
-use pressroom_domain::{ArticleInput, FieldError, Status};
-use pressroom_store::{ImportReport, Store, StoreError, TagDef};
+use pressroom_domain::{ArticleInput, Site, Status};
+use pressroom_store::{ImportReport, ImportSession, Store, StoreError, TagDef};
+use time::OffsetDateTime;
 
 use crate::{describe, Editor};
 
@@ -25,61 +29,114 @@ pub struct ImportProblem {
     pub problem: String,
 }
 
-/// Checks every item, then saves them all with `tags` in one transaction. On any problem —
-/// its own, or one the caller found in the items' format (`problems`) — nothing is written and
-/// every problem is returned. `tick` is called after each saved item.
-pub async fn import(
-    store: &Store,
-    editor: &Editor,
-    tags: &[TagDef],
-    items: Vec<ImportItem>,
-    mut problems: Vec<ImportProblem>,
-    tick: &(dyn Fn() + Sync),
-) -> Result<ImportReport, ImportFailure> {
-    let site = store.site().await.map_err(ImportFailure::Store)?;
-    let now = time::OffsetDateTime::now_utc();
-    let mut names = Vec::with_capacity(items.len());
-    let mut drafts = Vec::with_capacity(items.len());
-    for item in items {
-        match item.input.resolve(&site, None, item.status, now) {
-            Ok(draft) => {
-                names.push(item.name);
-                drafts.push(draft);
-            }
-            Err(errors) => problems.extend(errors.iter().map(|e| problem(&item.name, e))),
-        }
-    }
-    let mut addresses: HashMap<(&str, &str, &str), &str> = HashMap::new();
-    let mut versions: HashMap<(&str, &str), &str> = HashMap::new();
-    for (name, draft) in names.iter().zip(&drafts) {
-        if let Some(first) = addresses.insert((draft.lang.as_str(), draft.section.as_str(), draft.slug.as_str()), name) {
-            let detail = format!("duplicate slug: {:?} in /{}/{}/ is also used by {first}", draft.slug.as_str(), draft.lang, draft.section);
-            problems.push(ImportProblem { item: name.clone(), problem: detail });
-        }
-        if let Some(first) = versions.insert((draft.translation_key.as_str(), draft.lang.as_str()), name) {
-            let detail = format!("translation {:?} already has a {} version in {first}", draft.translation_key, draft.lang);
-            problems.push(ImportProblem { item: name.clone(), problem: detail });
-        }
-    }
-    if !problems.is_empty() {
-        return Err(ImportFailure::Invalid(problems));
-    }
-    store.import(tags, &drafts, &editor.actor, tick).await.map_err(|err| match err {
-        StoreError::Rejected { index, reason, .. } => {
-            ImportFailure::Invalid(vec![ImportProblem { item: names[index].clone(), problem: reason }])
-        }
-        other => ImportFailure::Store(other),
-    })
-}
-
-fn problem(item: &str, error: &FieldError) -> ImportProblem {
-    ImportProblem { item: item.to_owned(), problem: describe(std::slice::from_ref(error)) }
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum ImportFailure {
     #[error("{} problems", .0.len())]
     Invalid(Vec<ImportProblem>),
     #[error(transparent)]
     Store(StoreError),
+}
+
+/// The first pass: each item checked as it is read.
+pub struct ImportCheck {
+    site: Site,
+    now: OffsetDateTime,
+    problems: Vec<ImportProblem>,
+    /// The item at each address (language, section, slug), and at each language version of an
+    /// item (translation key, language): what checks across items need, and nothing more.
+    addresses: HashMap<(String, String, String), String>,
+    versions: HashMap<(String, String), String>,
+    items: usize,
+}
+
+impl ImportCheck {
+    pub async fn new(store: &Store) -> Result<ImportCheck, ImportFailure> {
+        let site = store.site().await.map_err(ImportFailure::Store)?;
+        Ok(ImportCheck {
+            site,
+            now: OffsetDateTime::now_utc(),
+            problems: Vec::new(),
+            addresses: HashMap::new(),
+            versions: HashMap::new(),
+            items: 0,
+        })
+    }
+
+    /// The site the items are checked against.
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// A problem the caller found in an item's format.
+    pub fn problem(&mut self, item: &str, problem: String) {
+        self.problems.push(ImportProblem { item: item.to_owned(), problem });
+    }
+
+    /// Checks one item by the editorial rules and against the items checked before it.
+    pub fn check(&mut self, item: ImportItem) {
+        self.items += 1;
+        let draft = match item.input.resolve(&self.site, None, item.status, self.now) {
+            Ok(draft) => draft,
+            Err(errors) => {
+                for error in &errors {
+                    self.problem(&item.name, describe(std::slice::from_ref(error)));
+                }
+                return;
+            }
+        };
+        let address = (draft.lang.to_string(), draft.section.to_string(), draft.slug.to_string());
+        if let Some(first) = self.addresses.get(&address) {
+            let detail = format!("duplicate slug: {:?} in /{}/{}/ is also used by {first}", draft.slug.as_str(), draft.lang, draft.section);
+            self.problem(&item.name, detail);
+        } else {
+            self.addresses.insert(address, item.name.clone());
+        }
+        let version = (draft.translation_key.clone(), draft.lang.to_string());
+        if let Some(first) = self.versions.get(&version) {
+            let detail = format!("translation {:?} already has a {} version in {first}", draft.translation_key, draft.lang);
+            self.problem(&item.name, detail);
+        } else {
+            self.versions.insert(version, item.name);
+        }
+    }
+
+    /// How many items were checked, or every problem found.
+    pub fn finish(self) -> Result<usize, ImportFailure> {
+        if self.problems.is_empty() {
+            Ok(self.items)
+        } else {
+            Err(ImportFailure::Invalid(self.problems))
+        }
+    }
+}
+
+/// The second pass: the checked items saved, one at a time, in one transaction.
+pub struct ImportWrite<'a> {
+    session: ImportSession<'a>,
+    site: Site,
+    now: OffsetDateTime,
+}
+
+impl<'a> ImportWrite<'a> {
+    /// Begins the transaction, saving the tag definitions first.
+    pub async fn begin(store: &'a Store, editor: &Editor, tags: &[TagDef]) -> Result<ImportWrite<'a>, ImportFailure> {
+        let site = store.site().await.map_err(ImportFailure::Store)?;
+        let session = store.begin_import(tags, &editor.actor).await.map_err(ImportFailure::Store)?;
+        Ok(ImportWrite { session, site, now: OffsetDateTime::now_utc() })
+    }
+
+    /// Saves one item (checked in the first pass; a problem now means it changed since).
+    pub async fn save(&mut self, item: ImportItem) -> Result<(), ImportFailure> {
+        let invalid = |problem: String| ImportFailure::Invalid(vec![ImportProblem { item: item.name.clone(), problem }]);
+        let draft = item.input.clone().resolve(&self.site, None, item.status, self.now).map_err(|errors| invalid(describe(&errors)))?;
+        self.session.save(&draft).await.map_err(|err| match err {
+            StoreError::Rejected { reason, .. } => invalid(reason),
+            other => ImportFailure::Store(other),
+        })
+    }
+
+    /// Makes the whole import visible at once.
+    pub async fn commit(self) -> Result<ImportReport, ImportFailure> {
+        self.session.commit().await.map_err(ImportFailure::Store)
+    }
 }

@@ -13,7 +13,7 @@ use pressroom_domain::{
 use pressroom_store::{Actor, Store, StoreError, UserRecord};
 use time::OffsetDateTime;
 
-pub use import::{import, ImportFailure, ImportItem, ImportProblem};
+pub use import::{ImportCheck, ImportFailure, ImportItem, ImportProblem, ImportWrite};
 
 /// Who acts: a signed-in user (every right of their role), a token (its user's role narrowed
 /// by its scopes), or a part of the system such as an import.

@@ -55,13 +55,17 @@ pub(crate) fn article_at_sql() -> String {
 pub(crate) const MOVED_ARTICLE_SQL: &str = "SELECT f.article_id FROM former_addresses f JOIN sections s ON s.id = f.section_id \
                                             WHERE f.lang = $1 AND s.key = $2 AND f.slug = $3";
 
+// `a.status || ''` keeps the status out of the choice of index: an item's few versions are
+// found by its translation key, never by walking every published article (which a planner
+// without statistics may otherwise pick, as SQLite did at 100,000 articles: 264 ms).
 pub(crate) const TRANSLATIONS_SQL: &str = "SELECT a.lang, s.key, a.slug, a.title FROM articles a JOIN sections s ON s.id = a.section_id \
                                            JOIN languages l ON l.code = a.lang \
-                                           WHERE a.translation_key = $1 AND a.lang <> $2 AND a.status = 'published' ORDER BY l.position";
+                                           WHERE a.translation_key = $1 AND a.lang <> $2 AND a.status || '' = 'published' ORDER BY l.position";
 
+// As above: the id range and the translation keys choose the indexes, not the status.
 pub(crate) const SITEMAP_PART_SQL: &str = "SELECT a.id, a.translation_key, a.lang, s.key, a.slug, a.published_at, a.updated_at \
-     FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.status = 'published' AND a.translation_key IN \
-     (SELECT translation_key FROM articles WHERE id >= $1 AND id <= $2 AND status = 'published') \
+     FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.status || '' = 'published' AND a.translation_key IN \
+     (SELECT translation_key FROM articles WHERE id >= $1 AND id <= $2 AND status || '' = 'published') \
      ORDER BY a.translation_key, a.lang";
 
 pub(crate) fn tags_of_sql(ids: &[i64]) -> String {

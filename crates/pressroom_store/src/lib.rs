@@ -46,7 +46,7 @@ pub use pressroom_domain::{MediaItem, MediaKind};
 pub use tokens::TokenRecord;
 pub use users::{SessionRecord, UserRecord};
 pub use webhooks::{Delivery, DueDelivery, Webhook, WebhookEvent};
-pub use write::{ImportReport, TagDef};
+pub use write::{ImportReport, ImportSession, TagDef};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

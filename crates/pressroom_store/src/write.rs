@@ -257,7 +257,29 @@ fn bind_fields<'q>(query: Query<'q, Any, AnyArguments<'q>>, draft: &'q ArticleDr
         .bind(draft.published_at.unix_timestamp())
 }
 
+/// An import in progress: one write transaction that versions are saved into one at a time,
+/// so that an import of any size holds one version in memory, and is all-or-nothing.
+pub struct ImportSession<'a> {
+    w: WriteTx<'a>,
+    keys: SiteKeys,
+    actor: Actor,
+    tags: usize,
+    saved: usize,
+    report: ImportReport,
+}
+
 impl Store {
+    /// Begins an import: the tag definitions are saved first, then each version by
+    /// [`ImportSession::save`]; nothing is visible until [`ImportSession::commit`].
+    pub async fn begin_import(&self, tags: &[TagDef], actor: &Actor) -> Result<ImportSession<'_>> {
+        let mut w = self.begin_write().await?;
+        let keys = SiteKeys::load(&mut w.tx).await?;
+        for tag in tags {
+            save_tag(&mut w.tx, tag).await?;
+        }
+        Ok(ImportSession { w, keys, actor: actor.clone(), tags: tags.len(), saved: 0, report: ImportReport::default() })
+    }
+
     /// Saves tag definitions and article versions in one transaction; on any error nothing is
     /// written. `on_saved` is called after each article (for a progress bar).
     pub async fn import(
@@ -267,24 +289,36 @@ impl Store {
         actor: &Actor,
         on_saved: &(dyn Fn() + Sync),
     ) -> Result<ImportReport> {
-        let mut w = self.begin_write().await?;
-        let keys = SiteKeys::load(&mut w.tx).await?;
-        for tag in tags {
-            save_tag(&mut w.tx, tag).await?;
-        }
-        let mut report = ImportReport::default();
-        for (index, draft) in drafts.iter().enumerate() {
-            let (_, revision) = save_version(&mut w, &keys, index, draft, Target::ByTranslation, actor.user.map(|u| u.0)).await?;
-            if revision == 1 {
-                report.created += 1;
-            } else {
-                report.updated += 1;
-            }
+        let mut session = self.begin_import(tags, actor).await?;
+        for draft in drafts {
+            session.save(draft).await?;
             on_saved();
         }
-        let detail = format!("{} created, {} updated, {} tags", report.created, report.updated, tags.len());
-        audit(&mut w.tx, actor, "import", "articles", &detail).await?;
-        w.commit().await?;
+        session.commit().await
+    }
+}
+
+impl ImportSession<'_> {
+    /// Saves one version, matched to a stored one by translation key and language. A refusal
+    /// names the version by its position in the import (`StoreError::Rejected { index, .. }`).
+    pub async fn save(&mut self, draft: &ArticleDraft) -> Result<()> {
+        let author = self.actor.user.map(|u| u.0);
+        let (_, revision) = save_version(&mut self.w, &self.keys, self.saved, draft, Target::ByTranslation, author).await?;
+        if revision == 1 {
+            self.report.created += 1;
+        } else {
+            self.report.updated += 1;
+        }
+        self.saved += 1;
+        Ok(())
+    }
+
+    /// Makes everything saved visible at once.
+    pub async fn commit(mut self) -> Result<ImportReport> {
+        let report = self.report;
+        let detail = format!("{} created, {} updated, {} tags", report.created, report.updated, self.tags);
+        audit(&mut self.w.tx, &self.actor, "import", "articles", &detail).await?;
+        self.w.commit().await?;
         Ok(report)
     }
 }

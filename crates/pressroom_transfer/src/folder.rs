@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use pressroom_domain::{format_publication_date, Article, ArticleInput, Lang, Site, Status, Tag, TagKey, TagKind, BODY_MAX_BYTES};
-use pressroom_editorial::{ImportItem, ImportProblem};
 use pressroom_store::TagDef;
 use serde::{Deserialize, Serialize};
 
@@ -67,28 +66,28 @@ struct TagEntry {
     names: BTreeMap<String, String>,
 }
 
-/// Reads the Markdown files under `folder` (sorted by path) and its `tags.yaml`, if any.
-pub(crate) fn read_folder(folder: &Path) -> Result<Vec<ContentFile>, TransferError> {
+/// The Markdown files under `folder` and its `tags.yaml`, if any, sorted by path.
+pub(crate) fn list_folder(folder: &Path) -> Result<Vec<std::path::PathBuf>, TransferError> {
     let mut paths = Vec::new();
     collect_files(folder, folder, &mut paths)?;
     paths.sort();
-    let mut files = Vec::with_capacity(paths.len());
-    for path in paths {
-        let relative = path.strip_prefix(folder).unwrap_or(&path).to_string_lossy().into_owned();
-        let size = std::fs::metadata(&path).map_err(|source| TransferError::Io { path: path.clone(), source })?.len();
-        if size > MAX_FILE_BYTES {
-            let problem = format!("the file is {size} bytes; an import reads files of {MAX_FILE_BYTES} bytes at most");
-            return Err(TransferError::Invalid(vec![FileProblem { file: relative, problem }]));
-        }
-        let text = std::fs::read(&path).map_err(|source| TransferError::Io { path: path.clone(), source })?;
-        match String::from_utf8(text) {
-            Ok(text) => files.push(ContentFile { path: relative, text }),
-            Err(_) => {
-                return Err(TransferError::Invalid(vec![FileProblem { file: relative, problem: "the file is not UTF-8 text".into() }]));
-            }
-        }
+    Ok(paths)
+}
+
+/// One file of a folder, named relative to it; `Ok(Err(problem))` when it cannot be imported
+/// (too large, not UTF-8), which is reported with the other problems.
+pub(crate) fn read_file(folder: &Path, path: &Path) -> Result<Result<ContentFile, FileProblem>, TransferError> {
+    let relative = path.strip_prefix(folder).unwrap_or(path).to_string_lossy().into_owned();
+    let size = std::fs::metadata(path).map_err(|source| TransferError::Io { path: path.to_owned(), source })?.len();
+    if size > MAX_FILE_BYTES {
+        let problem = format!("the file is {size} bytes; an import reads files of {MAX_FILE_BYTES} bytes at most");
+        return Ok(Err(FileProblem { file: relative, problem }));
     }
-    Ok(files)
+    let text = std::fs::read(path).map_err(|source| TransferError::Io { path: path.to_owned(), source })?;
+    Ok(match String::from_utf8(text) {
+        Ok(text) => Ok(ContentFile { path: relative, text }),
+        Err(_) => Err(FileProblem { file: relative, problem: "the file is not UTF-8 text".into() }),
+    })
 }
 
 /// Collects `*.md` files at any depth, and `tags.yaml` at the top of the folder only.
@@ -108,33 +107,6 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<std::path::PathBuf>) -> 
         }
     }
     Ok(())
-}
-
-/// Parses every file into the editorial core's input, with the problems of the format itself
-/// (the core adds those of the content, so that all are reported together).
-pub(crate) fn parse_all(files: &[ContentFile], site: &Site) -> (Vec<TagDef>, Vec<ImportItem>, Vec<ImportProblem>) {
-    let mut problems = Vec::new();
-    let mut tags = Vec::new();
-    let mut articles = Vec::new();
-    for file in files {
-        if file.path == TAGS_FILE {
-            match parse_tags(&file.text, site) {
-                Ok(defs) => tags = defs,
-                Err(problem) => problems.push(ImportProblem { item: file.path.clone(), problem }),
-            }
-            continue;
-        }
-        match parse_article(&file.text) {
-            Ok((input, Ok(status))) => articles.push(ImportItem { name: file.path.clone(), input, status }),
-            Ok((input, Err(problem))) => {
-                problems.push(ImportProblem { item: file.path.clone(), problem });
-                // Checked all the same, so that every problem of the file is named at once.
-                articles.push(ImportItem { name: file.path.clone(), input, status: Status::Draft });
-            }
-            Err(problem) => problems.push(ImportProblem { item: file.path.clone(), problem }),
-        }
-    }
-    (tags, articles, problems)
 }
 
 /// Reads one article file as the editorial core's input, with its status (or the problem

@@ -10,7 +10,8 @@ mod generate;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use pressroom_editorial::{Editor, ImportFailure};
+use pressroom_domain::Status;
+use pressroom_editorial::{Editor, ImportCheck, ImportFailure, ImportItem, ImportWrite};
 use pressroom_store::{ImportReport, Store, StoreError};
 
 pub use demo::{load_demo, DEMO_SITE_NAMES};
@@ -45,28 +46,97 @@ fn list(problems: &[FileProblem]) -> String {
 }
 
 /// Reads every `*.md` file under `folder` (and its `tags.yaml`), checks them all, and saves
-/// them in one transaction. `progress` is told the number of articles, then each one saved.
+/// them in one transaction — reading each file twice rather than holding them all, so that the
+/// memory an import takes does not grow with the number of files. `progress` is told the
+/// number of articles, then each one saved.
 pub async fn import_folder(store: &Store, folder: &Path, progress: &dyn Progress) -> Result<ImportReport, TransferError> {
-    let files = folder::read_folder(folder)?;
-    import_files(store, &files, progress).await
+    let paths = folder::list_folder(folder)?;
+    let source = Source::Folder { root: folder, paths: &paths };
+    import_source(store, &source, progress).await
 }
 
 /// Imports files already in memory; see [`import_folder`].
 pub async fn import_files(store: &Store, files: &[ContentFile], progress: &dyn Progress) -> Result<ImportReport, TransferError> {
-    let site = store.site().await?;
-    let (tags, items, problems) = folder::parse_all(files, &site);
-    let count = items.len() as u64;
-    progress.start(count);
-    let tick = || progress.advance();
-    let report =
-        pressroom_editorial::import(store, &Editor::system("import"), &tags, items, problems, &tick).await.map_err(|err| match err {
-            ImportFailure::Invalid(problems) => {
-                TransferError::Invalid(problems.into_iter().map(|p| FileProblem { file: p.item, problem: p.problem }).collect())
+    import_source(store, &Source::Memory(files), progress).await
+}
+
+/// Where an import's files come from.
+enum Source<'a> {
+    Folder { root: &'a Path, paths: &'a [PathBuf] },
+    Memory(&'a [ContentFile]),
+}
+
+impl Source<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Source::Folder { paths, .. } => paths.len(),
+            Source::Memory(files) => files.len(),
+        }
+    }
+
+    fn read(&self, index: usize) -> Result<Result<ContentFile, FileProblem>, TransferError> {
+        match self {
+            Source::Folder { root, paths } => folder::read_file(root, &paths[index]),
+            Source::Memory(files) => Ok(Ok(files[index].clone())),
+        }
+    }
+}
+
+/// The two passes of an import through the editorial core: check every file, then save them.
+async fn import_source(store: &Store, source: &Source<'_>, progress: &dyn Progress) -> Result<ImportReport, TransferError> {
+    let mut check = ImportCheck::new(store).await.map_err(failure)?;
+    let mut tags = Vec::new();
+    for index in 0..source.len() {
+        let file = match source.read(index)? {
+            Ok(file) => file,
+            Err(problem) => {
+                check.problem(&problem.file, problem.problem);
+                continue;
             }
-            ImportFailure::Store(err) => TransferError::Store(err),
-        })?;
+        };
+        if file.path == TAGS_FILE {
+            match parse_tags(&file.text, check.site()) {
+                Ok(defs) => tags = defs,
+                Err(problem) => check.problem(&file.path, problem),
+            }
+            continue;
+        }
+        match parse_article(&file.text) {
+            Ok((input, status)) => {
+                if let Err(problem) = &status {
+                    check.problem(&file.path, problem.clone());
+                }
+                // Checked all the same, so that every problem of the file is named at once.
+                check.check(ImportItem { name: file.path, input, status: status.unwrap_or(Status::Draft) });
+            }
+            Err(problem) => check.problem(&file.path, problem),
+        }
+    }
+    let count = check.finish().map_err(failure)?;
+    progress.start(count as u64);
+    let mut write = ImportWrite::begin(store, &Editor::system("import"), &tags).await.map_err(failure)?;
+    for index in 0..source.len() {
+        let Ok(file) = source.read(index)? else { continue };
+        if file.path == TAGS_FILE {
+            continue;
+        }
+        let (input, status) =
+            parse_article(&file.text).map_err(|problem| TransferError::Invalid(vec![FileProblem { file: file.path.clone(), problem }]))?;
+        write.save(ImportItem { name: file.path, input, status: status.unwrap_or(Status::Draft) }).await.map_err(failure)?;
+        progress.advance();
+    }
+    let report = write.commit().await.map_err(failure)?;
     progress.finish();
     Ok(report)
+}
+
+fn failure(err: ImportFailure) -> TransferError {
+    match err {
+        ImportFailure::Invalid(problems) => {
+            TransferError::Invalid(problems.into_iter().map(|p| FileProblem { file: p.item, problem: p.problem }).collect())
+        }
+        ImportFailure::Store(err) => TransferError::Store(err),
+    }
 }
 
 /// Writes every article version and the tags into `folder` as `LANG/SECTION/SLUG.md` and
