@@ -100,7 +100,7 @@ fn prepare(mut headers: HeaderMap, bytes: Bytes, last_modified: Option<i64>, com
     let text = html || content_type.starts_with(b"text/") || content_type.starts_with(b"application/");
     let body = StoredBody::new(bytes, compress && text);
     // HTML pages follow the high-contrast cookie; compressed ones the encodings accepted.
-    let vary = match (html, body.gzip.is_some()) {
+    let vary = match (html, body.compressible) {
         (true, true) => Some("Accept-Encoding, Cookie"),
         (true, false) => Some("Cookie"),
         (false, true) => Some("Accept-Encoding"),
@@ -137,11 +137,17 @@ fn send(page: &CachedPage, request: &HeaderMap) -> Response {
 /// The form of a body to send for a request's `Accept-Encoding`, and its coding's name.
 pub(crate) fn encoded(body: &StoredBody, request: &HeaderMap) -> (Bytes, Option<&'static str>) {
     let accepted = request.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    match (&body.brotli, &body.gzip) {
-        (Some(br), _) if accepts(accepted, "br") => (br.clone(), Some("br")),
-        (_, Some(gzip)) if accepts(accepted, "gzip") => (gzip.clone(), Some("gzip")),
-        _ => (body.identity.clone(), None),
+    if body.compressible && accepts(accepted, "br") {
+        if let Some(br) = body.brotli() {
+            return (br.clone(), Some("br"));
+        }
     }
+    if body.compressible && accepts(accepted, "gzip") {
+        if let Some(gzip) = body.gzip() {
+            return (gzip.clone(), Some("gzip"));
+        }
+    }
+    (body.identity.clone(), None)
 }
 
 /// Whether an `Accept-Encoding` value accepts `coding` (named, and not with `q=0`).

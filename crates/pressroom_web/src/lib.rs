@@ -33,7 +33,7 @@ pub struct WebConfig {
     pub base_url: String,
     /// Where uploaded media are stored (`DATA/media`).
     pub media_dir: std::path::PathBuf,
-    /// URLs in one sitemap file before `/sitemap.xml` becomes an index of parts.
+    /// Article ids in one sitemap part; past the first part `/sitemap.xml` becomes an index.
     pub sitemap_part_size: usize,
     /// The pause before a failed webhook delivery is retried; it doubles with each attempt.
     pub webhook_retry: std::time::Duration,
@@ -47,7 +47,7 @@ impl WebConfig {
         WebConfig {
             base_url: base_url.trim_end_matches('/').to_owned(),
             media_dir,
-            sitemap_part_size: 40_000,
+            sitemap_part_size: 10_000,
             webhook_retry: std::time::Duration::from_secs(30),
             page_cache_bytes: 64 << 20,
         }

@@ -29,34 +29,55 @@ pub struct PageKey {
     pub contrast: bool,
 }
 
-/// A response body in the forms a client may ask for.
+/// A response body in the forms a client may ask for. The compressed forms are made when a
+/// client first asks for them, not when the page is rendered: a crawler that accepts neither
+/// costs no compression, and a page nobody asks again for is never compressed at all.
 #[derive(Debug)]
 pub struct StoredBody {
     pub identity: Bytes,
-    pub gzip: Option<Bytes>,
-    pub brotli: Option<Bytes>,
+    /// Text worth compressing.
+    pub compressible: bool,
+    gzip: std::sync::OnceLock<Option<Bytes>>,
+    brotli: std::sync::OnceLock<Option<Bytes>>,
 }
 
 impl StoredBody {
-    /// The body as sent, compressed when it is text worth compressing.
     pub fn new(identity: Bytes, compressible: bool) -> StoredBody {
-        if !compressible || identity.len() < 512 {
-            return StoredBody { identity, gzip: None, brotli: None };
-        }
-        let gzip = {
-            let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-            encoder.write_all(&identity).and_then(|()| encoder.finish()).ok().map(Bytes::from)
-        };
-        let brotli = {
-            let mut out = Vec::new();
-            let params = brotli::enc::BrotliEncoderParams { quality: 6, lgwin: 20, ..Default::default() };
-            brotli::BrotliCompress(&mut &identity[..], &mut out, &params).ok().map(|_| Bytes::from(out))
-        };
-        StoredBody { identity, gzip, brotli }
+        let compressible = compressible && identity.len() >= 512;
+        StoredBody { identity, compressible, gzip: Default::default(), brotli: Default::default() }
     }
 
+    /// The gzip form, made on first use.
+    pub fn gzip(&self) -> Option<&Bytes> {
+        self.gzip
+            .get_or_init(|| {
+                let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+                self.compressible.then(|| encoder.write_all(&self.identity).and_then(|()| encoder.finish()).ok().map(Bytes::from)).flatten()
+            })
+            .as_ref()
+    }
+
+    /// The brotli form, made on first use.
+    pub fn brotli(&self) -> Option<&Bytes> {
+        self.brotli
+            .get_or_init(|| {
+                let mut out = Vec::new();
+                let params = brotli::enc::BrotliEncoderParams { quality: 6, lgwin: 20, ..Default::default() };
+                self.compressible
+                    .then(|| brotli::BrotliCompress(&mut &self.identity[..], &mut out, &params).ok().map(|_| Bytes::from(out)))
+                    .flatten()
+            })
+            .as_ref()
+    }
+
+    /// What the body may take in memory with its compressed forms (which are smaller than a
+    /// fifth of it for text): fixed when it is stored, as the cache's weights must be.
     fn size(&self) -> usize {
-        self.identity.len() + self.gzip.as_ref().map_or(0, Bytes::len) + self.brotli.as_ref().map_or(0, Bytes::len)
+        if self.compressible {
+            self.identity.len() + self.identity.len() / 2
+        } else {
+            self.identity.len()
+        }
     }
 }
 
@@ -345,7 +366,7 @@ mod tests {
         }
         assert!(cache.get(&key("/en/")).is_some(), "the home page survived the crawl");
         assert!(cache.lock().pages.weight() <= (size * 40) as u64, "the budget holds");
-        assert!(one.body.gzip.as_ref().unwrap().len() < one.body.identity.len() / 5);
-        assert!(one.body.brotli.as_ref().unwrap().len() < one.body.identity.len() / 5);
+        assert!(one.body.gzip().unwrap().len() < one.body.identity.len() / 5);
+        assert!(one.body.brotli().unwrap().len() < one.body.identity.len() / 5);
     }
 }

@@ -38,7 +38,7 @@ pub async fn file(State(state): State<AppState>, Path(name): Path<String>, reque
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
-    if body.gzip.is_some() {
+    if body.compressible {
         headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     }
     if let Some(encoding) = encoding {
