@@ -70,6 +70,14 @@ async fn the_content_api_lists_finds_and_filters_published_articles(site: TestSi
     assert!(total >= 4);
     let (_, page2) = get(&site, "/api/v1/articles?lang=en&per_page=2&page=2", None).await;
     assert_ne!(page2["items"][0]["id"], list["items"][0]["id"]);
+    // Reading on with the cursor gives what page 2 gives, at the same cost however deep.
+    let next = list["next"].as_str().unwrap();
+    let (_, after) = get(&site, &format!("/api/v1/articles?lang=en&per_page=2&after={next}"), None).await;
+    assert_eq!(after["items"], page2["items"]);
+    for bad in ["0.000000000000000000000000000000000000000", "1.2.3", "x.1", "1"] {
+        let (status, body) = get(&site, &format!("/api/v1/articles?after={bad}"), None).await;
+        assert_eq!(error_of(status, &body, StatusCode::UNPROCESSABLE_ENTITY).1.as_deref(), Some("after"), "{bad}");
+    }
     // Filters: section, tag, dates.
     let (_, interviews) = get(&site, "/api/v1/articles?section=interviews", None).await;
     assert!(interviews["items"].as_array().unwrap().iter().all(|i| i["section"] == "interviews"));

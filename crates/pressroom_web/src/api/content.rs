@@ -48,7 +48,7 @@ pub struct ArticleListQuery {
     per_page: Option<u32>,
     /// The `next` of the previous answer: the articles after its last one. Reading a long list
     /// this way costs the same on every step, however deep; `page` is then not given.
-    #[param(pattern = "^[0-9]+\\.[0-9]+$", max_length = 40)]
+    #[param(pattern = "^-?[0-9]{1,19}\\.[0-9]{1,19}$", max_length = 40)]
     after: Option<String>,
 }
 
@@ -113,9 +113,14 @@ pub async fn list_articles(
     Ok(Json(ArticleList::of(&found, per_page, &state.config.base_url)))
 }
 
-/// A cursor (`next` of an answer: the last article's date and id) read back.
+/// A cursor (`next` of an answer: the last article's date and id) read back, exactly as the
+/// document describes it: `DATE.ID`, each at most 19 digits, the date perhaps negative.
 fn cursor(text: &str) -> Option<Start> {
     let (published_at, id) = text.split_once('.')?;
+    let digits = |s: &str| (1..=19).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    if text.len() > 40 || !digits(published_at.strip_prefix('-').unwrap_or(published_at)) || !digits(id) {
+        return None;
+    }
     Some(Start::After { published_at: published_at.parse().ok()?, id: id.parse().ok()? })
 }
 
