@@ -65,6 +65,37 @@ pub fn is_site_image_path(cover: &str) -> bool {
         && !cover.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
+/// A field whose value must be one of the site's: its name, message key and noun.
+struct Choice {
+    field: &'static str,
+    key: &'static str,
+    noun: &'static str,
+}
+
+impl Choice {
+    const LANG: Choice = Choice { field: "lang", key: "error_lang_unknown", noun: "language" };
+    const SECTION: Choice = Choice { field: "section", key: "error_section_unknown", noun: "section" };
+}
+
+/// The value given (which must be one of `known`, as `find` says), else the stored one; an
+/// error naming what the site has otherwise.
+fn one_of<T>(
+    given: Option<String>,
+    stored: Option<T>,
+    find: impl Fn(&str) -> Option<T>,
+    known: &[&str],
+    choice: Choice,
+) -> Result<T, FieldError> {
+    let error = || FieldError::new(choice.field, choice.key);
+    match (given, stored) {
+        (Some(value), _) => {
+            find(&value).ok_or_else(|| error().detail(format!("unknown {} {value:?} (this site has: {})", choice.noun, known.join(", "))))
+        }
+        (None, Some(stored)) => Ok(stored),
+        (None, None) => Err(error().detail(format!("missing {}", choice.field))),
+    }
+}
+
 impl ArticleInput {
     /// The draft this input makes, over `base` when it updates a stored version; every problem
     /// is named with its field. `status` is the status the draft will have.
@@ -77,36 +108,21 @@ impl ArticleInput {
     ) -> Result<ArticleDraft, Vec<FieldError>> {
         let mut errors = Vec::new();
         let stored = base.as_ref().map(|b| b.article);
-        let lang = match (self.lang, stored) {
-            (Some(code), _) => site.language(&code).map(|l| l.code.clone()).or_else(|| {
-                let known: Vec<_> = site.languages.iter().map(|l| l.code.as_str()).collect();
-                errors.push(
-                    FieldError::new("lang", "error_lang_unknown")
-                        .detail(format!("unknown language {code:?} (this site has: {})", known.join(", "))),
-                );
-                None
-            }),
-            (None, Some(article)) => Some(article.lang.clone()),
-            (None, None) => {
-                errors.push(FieldError::new("lang", "error_lang_unknown").detail("missing lang"));
-                None
-            }
-        };
-        let section = match (self.section, stored) {
-            (Some(key), _) => site.section(&key).map(|s| s.key.clone()).or_else(|| {
-                let known: Vec<_> = site.sections.iter().map(|s| s.key.as_str()).collect();
-                errors.push(
-                    FieldError::new("section", "error_section_unknown")
-                        .detail(format!("unknown section {key:?} (this site has: {})", known.join(", "))),
-                );
-                None
-            }),
-            (None, Some(article)) => Some(article.section.clone()),
-            (None, None) => {
-                errors.push(FieldError::new("section", "error_section_unknown").detail("missing section"));
-                None
-            }
-        };
+        let known_langs: Vec<&str> = site.languages.iter().map(|l| l.code.as_str()).collect();
+        let lang =
+            one_of(self.lang, stored.map(|a| a.lang.clone()), |c| site.language(c).map(|l| l.code.clone()), &known_langs, Choice::LANG)
+                .map_err(|e| errors.push(e))
+                .ok();
+        let known_sections: Vec<&str> = site.sections.iter().map(|s| s.key.as_str()).collect();
+        let section = one_of(
+            self.section,
+            stored.map(|a| a.section.clone()),
+            |k| site.section(k).map(|s| s.key.clone()),
+            &known_sections,
+            Choice::SECTION,
+        )
+        .map_err(|e| errors.push(e))
+        .ok();
         let title = self.title.map(|t| t.trim().to_owned()).or_else(|| stored.map(|a| a.title.clone())).unwrap_or_default();
         let slug = match self.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(text) => {
