@@ -1,11 +1,14 @@
 //! What readers see: published articles, lists, archives, translations, related items, tags.
 
 use pressroom_domain::{
-    archive_period, Article, ArticleId, ArticleSummary, Lang, SectionKey, Slug, Status, Tag, TagKey, TagKind, TagRef, TranslationRef,
-    UserId,
+    archive_period, Article, ArticleId, ArticleSummary, Lang, MediaItem, SectionKey, Slug, Status, Tag, TagKey, TagKind, TagRef,
+    TranslationRef, UserId,
 };
+use std::collections::HashMap;
+
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
+use sqlx::AnyConnection;
 use sqlx::{Any, Row};
 
 use crate::site::parse_lang;
@@ -68,6 +71,10 @@ pub(crate) const SITEMAP_PART_SQL: &str = "SELECT a.id, a.translation_key, a.lan
      (SELECT translation_key FROM articles WHERE id >= $1 AND id <= $2 AND status || '' = 'published') \
      ORDER BY a.translation_key, a.lang";
 
+/// One article's tags, named in a language (`$1`), in their order.
+pub(crate) const ARTICLE_TAGS_SQL: &str = "SELECT t.key, n.name FROM article_tags x JOIN tags t ON t.id = x.tag_id \
+     LEFT JOIN tag_names n ON n.tag_id = t.id AND n.lang = $1 WHERE x.article_id = $2 ORDER BY x.position";
+
 pub(crate) fn tags_of_sql(ids: &[i64]) -> String {
     // The ids come from the database as integers, so they are safe to write into the SQL.
     let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
@@ -102,25 +109,11 @@ impl Store {
         let rows = query.fetch_all(&self.pool).await?;
         let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>>>()?;
         let ids: Vec<i64> = articles.iter().map(|a| a.id.0).collect();
-        let mut tags = self.tags_of(&ids, lang).await?;
+        let mut tags = tags_of(&mut *self.pool.acquire().await?, &ids, lang).await?;
         for article in &mut articles {
             article.tags = tags.remove(&article.id.0).unwrap_or_default();
         }
         Ok(articles)
-    }
-
-    /// The tags of several articles, named in `lang`, in one query.
-    async fn tags_of(&self, ids: &[i64], lang: &Lang) -> Result<std::collections::HashMap<i64, Vec<TagRef>>> {
-        let mut tags: std::collections::HashMap<i64, Vec<TagRef>> = std::collections::HashMap::new();
-        if ids.is_empty() {
-            return Ok(tags);
-        }
-        let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(&tags_of_sql(ids)).bind(lang.as_str()).fetch_all(&self.pool).await?;
-        for (article, key, name) in rows {
-            let name = name.unwrap_or_else(|| key.clone());
-            tags.entry(article).or_default().push(TagRef { key: parse_key(TagKey::parse(&key))?, name });
-        }
-        Ok(tags)
     }
 
     /// The largest article id so far: the sitemap's parts are ranges of ids.
@@ -157,16 +150,24 @@ impl Store {
 
     /// The article at a public URL, whatever its status; the caller decides what readers see.
     pub async fn article_at(&self, lang: &Lang, section: &SectionKey, slug: &Slug) -> Result<Article> {
-        let row = sqlx::query(&article_at_sql())
-            .bind(lang.as_str())
-            .bind(section.as_str())
-            .bind(slug.as_str())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let mut article = article_from_row(&row)?;
-        article.tags = self.article_tags(article.id, lang).await?;
-        Ok(article)
+        article_at(&mut *self.pool.acquire().await?, lang, section, slug).await
+    }
+
+    /// Everything an article's public page shows, read on one connection: the article (whatever
+    /// its status; the caller decides what readers see), its translations, its media and its
+    /// related items.
+    pub async fn article_view(&self, lang: &Lang, section: &SectionKey, slug: &Slug, related: u32) -> Result<ArticleView> {
+        let mut conn = self.pool.acquire().await?;
+        let article = article_at(&mut conn, lang, section, slug).await?;
+        let translations = translations(&mut conn, &article).await?;
+        let (gallery, attachments) = crate::media::article_media(&mut conn, article.id).await?;
+        let found = crate::listings::related(&mut conn, &article, related).await?;
+        drop(conn);
+        let related = match found {
+            Some(found) => found,
+            None => self.latest_beside(&article, related).await?,
+        };
+        Ok(ArticleView { article, translations, gallery, attachments, related })
     }
 
     /// The article that once lived at an address and moved (its slug or section changed after
@@ -203,11 +204,12 @@ impl Store {
     }
 
     /// Published articles with ids after `after`, by id, at most `limit`, without tags: what the
-    /// search index is rebuilt from, a batch at a time.
+    /// search index is rebuilt from, a batch at a time. (Read along the ids: an index by status
+    /// would have each batch sort every published article.)
     pub async fn published_batch(&self, after: ArticleId, limit: i64) -> Result<Vec<Article>> {
         let sql = format!(
             "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
-             WHERE a.status = 'published' AND a.id > $1 ORDER BY a.id LIMIT $2"
+             WHERE a.status || '' = 'published' AND a.id > $1 ORDER BY a.id LIMIT $2"
         );
         let rows = sqlx::query(&sql).bind(after.0).bind(limit).fetch_all(&self.pool).await?;
         rows.iter().map(article_from_row).collect()
@@ -233,18 +235,7 @@ impl Store {
 
     /// The published versions of the same item in other languages.
     pub async fn translations(&self, article: &Article) -> Result<Vec<TranslationRef>> {
-        let rows: Vec<(String, String, String, String)> =
-            sqlx::query_as(TRANSLATIONS_SQL).bind(&article.translation_key).bind(article.lang.as_str()).fetch_all(&self.pool).await?;
-        rows.into_iter()
-            .map(|(lang, section, slug, title)| {
-                Ok(TranslationRef {
-                    lang: parse_lang(&lang)?,
-                    section: parse_key(SectionKey::parse(&section))?,
-                    slug: parse_key(Slug::parse(&slug))?,
-                    title,
-                })
-            })
-            .collect()
+        translations(&mut *self.pool.acquire().await?, article).await
     }
 
     /// Years with published articles in `lang`, newest first, with their counts.
@@ -316,8 +307,67 @@ impl Store {
     }
 
     async fn article_tags(&self, id: ArticleId, lang: &Lang) -> Result<Vec<TagRef>> {
-        Ok(self.tags_of(&[id.0], lang).await?.remove(&id.0).unwrap_or_default())
+        article_tags(&mut *self.pool.acquire().await?, id, lang).await
     }
+}
+
+/// What an article's public page shows besides the article.
+#[derive(Debug, Clone)]
+pub struct ArticleView {
+    pub article: Article,
+    pub translations: Vec<TranslationRef>,
+    pub gallery: Vec<MediaItem>,
+    pub attachments: Vec<MediaItem>,
+    pub related: Vec<ArticleSummary>,
+}
+
+async fn article_at(conn: &mut AnyConnection, lang: &Lang, section: &SectionKey, slug: &Slug) -> Result<Article> {
+    let row = sqlx::query(&article_at_sql())
+        .bind(lang.as_str())
+        .bind(section.as_str())
+        .bind(slug.as_str())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut article = article_from_row(&row)?;
+    article.tags = article_tags(conn, article.id, lang).await?;
+    Ok(article)
+}
+
+async fn article_tags(conn: &mut AnyConnection, id: ArticleId, lang: &Lang) -> Result<Vec<TagRef>> {
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(ARTICLE_TAGS_SQL).bind(lang.as_str()).bind(id.0).fetch_all(conn).await?;
+    rows.into_iter()
+        .map(|(key, name)| Ok(TagRef { name: name.unwrap_or_else(|| key.clone()), key: parse_key(TagKey::parse(&key))? }))
+        .collect()
+}
+
+/// The tags of several articles, named in `lang`, in one query.
+async fn tags_of(conn: &mut AnyConnection, ids: &[i64], lang: &Lang) -> Result<HashMap<i64, Vec<TagRef>>> {
+    let mut tags: HashMap<i64, Vec<TagRef>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(tags);
+    }
+    let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(&tags_of_sql(ids)).bind(lang.as_str()).fetch_all(conn).await?;
+    for (article, key, name) in rows {
+        let name = name.unwrap_or_else(|| key.clone());
+        tags.entry(article).or_default().push(TagRef { key: parse_key(TagKey::parse(&key))?, name });
+    }
+    Ok(tags)
+}
+
+async fn translations(conn: &mut AnyConnection, article: &Article) -> Result<Vec<TranslationRef>> {
+    let rows: Vec<(String, String, String, String)> =
+        sqlx::query_as(TRANSLATIONS_SQL).bind(&article.translation_key).bind(article.lang.as_str()).fetch_all(conn).await?;
+    rows.into_iter()
+        .map(|(lang, section, slug, title)| {
+            Ok(TranslationRef {
+                lang: parse_lang(&lang)?,
+                section: parse_key(SectionKey::parse(&section))?,
+                slug: parse_key(Slug::parse(&slug))?,
+                title,
+            })
+        })
+        .collect()
 }
 
 pub(crate) enum Param {

@@ -11,6 +11,7 @@ mod changes;
 mod copy;
 mod editorial;
 mod explain;
+mod import;
 mod listings;
 mod media;
 mod migrate;
@@ -33,12 +34,13 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 use time::OffsetDateTime;
 use tokio::sync::{watch, Mutex, MutexGuard};
 
-pub use articles::SitemapEntry;
+pub use articles::{ArticleView, SitemapEntry};
 pub use audit_log::AuditEntry;
 pub use changes::{Change, ChangeReach};
 pub use copy::{Cell, CopyProgress};
 pub use editorial::{ArticleFilter, ArticleRow, RevisionMeta, Sort};
 pub use explain::QueryPlan;
+pub use import::ImportSession;
 pub use listings::{ArticleQuery, Listing, Start};
 pub use media::NewMedia;
 pub use migrate::{SchemaStatus, LATEST_VERSION};
@@ -46,7 +48,7 @@ pub use pressroom_domain::{MediaItem, MediaKind};
 pub use tokens::TokenRecord;
 pub use users::{SessionRecord, UserRecord};
 pub use webhooks::{Delivery, DueDelivery, Webhook, WebhookEvent};
-pub use write::{ImportReport, ImportSession, TagDef};
+pub use write::{ImportReport, TagDef};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -245,6 +247,10 @@ impl Store {
                 Engine::Postgres => 10,
             })
             .acquire_timeout(Duration::from_secs(3))
+            // A pooled SQLite connection is a file handle that cannot drop the way a network
+            // connection can; pinging it before each use would cost a round trip to its worker
+            // thread for every query.
+            .test_before_acquire(engine == Engine::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use pressroom_domain::{Article, ArticleSummary, Lang, Page, SectionKey, Status, TagKey, PAGE_SIZE};
+use sqlx::AnyConnection;
 use sqlx::Row;
 
 use crate::articles::{bind_params, summary_from_row, Param, SUMMARY_COLUMNS};
@@ -21,10 +22,49 @@ const STRIDE: u64 = 1000;
 /// Lists whose marks are kept at once; past this the cache starts again empty.
 const MAX_LISTS: usize = 10_000;
 
-/// The newest published articles of one language with one tag: related items' candidates.
-pub(crate) const RELATED_CANDIDATES_SQL: &str = "SELECT article_id, published_at FROM article_tags \
-     WHERE tag_id = (SELECT id FROM tags WHERE key = $1) AND lang = $2 AND status = 'published' \
-     ORDER BY published_at DESC, article_id DESC LIMIT 50";
+/// Candidates for related items: the newest this many published articles of each of the
+/// article's tags. Ranking within them (most shared tags, then newest) keeps the cost of an
+/// article page bounded however common its tags are.
+const RELATED_CANDIDATES: u32 = 50;
+
+/// Related items in one statement: the newest candidates of each tag (one index range per
+/// tag), ranked by how many of the article's tags they share, then by date, with their
+/// summaries. `$1` is the language, `$2` the article's id, `$3…` its tag keys (at least one).
+pub(crate) fn related_sql(tags: usize, limit: u32) -> String {
+    let candidates = (0..tags)
+        .map(|i| {
+            format!(
+                "SELECT * FROM (SELECT article_id, published_at FROM article_tags \
+                 WHERE tag_id = (SELECT id FROM tags WHERE key = ${}) AND lang = $1 AND status = 'published' \
+                 ORDER BY published_at DESC, article_id DESC LIMIT {RELATED_CANDIDATES}) t{i}",
+                i + 3
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    format!(
+        "SELECT {SUMMARY_COLUMNS} FROM (SELECT c.article_id AS id, COUNT(*) AS shared, MAX(c.published_at) AS newest \
+         FROM ({candidates}) c WHERE c.article_id <> $2 GROUP BY c.article_id \
+         ORDER BY shared DESC, newest DESC, c.article_id DESC LIMIT {limit}) r \
+         JOIN articles a ON a.id = r.id JOIN sections s ON s.id = a.section_id \
+         ORDER BY r.shared DESC, r.newest DESC, a.id DESC"
+    )
+}
+
+/// The articles sharing most tags with `article` (newest first among equals), or `None` when
+/// none shares any.
+pub(crate) async fn related(conn: &mut AnyConnection, article: &Article, limit: u32) -> Result<Option<Vec<ArticleSummary>>> {
+    if article.tags.is_empty() {
+        return Ok(None);
+    }
+    let sql = related_sql(article.tags.len(), limit);
+    let mut query = sqlx::query(&sql).bind(article.lang.as_str()).bind(article.id.0);
+    for tag in &article.tags {
+        query = query.bind(tag.key.as_str());
+    }
+    let related = query.fetch_all(conn).await?.iter().map(summary_from_row).collect::<Result<Vec<_>>>()?;
+    Ok((!related.is_empty()).then_some(related))
+}
 
 /// Which published articles of one language a list shows.
 #[derive(Debug, Clone, Copy)]
@@ -264,31 +304,17 @@ impl Store {
     /// its number of tags, never by how many articles a tag has: recent items are what readers
     /// of news want related anyway, and a newly published item is a candidate at once.
     pub async fn related(&self, article: &Article, limit: u32) -> Result<Vec<ArticleSummary>> {
-        let mut shared: HashMap<i64, (u32, i64)> = HashMap::new();
-        for tag in &article.tags {
-            let candidates: Vec<(i64, i64)> =
-                sqlx::query_as(RELATED_CANDIDATES_SQL).bind(tag.key.as_str()).bind(article.lang.as_str()).fetch_all(&self.pool).await?;
-            for (id, published_at) in candidates.into_iter().filter(|(id, _)| *id != article.id.0) {
-                shared.entry(id).or_insert((0, published_at)).0 += 1;
-            }
+        match related(&mut *self.pool.acquire().await?, article, limit).await? {
+            Some(related) => Ok(related),
+            None => self.latest_beside(article, limit).await,
         }
-        let mut ranked: Vec<(i64, (u32, i64))> = shared.into_iter().collect();
-        ranked.sort_by(|(a_id, (a_n, a_at)), (b_id, (b_n, b_at))| b_n.cmp(a_n).then(b_at.cmp(a_at)).then(b_id.cmp(a_id)));
-        ranked.truncate(limit as usize);
-        if ranked.is_empty() {
-            let query =
-                ArticleQuery { lang: Some(article.lang.clone()), section: Some(article.section.clone()), ..ArticleQuery::default() };
-            let latest = self.find_articles(&query, Start::Page(1), limit + 1).await?;
-            return Ok(latest.items.into_iter().filter(|a| a.id != article.id).take(limit as usize).collect());
-        }
-        // The ids come from the database as integers, so they are safe to write into the SQL.
-        let list = ranked.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(", ");
-        let rows =
-            sqlx::query(&format!("SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id IN ({list})"))
-                .fetch_all(&self.pool)
-                .await?;
-        let mut found: HashMap<i64, ArticleSummary> =
-            rows.iter().map(summary_from_row).map(|s| s.map(|s| (s.id.0, s))).collect::<Result<_>>()?;
-        Ok(ranked.iter().filter_map(|(id, _)| found.remove(id)).collect())
+    }
+
+    /// The newest published articles of an article's language and section, without it: what
+    /// stands in for related items when its tags share none.
+    pub(crate) async fn latest_beside(&self, article: &Article, limit: u32) -> Result<Vec<ArticleSummary>> {
+        let query = ArticleQuery { lang: Some(article.lang.clone()), section: Some(article.section.clone()), ..ArticleQuery::default() };
+        let latest = self.find_articles(&query, Start::Page(1), limit + 1).await?;
+        Ok(latest.items.into_iter().filter(|a| a.id != article.id).take(limit as usize).collect())
     }
 }

@@ -1,7 +1,11 @@
 //! Media records: uploaded images and files. The bytes live on disk under a random key; the
 //! database keeps what they are, who uploaded them, and their alt text in each language.
 
+use std::collections::HashMap;
+
 use pressroom_domain::{ArticleId, Lang, MediaItem, MediaKind, Page, PAGE_SIZE};
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
 use sqlx::Row;
 
 use crate::{audit, now, to_time, Actor, Result, Store, StoreError};
@@ -51,17 +55,14 @@ impl Store {
         let offset = u64::from(page.saturating_sub(1)) * u64::from(PAGE_SIZE);
         let sql = format!("SELECT {COLUMNS} FROM media m ORDER BY m.id DESC LIMIT {PAGE_SIZE} OFFSET {offset}");
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for row in &rows {
-            items.push(self.media_from_row(row).await?);
-        }
+        let items = media_items(&mut *self.pool.acquire().await?, &rows).await?;
         Ok(Page { items, page, total: total.max(0) as u64 })
     }
 
     pub async fn media_by_key(&self, storage_key: &str) -> Result<MediaItem> {
         let sql = format!("SELECT {COLUMNS} FROM media m WHERE m.storage_key = $1");
         let row = sqlx::query(&sql).bind(storage_key).fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
-        self.media_from_row(&row).await
+        Ok(media_items(&mut *self.pool.acquire().await?, std::slice::from_ref(&row)).await?.remove(0))
     }
 
     pub async fn set_media_alt(&self, id: i64, lang: &Lang, alt: &str, actor: &Actor) -> Result<()> {
@@ -83,41 +84,58 @@ impl Store {
 
     /// An article's gallery and attachments, in order.
     pub async fn article_media(&self, article: ArticleId) -> Result<(Vec<MediaItem>, Vec<MediaItem>)> {
-        let sql = format!("SELECT {COLUMNS}, x.role FROM article_media x JOIN media m ON m.id = x.media_id WHERE x.article_id = $1 ORDER BY x.role, x.position");
-        let rows = sqlx::query(&sql).bind(article.0).fetch_all(&self.pool).await?;
-        let (mut gallery, mut attachments) = (Vec::new(), Vec::new());
-        for row in &rows {
-            let role: String = row.try_get(9)?;
-            let item = self.media_from_row(row).await?;
-            if role == "gallery" {
-                gallery.push(item);
-            } else {
-                attachments.push(item);
-            }
-        }
-        Ok((gallery, attachments))
+        article_media(&mut *self.pool.acquire().await?, article).await
     }
+}
 
-    async fn media_from_row(&self, row: &sqlx::any::AnyRow) -> Result<MediaItem> {
-        let id: i64 = row.try_get(0)?;
-        let kind: String = row.try_get(1)?;
-        let alt: Vec<(String, String)> = sqlx::query_as(
-            "SELECT a.lang, a.alt FROM media_alt a JOIN languages l ON l.code = a.lang WHERE a.media_id = $1 ORDER BY l.position",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(MediaItem {
-            id,
-            kind: if kind == "image" { MediaKind::Image } else { MediaKind::File },
-            storage_key: row.try_get(2)?,
-            original_name: row.try_get(3)?,
-            content_type: row.try_get(4)?,
-            byte_size: row.try_get(5)?,
-            width: row.try_get(6)?,
-            height: row.try_get(7)?,
-            created_at: to_time(row.try_get(8)?),
-            alt,
-        })
+/// An article's gallery and attachments, in order.
+pub(crate) async fn article_media(conn: &mut AnyConnection, article: ArticleId) -> Result<(Vec<MediaItem>, Vec<MediaItem>)> {
+    let sql = format!("SELECT {COLUMNS}, x.role FROM article_media x JOIN media m ON m.id = x.media_id WHERE x.article_id = $1 ORDER BY x.role, x.position");
+    let rows = sqlx::query(&sql).bind(article.0).fetch_all(&mut *conn).await?;
+    let (mut gallery, mut attachments) = (Vec::new(), Vec::new());
+    for (row, item) in rows.iter().zip(media_items(conn, &rows).await?) {
+        let role: String = row.try_get(9)?;
+        if role == "gallery" {
+            gallery.push(item);
+        } else {
+            attachments.push(item);
+        }
     }
+    Ok((gallery, attachments))
+}
+
+/// Media items from rows of `COLUMNS`, with their alt texts read in one query.
+async fn media_items(conn: &mut AnyConnection, rows: &[AnyRow]) -> Result<Vec<MediaItem>> {
+    let ids = rows.iter().map(|row| row.try_get::<i64, _>(0)).collect::<std::result::Result<Vec<_>, _>>()?;
+    let mut alts: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+    if !ids.is_empty() {
+        // The ids come from the database as integers, so they are safe to write into the SQL.
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT a.media_id, a.lang, a.alt FROM media_alt a JOIN languages l ON l.code = a.lang \
+             WHERE a.media_id IN ({list}) ORDER BY a.media_id, l.position"
+        );
+        let found: Vec<(i64, String, String)> = sqlx::query_as(&sql).fetch_all(conn).await?;
+        for (id, lang, alt) in found {
+            alts.entry(id).or_default().push((lang, alt));
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let id: i64 = row.try_get(0)?;
+            let kind: String = row.try_get(1)?;
+            Ok(MediaItem {
+                id,
+                kind: if kind == "image" { MediaKind::Image } else { MediaKind::File },
+                storage_key: row.try_get(2)?,
+                original_name: row.try_get(3)?,
+                content_type: row.try_get(4)?,
+                byte_size: row.try_get(5)?,
+                width: row.try_get(6)?,
+                height: row.try_get(7)?,
+                created_at: to_time(row.try_get(8)?),
+                alt: alts.remove(&id).unwrap_or_default(),
+            })
+        })
+        .collect()
 }

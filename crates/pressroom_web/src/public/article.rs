@@ -7,7 +7,7 @@ use axum::response::IntoResponse;
 use pressroom_domain::{SectionKey, Slug, Status};
 use pressroom_render::views::ArticlePage;
 use pressroom_render::{urls, ArticleSurroundings};
-use pressroom_store::StoreError;
+use pressroom_store::{ArticleView, StoreError};
 
 use super::{respond_html, PageResult};
 use crate::extract::{Equivalents, Reader};
@@ -37,18 +37,16 @@ pub async fn article(
 ) -> PageResult {
     let section = reader.site.section(&section).ok_or(WebError::NotFound)?.clone();
     let slug = Slug::parse(&slug).map_err(|_| WebError::NotFound)?;
-    let article = match state.store.article_at(&reader.lang, &section.key, &slug).await {
+    let view = match state.store.article_view(&reader.lang, &section.key, &slug, RELATED).await {
         Err(StoreError::NotFound) => return moved(&state, &reader, &section.key, &slug).await,
         found => found?,
     };
+    let ArticleView { article, translations, gallery, attachments, related } = view;
     match article.status {
         Status::Published => {}
         Status::Archived => return Err(WebError::Gone),
         Status::Draft | Status::Review | Status::Scheduled => return Err(WebError::NotFound),
     }
-    let translations = state.store.translations(&article).await?;
-    let (gallery, attachments) = state.store.article_media(article.id).await?;
-    let related = state.store.related(&article, RELATED).await?;
     let equivalents = translations.iter().map(|t| (t.lang.clone(), urls::article(&t.lang, &t.section, &t.slug))).collect();
     let layout = reader.layout(&state, &article.title, &article.lead, Some(Equivalents::Only(equivalents)), Some(section.key.as_str()));
     let around = ArticleSurroundings {
