@@ -48,6 +48,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_bounded_listings.sql"),
         postgres: include_str!("../migrations/postgres/0006_bounded_listings.sql"),
     },
+    Migration {
+        version: 7,
+        name: "sitemap_indexes",
+        sqlite: include_str!("../migrations/sqlite/0007_sitemap_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0007_sitemap_indexes.sql"),
+    },
 ];
 
 /// The schema version this program writes and reads.
