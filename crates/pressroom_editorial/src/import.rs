@@ -6,7 +6,7 @@
 //! written. The second pass ([`ImportWrite`]) reads the versions again and saves them in one
 //! transaction.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use pressroom_domain::{ArticleInput, Site, Status};
 use pressroom_store::{ImportReport, ImportSession, Store, StoreError, TagDef};
@@ -115,6 +115,10 @@ pub struct ImportWrite<'a> {
     session: ImportSession<'a>,
     site: Site,
     now: OffsetDateTime,
+    /// The names of the items given to the session and not yet written, by position: a
+    /// refusal comes when the session writes, and must name its item.
+    unwritten: VecDeque<(usize, String)>,
+    given: usize,
 }
 
 impl<'a> ImportWrite<'a> {
@@ -122,21 +126,44 @@ impl<'a> ImportWrite<'a> {
     pub async fn begin(store: &'a Store, editor: &Editor, tags: &[TagDef]) -> Result<ImportWrite<'a>, ImportFailure> {
         let site = store.site().await.map_err(ImportFailure::Store)?;
         let session = store.begin_import(tags, &editor.actor).await.map_err(ImportFailure::Store)?;
-        Ok(ImportWrite { session, site, now: OffsetDateTime::now_utc() })
+        Ok(ImportWrite { session, site, now: OffsetDateTime::now_utc(), unwritten: VecDeque::new(), given: 0 })
     }
 
     /// Saves one item (checked in the first pass; a problem now means it changed since).
     pub async fn save(&mut self, item: ImportItem) -> Result<(), ImportFailure> {
-        let invalid = |problem: String| ImportFailure::Invalid(vec![ImportProblem { item: item.name.clone(), problem }]);
-        let draft = item.input.clone().resolve(&self.site, None, item.status, self.now).map_err(|errors| invalid(describe(&errors)))?;
-        self.session.save(&draft).await.map_err(|err| match err {
-            StoreError::Rejected { reason, .. } => invalid(reason),
-            other => ImportFailure::Store(other),
-        })
+        let draft = match item.input.clone().resolve(&self.site, None, item.status, self.now) {
+            Ok(draft) => draft,
+            Err(errors) => return Err(invalid(&item.name, describe(&errors))),
+        };
+        self.unwritten.push_back((self.given, item.name));
+        self.given += 1;
+        let saved = self.session.save(&draft).await;
+        let written = self.session.unwritten_from();
+        let refusal = saved.map_err(|err| refusal(&self.unwritten, err));
+        while self.unwritten.front().is_some_and(|(index, _)| *index < written) {
+            self.unwritten.pop_front();
+        }
+        refusal
     }
 
     /// Makes the whole import visible at once.
     pub async fn commit(self) -> Result<ImportReport, ImportFailure> {
-        self.session.commit().await.map_err(ImportFailure::Store)
+        let ImportWrite { session, unwritten, .. } = self;
+        session.commit().await.map_err(|err| refusal(&unwritten, err))
     }
+}
+
+/// A failure of the store, a refusal naming the item it is about.
+fn refusal(unwritten: &VecDeque<(usize, String)>, err: StoreError) -> ImportFailure {
+    match err {
+        StoreError::Rejected { index, reason, .. } => {
+            let name = unwritten.iter().find(|(i, _)| *i == index).map_or("an item", |(_, name)| name.as_str());
+            invalid(name, reason)
+        }
+        other => ImportFailure::Store(other),
+    }
+}
+
+fn invalid(item: &str, problem: String) -> ImportFailure {
+    ImportFailure::Invalid(vec![ImportProblem { item: item.to_owned(), problem }])
 }

@@ -12,7 +12,7 @@ use sqlx::query::Query;
 use sqlx::{Any, Row, Transaction};
 
 use crate::changes::ArticleReach;
-use crate::{audit, now, Actor, Result, Store, StoreError, WriteTx};
+use crate::{now, Result, StoreError, WriteTx};
 
 /// A tag as a content folder defines it: key, kind and names per language.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,7 +44,7 @@ pub(crate) struct Snapshot<'a> {
 }
 
 impl<'a> Snapshot<'a> {
-    fn of(draft: &'a ArticleDraft) -> Snapshot<'a> {
+    pub(crate) fn of(draft: &'a ArticleDraft) -> Snapshot<'a> {
         Snapshot {
             title: &draft.title,
             slug: draft.slug.as_str(),
@@ -62,8 +62,8 @@ impl<'a> Snapshot<'a> {
 
 /// Section ids and language codes, read once per transaction to check every version against.
 pub(crate) struct SiteKeys {
-    sections: HashMap<String, i64>,
-    languages: Vec<String>,
+    pub(crate) sections: HashMap<String, i64>,
+    pub(crate) languages: Vec<String>,
     /// Tag ids by (language, name as written), as resolved earlier in this transaction: an
     /// import of many articles with the same tags looks each one up once.
     tags: std::sync::Mutex<HashMap<(String, String), i64>>,
@@ -242,7 +242,11 @@ async fn keep_former_address(tx: &mut Transaction<'static, Any>, old: &Before, a
 }
 
 /// Binds $1–$11, the article's own fields, in the order both the INSERT and the UPDATE name them.
-fn bind_fields<'q>(query: Query<'q, Any, AnyArguments<'q>>, draft: &'q ArticleDraft, section_id: i64) -> Query<'q, Any, AnyArguments<'q>> {
+pub(crate) fn bind_fields<'q>(
+    query: Query<'q, Any, AnyArguments<'q>>,
+    draft: &'q ArticleDraft,
+    section_id: i64,
+) -> Query<'q, Any, AnyArguments<'q>> {
     query
         .bind(&draft.translation_key)
         .bind(draft.lang.as_str())
@@ -257,73 +261,7 @@ fn bind_fields<'q>(query: Query<'q, Any, AnyArguments<'q>>, draft: &'q ArticleDr
         .bind(draft.published_at.unix_timestamp())
 }
 
-/// An import in progress: one write transaction that versions are saved into one at a time,
-/// so that an import of any size holds one version in memory, and is all-or-nothing.
-pub struct ImportSession<'a> {
-    w: WriteTx<'a>,
-    keys: SiteKeys,
-    actor: Actor,
-    tags: usize,
-    saved: usize,
-    report: ImportReport,
-}
-
-impl Store {
-    /// Begins an import: the tag definitions are saved first, then each version by
-    /// [`ImportSession::save`]; nothing is visible until [`ImportSession::commit`].
-    pub async fn begin_import(&self, tags: &[TagDef], actor: &Actor) -> Result<ImportSession<'_>> {
-        let mut w = self.begin_write().await?;
-        let keys = SiteKeys::load(&mut w.tx).await?;
-        for tag in tags {
-            save_tag(&mut w.tx, tag).await?;
-        }
-        Ok(ImportSession { w, keys, actor: actor.clone(), tags: tags.len(), saved: 0, report: ImportReport::default() })
-    }
-
-    /// Saves tag definitions and article versions in one transaction; on any error nothing is
-    /// written. `on_saved` is called after each article (for a progress bar).
-    pub async fn import(
-        &self,
-        tags: &[TagDef],
-        drafts: &[ArticleDraft],
-        actor: &Actor,
-        on_saved: &(dyn Fn() + Sync),
-    ) -> Result<ImportReport> {
-        let mut session = self.begin_import(tags, actor).await?;
-        for draft in drafts {
-            session.save(draft).await?;
-            on_saved();
-        }
-        session.commit().await
-    }
-}
-
-impl ImportSession<'_> {
-    /// Saves one version, matched to a stored one by translation key and language. A refusal
-    /// names the version by its position in the import (`StoreError::Rejected { index, .. }`).
-    pub async fn save(&mut self, draft: &ArticleDraft) -> Result<()> {
-        let author = self.actor.user.map(|u| u.0);
-        let (_, revision) = save_version(&mut self.w, &self.keys, self.saved, draft, Target::ByTranslation, author).await?;
-        if revision == 1 {
-            self.report.created += 1;
-        } else {
-            self.report.updated += 1;
-        }
-        self.saved += 1;
-        Ok(())
-    }
-
-    /// Makes everything saved visible at once.
-    pub async fn commit(mut self) -> Result<ImportReport> {
-        let report = self.report;
-        let detail = format!("{} created, {} updated, {} tags", report.created, report.updated, self.tags);
-        audit(&mut self.w.tx, &self.actor, "import", "articles", &detail).await?;
-        self.w.commit().await?;
-        Ok(report)
-    }
-}
-
-async fn save_tag(tx: &mut Transaction<'static, Any>, tag: &TagDef) -> Result<i64> {
+pub(crate) async fn save_tag(tx: &mut Transaction<'static, Any>, tag: &TagDef) -> Result<i64> {
     let existing: Option<(i64,)> =
         sqlx::query_as("SELECT id FROM tags WHERE key = $1").bind(tag.key.as_str()).fetch_optional(&mut **tx).await?;
     let id = match existing {
@@ -371,12 +309,33 @@ async fn set_article_tags(
     replace: bool,
     draft: &ArticleDraft,
 ) -> Result<()> {
-    let (lang, names) = (&draft.lang, &draft.tags);
     if replace {
         sqlx::query("DELETE FROM article_tags WHERE article_id = $1").bind(article_id).execute(&mut **tx).await?;
     }
-    let mut tag_ids: Vec<i64> = Vec::with_capacity(names.len());
-    for name in names.iter().map(|name| name.trim()) {
+    let tag_ids = resolve_tags(tx, keys, draft).await?;
+    if tag_ids.is_empty() {
+        return Ok(());
+    }
+    // The article's language, status and date go with each link, for the tag's list.
+    let rows: Vec<String> = (0..tag_ids.len()).map(|i| format!("($1, ${}, {i}, $2, $3, $4)", i + 5)).collect();
+    let insert = format!("INSERT INTO article_tags (article_id, tag_id, position, lang, status, published_at) VALUES {}", rows.join(", "));
+    let mut query = sqlx::query(&insert)
+        .bind(article_id)
+        .bind(draft.lang.as_str())
+        .bind(draft.status.as_str())
+        .bind(draft.published_at.unix_timestamp());
+    for id in &tag_ids {
+        query = query.bind(*id);
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// The ids of the tags a draft names, in its order, without repeats (see [`tag_id`]).
+pub(crate) async fn resolve_tags(tx: &mut Transaction<'static, Any>, keys: &SiteKeys, draft: &ArticleDraft) -> Result<Vec<i64>> {
+    let lang = &draft.lang;
+    let mut tag_ids: Vec<i64> = Vec::with_capacity(draft.tags.len());
+    for name in draft.tags.iter().map(|name| name.trim()) {
         let known = keys.tags.lock().expect("the tag map is never poisoned").get(&(lang.as_str().to_owned(), name.to_owned())).copied();
         let tag_id = match known {
             Some(id) => id,
@@ -390,19 +349,7 @@ async fn set_article_tags(
             tag_ids.push(tag_id);
         }
     }
-    if tag_ids.is_empty() {
-        return Ok(());
-    }
-    // The article's language, status and date go with each link, for the tag's list.
-    let rows: Vec<String> = (0..tag_ids.len()).map(|i| format!("($1, ${}, {i}, $2, $3, $4)", i + 5)).collect();
-    let insert = format!("INSERT INTO article_tags (article_id, tag_id, position, lang, status, published_at) VALUES {}", rows.join(", "));
-    let mut query =
-        sqlx::query(&insert).bind(article_id).bind(lang.as_str()).bind(draft.status.as_str()).bind(draft.published_at.unix_timestamp());
-    for id in &tag_ids {
-        query = query.bind(*id);
-    }
-    query.execute(&mut **tx).await?;
-    Ok(())
+    Ok(tag_ids)
 }
 
 /// The tag an article names `name` in `lang`: by name, then by key, else a new topic tag.

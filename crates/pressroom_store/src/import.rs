@@ -1,0 +1,260 @@
+//! Imports: one write transaction that versions are saved into a batch at a time, so that an
+//! import of any size holds at most one batch in memory and is all-or-nothing.
+//!
+//! A batch's new versions — at an address and under a translation key that nothing stored and
+//! no earlier version of the batch holds — are written with a few statements for the whole
+//! batch; every other version (an update, a collision to refuse with its reason, media to
+//! attach) goes through [`save_version`] one at a time, after them and in the import's order.
+//! Either way the outcome is the one saving each version in turn would have.
+
+use std::collections::{HashMap, HashSet};
+
+use pressroom_domain::ArticleDraft;
+use sqlx::Row;
+
+use crate::changes::ArticleReach;
+use crate::write::{bind_fields, resolve_tags, save_tag, save_version, SiteKeys, Snapshot, TagDef, Target};
+use crate::{audit, now, Actor, Engine, ImportReport, Result, Store, StoreError, WriteTx};
+
+/// Versions saved together. Small enough that binding stays cheap (SQLite finds a bound value's
+/// place by a walk along the statement's parameters, so a statement's binding cost grows with
+/// the square of their number), large enough that a batch's statements cost little per version.
+const BATCH: usize = 50;
+
+/// SQLite's page cache for an import's connection, in KiB.
+const IMPORT_CACHE_KIB: u32 = 64 * 1024;
+
+/// An import in progress; see the module's documentation.
+pub struct ImportSession<'a> {
+    w: WriteTx<'a>,
+    keys: SiteKeys,
+    actor: Actor,
+    tags: usize,
+    /// Versions received but not yet written, with their position in the import.
+    pending: Vec<(usize, ArticleDraft)>,
+    received: usize,
+    report: ImportReport,
+}
+
+impl Store {
+    /// Begins an import: the tag definitions are saved first, then each version by
+    /// [`ImportSession::save`]; nothing is visible until [`ImportSession::commit`].
+    pub async fn begin_import(&self, tags: &[TagDef], actor: &Actor) -> Result<ImportSession<'_>> {
+        let mut w = self.begin_write().await?;
+        if self.engine == Engine::Sqlite {
+            // The whole import is one transaction: pages it changed and must change again are
+            // kept in memory (a fixed amount, whatever the size of the import) rather than read
+            // back from the write-ahead log. The connection's usual size is restored at the end.
+            sqlx::query(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}")).execute(&mut *w.tx).await?;
+        }
+        let keys = SiteKeys::load(&mut w.tx).await?;
+        for tag in tags {
+            save_tag(&mut w.tx, tag).await?;
+        }
+        Ok(ImportSession {
+            w,
+            keys,
+            actor: actor.clone(),
+            tags: tags.len(),
+            pending: Vec::with_capacity(BATCH),
+            received: 0,
+            report: ImportReport::default(),
+        })
+    }
+
+    /// Saves tag definitions and article versions in one transaction; on any error nothing is
+    /// written. `on_saved` is called after each article (for a progress bar).
+    pub async fn import(
+        &self,
+        tags: &[TagDef],
+        drafts: &[ArticleDraft],
+        actor: &Actor,
+        on_saved: &(dyn Fn() + Sync),
+    ) -> Result<ImportReport> {
+        let mut session = self.begin_import(tags, actor).await?;
+        for draft in drafts {
+            session.save(draft).await?;
+            on_saved();
+        }
+        session.commit().await
+    }
+}
+
+impl ImportSession<'_> {
+    /// Saves one version, matched to a stored one by translation key and language. A refusal
+    /// names the version by its position in the import (`StoreError::Rejected { index, .. }`);
+    /// it may come a batch later than the version's own call.
+    pub async fn save(&mut self, draft: &ArticleDraft) -> Result<()> {
+        self.pending.push((self.received, draft.clone()));
+        self.received += 1;
+        if self.pending.len() >= BATCH {
+            self.write_pending().await?;
+        }
+        Ok(())
+    }
+
+    /// The position of the first version whose writing is still to come: a refusal can only
+    /// name this one or a later one.
+    pub fn unwritten_from(&self) -> usize {
+        self.received - self.pending.len()
+    }
+
+    /// Makes everything saved visible at once.
+    pub async fn commit(mut self) -> Result<ImportReport> {
+        self.write_pending().await?;
+        let report = self.report;
+        let detail = format!("{} created, {} updated, {} tags", report.created, report.updated, self.tags);
+        audit(&mut self.w.tx, &self.actor, "import", "articles", &detail).await?;
+        if self.w.engine == Engine::Sqlite {
+            sqlx::query("PRAGMA cache_size = -2000").execute(&mut *self.w.tx).await?;
+        }
+        self.w.commit().await?;
+        Ok(report)
+    }
+
+    async fn write_pending(&mut self) -> Result<()> {
+        let batch = std::mem::take(&mut self.pending);
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let (stored_versions, stored_addresses) = self.stored_keys(&batch).await?;
+        let (mut seen_versions, mut seen_addresses) = (HashSet::new(), HashSet::new());
+        let (mut new, mut others) = (Vec::new(), Vec::new());
+        for (index, draft) in batch {
+            let version = (draft.translation_key.clone(), draft.lang.as_str().to_owned());
+            let section_id = self.keys.sections.get(draft.section.as_str()).copied();
+            let address = section_id.map(|id| (draft.lang.as_str().to_owned(), id, draft.slug.as_str().to_owned()));
+            let is_new = self.keys.languages.iter().any(|l| l == draft.lang.as_str())
+                && draft.media.is_none()
+                && !stored_versions.contains(&version)
+                && !seen_versions.contains(&version)
+                && address.as_ref().is_some_and(|a| !stored_addresses.contains(a) && !seen_addresses.contains(a));
+            seen_versions.insert(version);
+            seen_addresses.extend(address);
+            match section_id {
+                Some(section_id) if is_new => new.push((section_id, draft)),
+                _ => others.push((index, draft)),
+            }
+        }
+        self.insert_new(&new).await?;
+        let author = self.actor.user.map(|u| u.0);
+        for (index, draft) in &others {
+            let (_, revision) = save_version(&mut self.w, &self.keys, *index, draft, Target::ByTranslation, author).await?;
+            if revision == 1 {
+                self.report.created += 1;
+            } else {
+                self.report.updated += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Which of the batch's versions (translation key, language) and addresses (language,
+    /// section id, slug) are stored already.
+    async fn stored_keys(
+        &mut self,
+        batch: &[(usize, ArticleDraft)],
+    ) -> Result<(HashSet<(String, String)>, HashSet<(String, i64, String)>)> {
+        let placeholders = |from: usize, n: usize| (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let keys: HashSet<&str> = batch.iter().map(|(_, d)| d.translation_key.as_str()).collect();
+        let sql = format!("SELECT translation_key, lang FROM articles WHERE translation_key IN ({})", placeholders(1, keys.len()));
+        let mut query = sqlx::query_as(&sql);
+        for key in &keys {
+            query = query.bind(*key);
+        }
+        let versions: Vec<(String, String)> = query.fetch_all(&mut *self.w.tx).await?;
+
+        let langs: HashSet<&str> = batch.iter().map(|(_, d)| d.lang.as_str()).collect();
+        let sections: HashSet<i64> = batch.iter().filter_map(|(_, d)| self.keys.sections.get(d.section.as_str()).copied()).collect();
+        let slugs: HashSet<&str> = batch.iter().map(|(_, d)| d.slug.as_str()).collect();
+        if sections.is_empty() {
+            return Ok((versions.into_iter().collect(), HashSet::new()));
+        }
+        // The section ids come from the database as integers, so they are safe to write in.
+        let section_list = sections.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT lang, section_id, slug FROM articles WHERE lang IN ({}) AND section_id IN ({section_list}) AND slug IN ({})",
+            placeholders(1, langs.len()),
+            placeholders(1 + langs.len(), slugs.len())
+        );
+        let mut query = sqlx::query_as(&sql);
+        for value in langs.iter().chain(&slugs) {
+            query = query.bind(*value);
+        }
+        let addresses: Vec<(String, i64, String)> = query.fetch_all(&mut *self.w.tx).await?;
+        Ok((versions.into_iter().collect(), addresses.into_iter().collect()))
+    }
+
+    /// Writes new versions, their tag links and first revisions, a statement for each.
+    async fn insert_new(&mut self, new: &[(i64, ArticleDraft)]) -> Result<()> {
+        if new.is_empty() {
+            return Ok(());
+        }
+        let (author, at) = (self.actor.user.map(|u| u.0), now());
+        let rows: Vec<String> = (0..new.len())
+            .map(|r| {
+                let p = |i: usize| format!("${}", r * 13 + i);
+                format!("({}, {}, 1)", (1..=13).map(p).collect::<Vec<_>>().join(", "), p(13))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO articles (translation_key, lang, section_id, slug, title, lead, body, cover, featured, status, \
+             published_at, author_id, created_at, updated_at, revision) VALUES {} RETURNING id, translation_key, lang",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for (section_id, draft) in new {
+            query = bind_fields(query, draft, *section_id).bind(author).bind(at);
+        }
+        let mut ids: HashMap<(String, String), i64> = HashMap::new();
+        for row in query.fetch_all(&mut *self.w.tx).await? {
+            ids.insert((row.try_get(1)?, row.try_get(2)?), row.try_get(0)?);
+        }
+        let id_of = |draft: &ArticleDraft| {
+            ids.get(&(draft.translation_key.clone(), draft.lang.as_str().to_owned()))
+                .copied()
+                .ok_or_else(|| StoreError::Invalid(format!("the new version {:?} was not written", draft.translation_key)))
+        };
+
+        // Tag links: (article, tag, position, language, status, date).
+        let mut links: Vec<(i64, i64, usize, &ArticleDraft)> = Vec::new();
+        for (_, draft) in new {
+            let id = id_of(draft)?;
+            for (position, tag) in resolve_tags(&mut self.w.tx, &self.keys, draft).await?.into_iter().enumerate() {
+                links.push((id, tag, position, draft));
+            }
+        }
+        if !links.is_empty() {
+            // Ids and positions are integers of our own, so they are written in; the rest is bound.
+            let rows: Vec<String> = links
+                .iter()
+                .enumerate()
+                .map(|(r, (id, tag, position, _))| format!("({id}, {tag}, {position}, ${}, ${}, ${})", r * 3 + 1, r * 3 + 2, r * 3 + 3))
+                .collect();
+            let sql =
+                format!("INSERT INTO article_tags (article_id, tag_id, position, lang, status, published_at) VALUES {}", rows.join(", "));
+            let mut query = sqlx::query(&sql);
+            for (_, _, _, draft) in &links {
+                query = query.bind(draft.lang.as_str()).bind(draft.status.as_str()).bind(draft.published_at.unix_timestamp());
+            }
+            query.execute(&mut *self.w.tx).await?;
+        }
+
+        let rows: Vec<String> =
+            (0..new.len()).map(|r| format!("(${}, 1, ${}, ${}, ${})", r * 4 + 1, r * 4 + 2, r * 4 + 3, r * 4 + 4)).collect();
+        let sql = format!("INSERT INTO revisions (article_id, number, snapshot, author_id, created_at) VALUES {}", rows.join(", "));
+        let mut query = sqlx::query(&sql);
+        for (_, draft) in new {
+            let snapshot = serde_json::to_string(&Snapshot::of(draft)).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            query = query.bind(id_of(draft)?).bind(snapshot).bind(author).bind(at);
+        }
+        query.execute(&mut *self.w.tx).await?;
+
+        for (_, draft) in new {
+            let public = draft.status == pressroom_domain::Status::Published;
+            self.w.record_article_change(id_of(draft)?, &ArticleReach::new(public, draft.lang.as_str(), &draft.translation_key));
+        }
+        self.report.created += new.len();
+        Ok(())
+    }
+}
