@@ -18,7 +18,7 @@ use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQue
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TokenStream;
-use tantivy::{DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, TantivyDocument, Term};
 use time::OffsetDateTime;
 
 use schema::Fields;
@@ -39,6 +39,8 @@ pub type Result<T, E = SearchError> = std::result::Result<T, E>;
 pub const RESULTS_PER_PAGE: usize = 20;
 /// How many matches are grouped by item when searching all languages.
 const GROUPING_WINDOW: usize = 1000;
+/// How many of the most relevant matches recency may reorder, at least.
+const RERANK_POOL: usize = 100;
 /// How much recency adds to relevance: at most this share, for an item published today.
 const RECENCY_WEIGHT: f32 = 0.15;
 /// A title match counts this many times a body mention.
@@ -181,7 +183,10 @@ impl SearchIndex {
         let exact = |field, value: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
         };
-        if let Some(lang) = &request.lang {
+        // A language's words are looked for in its own fields, which only its documents have, so
+        // it needs no clause of its own (intersecting with one cost a fifth of the time) unless
+        // the query names fields itself (`body_ru:…`).
+        if let Some(lang) = request.lang.as_ref().filter(|_| text.contains(':')) {
             clauses.push((Occur::Must, exact(self.fields.lang, lang.as_str())));
         }
         if let Some(section) = &request.section {
@@ -201,23 +206,16 @@ impl SearchIndex {
         }
         let query = BooleanQuery::new(clauses);
         let page = request.page.max(1);
-        let ranked = |limit: usize, offset: usize| {
-            let now = OffsetDateTime::now_utc().unix_timestamp();
-            TopDocs::with_limit(limit).and_offset(offset).tweak_score(move |segment: &SegmentReader| {
-                let published = segment.fast_fields().i64("published_at").ok().map(|c| c.first_or_default_col(0));
-                move |doc: DocId, score: Score| {
-                    let at = published.as_ref().map_or(0, |column| column.get_val(doc));
-                    score * (1.0 + RECENCY_WEIGHT * recency(now, at))
-                }
-            })
-        };
+        // Relevance picks a bounded pool of the best matches; recency re-ranks only that pool
+        // (blending it into every match's score read a date per match: a sixth of the time).
         let (total, found): (usize, Vec<(Score, DocAddress)>) = if request.lang.is_some() {
             let offset = (page - 1) * RESULTS_PER_PAGE;
-            searcher.search(&query, &(Count, ranked(RESULTS_PER_PAGE, offset)))?
+            let (total, pool) = searcher.search(&query, &(Count, TopDocs::with_limit((offset + RESULTS_PER_PAGE).max(RERANK_POOL))))?;
+            (total, blend_recency(&searcher, pool).into_iter().skip(offset).take(RESULTS_PER_PAGE).collect())
         } else {
             // One result per item: the best-ranked version, or the preferred language's.
-            let (_, all) = searcher.search(&query, &(Count, ranked(GROUPING_WINDOW, 0)))?;
-            let grouped = self.group_by_item(&searcher, all, request.prefer.as_ref())?;
+            let all = searcher.search(&query, &TopDocs::with_limit(GROUPING_WINDOW))?;
+            let grouped = self.group_by_item(&searcher, blend_recency(&searcher, all), request.prefer.as_ref())?;
             let total = grouped.len();
             (total, grouped.into_iter().skip((page - 1) * RESULTS_PER_PAGE).take(RESULTS_PER_PAGE).collect())
         };
@@ -301,6 +299,18 @@ fn snippet_window<'a>(body: &'a str, stems: &[String]) -> &'a str {
     let start = (0..=start).rev().find(|i| body.is_char_boundary(*i)).unwrap_or(0);
     let end = (end..=body.len()).find(|i| body.is_char_boundary(*i)).unwrap_or(body.len());
     &body[start..end]
+}
+
+/// Matches re-ranked by relevance blended with recency.
+fn blend_recency(searcher: &tantivy::Searcher, mut found: Vec<(Score, DocAddress)>) -> Vec<(Score, DocAddress)> {
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    for (score, address) in &mut found {
+        let column = searcher.segment_reader(address.segment_ord).fast_fields().i64("published_at").ok();
+        let at = column.map_or(0, |c| c.first_or_default_col(0).get_val(address.doc_id));
+        *score *= 1.0 + RECENCY_WEIGHT * recency(now, at);
+    }
+    found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    found
 }
 
 /// 1 for today, halving about every two years.

@@ -97,6 +97,9 @@ fn filters_languages_grouping_and_hidden_items() {
     let index = index(&articles);
     let found = ids(&index, Some("ru"), "встреча");
     assert!(!found.contains(&7) && !found.contains(&8), "drafts and archived items are never found: {found:?}");
+    assert!(!found.is_empty());
+    assert_eq!(ids(&index, Some("en"), "встреча"), Vec::<i64>::new(), "a language's search finds none of another's");
+    assert_eq!(ids(&index, Some("en"), "body_ru:встреча OR title_ru:встреча"), Vec::<i64>::new(), "even naming its fields");
     let request = |section: Option<&str>, from: Option<&str>, to: Option<&str>| SearchRequest {
         text: "встреча".into(),
         lang: Some(Lang::parse("ru").unwrap()),

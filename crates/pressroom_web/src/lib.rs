@@ -47,7 +47,7 @@ impl WebConfig {
         WebConfig {
             base_url: base_url.trim_end_matches('/').to_owned(),
             media_dir,
-            sitemap_part_size: 5_000,
+            sitemap_part_size: 2_000,
             webhook_retry: std::time::Duration::from_secs(30),
             page_cache_bytes: 64 << 20,
         }
