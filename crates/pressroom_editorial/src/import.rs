@@ -10,6 +10,7 @@ use std::collections::{HashMap, VecDeque};
 
 use pressroom_domain::{ArticleInput, Site, Status};
 use pressroom_store::{ImportReport, ImportSession, Store, StoreError, TagDef};
+use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::{describe, Editor};
@@ -42,11 +43,13 @@ pub struct ImportCheck {
     site: Site,
     now: OffsetDateTime,
     problems: Vec<ImportProblem>,
-    /// The item at each address (language, section, slug), and at each language version of an
-    /// item (translation key, language): what checks across items need, and nothing more.
-    addresses: HashMap<(String, String, String), String>,
-    versions: HashMap<(String, String), String>,
-    items: usize,
+    /// The first item at each address (language, section, slug) and at each language version
+    /// of an item (translation key, language), by a digest of the key and the item's number:
+    /// what checks across items need, in a few dozen bytes per item.
+    addresses: HashMap<KeyDigest, u32>,
+    versions: HashMap<KeyDigest, u32>,
+    /// Every item's name, by number, to name the first of two that clash.
+    names: Vec<Box<str>>,
 }
 
 impl ImportCheck {
@@ -58,7 +61,7 @@ impl ImportCheck {
             problems: Vec::new(),
             addresses: HashMap::new(),
             versions: HashMap::new(),
-            items: 0,
+            names: Vec::new(),
         })
     }
 
@@ -74,7 +77,8 @@ impl ImportCheck {
 
     /// Checks one item by the editorial rules and against the items checked before it.
     pub fn check(&mut self, item: ImportItem) {
-        self.items += 1;
+        let number = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(item.name.clone().into_boxed_str());
         let draft = match item.input.resolve(&self.site, None, item.status, self.now) {
             Ok(draft) => draft,
             Err(errors) => {
@@ -84,30 +88,48 @@ impl ImportCheck {
                 return;
             }
         };
-        let address = (draft.lang.to_string(), draft.section.to_string(), draft.slug.to_string());
-        if let Some(first) = self.addresses.get(&address) {
+        let address = digest(&[draft.lang.as_str(), draft.section.as_str(), draft.slug.as_str()]);
+        if let Some(first) = self.first_of(&self.addresses, address) {
             let detail = format!("duplicate slug: {:?} in /{}/{}/ is also used by {first}", draft.slug.as_str(), draft.lang, draft.section);
             self.problem(&item.name, detail);
-        } else {
-            self.addresses.insert(address, item.name.clone());
         }
-        let version = (draft.translation_key.clone(), draft.lang.to_string());
-        if let Some(first) = self.versions.get(&version) {
+        let version = digest(&[&draft.translation_key, draft.lang.as_str()]);
+        if let Some(first) = self.first_of(&self.versions, version) {
             let detail = format!("translation {:?} already has a {} version in {first}", draft.translation_key, draft.lang);
             self.problem(&item.name, detail);
-        } else {
-            self.versions.insert(version, item.name);
         }
+        self.addresses.entry(address).or_insert(number);
+        self.versions.entry(version).or_insert(number);
+    }
+
+    /// The name of the item checked earlier with `key`, if any.
+    fn first_of(&self, seen: &HashMap<KeyDigest, u32>, key: KeyDigest) -> Option<String> {
+        seen.get(&key).map(|first| self.names.get(*first as usize).map_or_else(String::new, |name| name.to_string()))
     }
 
     /// How many items were checked, or every problem found.
     pub fn finish(self) -> Result<usize, ImportFailure> {
         if self.problems.is_empty() {
-            Ok(self.items)
+            Ok(self.names.len())
         } else {
             Err(ImportFailure::Invalid(self.problems))
         }
     }
+}
+
+/// 128 bits of SHA-256: two different keys share one with a chance far below that of a disk
+/// error, while the key itself may be hundreds of bytes.
+type KeyDigest = [u8; 16];
+
+fn digest(parts: &[&str]) -> KeyDigest {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    let mut key = [0; 16];
+    key.copy_from_slice(&hasher.finalize()[..16]);
+    key
 }
 
 /// The second pass: the checked items saved, one at a time, in one transaction.

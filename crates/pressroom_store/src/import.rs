@@ -146,7 +146,7 @@ impl ImportSession<'_> {
                 self.report.updated += 1;
             }
         }
-        Ok(())
+        self.w.write_full_statements_of_changes().await
     }
 
     /// Which of the batch's versions (translation key, language) and addresses (language,

@@ -155,8 +155,9 @@ pub(crate) struct WriteTx<'a> {
 /// The PostgreSQL channel on which every committed change is announced to all processes.
 pub const CHANGES_CHANNEL: &str = "pressroom_changes";
 
-/// Article changes per statement at commit (six parameters each, within every engine's limit).
-const CHANGES_PER_STATEMENT: usize = 1000;
+/// Article changes per statement (four bound values each: few enough that binding, whose cost
+/// grows with the square of a statement's values on SQLite, stays cheap).
+const CHANGES_PER_STATEMENT: usize = 250;
 
 impl WriteTx<'_> {
     /// Appends a change that may alter any public page (sections, settings, media) to the
@@ -175,6 +176,15 @@ impl WriteTx<'_> {
     /// A change to one article, recorded at commit: `reach` says which public pages it may alter.
     pub fn record_article_change(&mut self, article_id: i64, reach: &ArticleReach) {
         self.article_changes.push((article_id, reach.clone()));
+    }
+
+    /// Writes the article changes recorded so far once there are a statement's worth, so that
+    /// a long transaction (an import) holds at most that many in memory.
+    pub(crate) async fn write_full_statements_of_changes(&mut self) -> Result<()> {
+        if self.article_changes.len() >= CHANGES_PER_STATEMENT {
+            self.write_article_changes().await?;
+        }
+        Ok(())
     }
 
     async fn write_article_changes(&mut self) -> Result<()> {
