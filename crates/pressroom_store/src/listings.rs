@@ -17,8 +17,8 @@ use sqlx::Row;
 use crate::articles::{bind_params, summary_from_row, Param, SUMMARY_COLUMNS};
 use crate::{Result, Store};
 
-/// Articles between two page marks.
-const STRIDE: u64 = 1000;
+/// Articles between two page marks: a deep page steps over at most this many.
+const STRIDE: u64 = 200;
 /// Lists whose marks are kept at once; past this the cache starts again empty.
 const MAX_LISTS: usize = 10_000;
 
@@ -132,7 +132,11 @@ impl ListCache {
 
 /// The SQL of one list: what drives it, its filter with its parameters, and its order.
 pub(crate) struct ListSql {
+    /// `FROM … WHERE …` with the joins a page's summaries need.
     from: String,
+    /// The same rows without those joins: what the walk for page marks reads, from the list's
+    /// index alone (a join would read each article's row).
+    keys_from: String,
     pub(crate) params: Vec<Param>,
     date: &'static str,
     id: &'static str,
@@ -144,25 +148,23 @@ impl ListSql {
         let mut params = vec![Param::Text(status.as_str().to_owned())];
         // A tag's list is read from the tag's links, which carry the article's language,
         // status and date; any other list from the articles.
-        let (mut from, t, date, id) = match &query.tag {
+        let (table, articles, mut conditions, t, date, id) = match &query.tag {
             Some(tag) => {
                 params.push(Param::Text(tag.as_str().to_owned()));
                 (
-                    "FROM article_tags x JOIN articles a ON a.id = x.article_id JOIN sections s ON s.id = a.section_id \
-                     WHERE x.status = $1 AND x.tag_id = (SELECT id FROM tags WHERE key = $2)"
-                        .to_owned(),
+                    "FROM article_tags x",
+                    " JOIN articles a ON a.id = x.article_id",
+                    "x.status = $1 AND x.tag_id = (SELECT id FROM tags WHERE key = $2)".to_owned(),
                     "x",
                     "x.published_at",
                     "x.article_id",
                 )
             }
-            None => {
-                ("FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.status = $1".to_owned(), "a", "a.published_at", "a.id")
-            }
+            None => ("FROM articles a", "", "a.status = $1".to_owned(), "a", "a.published_at", "a.id"),
         };
         let mut add = |condition: String, param: Param| {
             params.push(param);
-            from.push_str(&condition.replace('?', &format!("${}", params.len())));
+            conditions.push_str(&condition.replace('?', &format!("${}", params.len())));
         };
         if let Some(lang) = &query.lang {
             add(format!(" AND {t}.lang = ?"), Param::Text(lang.as_str().to_owned()));
@@ -176,7 +178,14 @@ impl ListSql {
         if let Some(to) = query.to {
             add(format!(" AND {date} < ?"), Param::Int(to));
         }
-        ListSql { from, params, date, id }
+        let keys_articles = if query.section.is_some() { articles } else { "" };
+        ListSql {
+            from: format!("{table}{articles} JOIN sections s ON s.id = a.section_id WHERE {conditions}"),
+            keys_from: format!("{table}{keys_articles} WHERE {conditions}"),
+            params,
+            date,
+            id,
+        }
     }
 
     /// One page: `per_page` articles after `seek` (when given) and `skip` more.
@@ -192,7 +201,7 @@ impl ListSql {
 
     /// The walk that makes the page marks: every key of the list, in order.
     pub(crate) fn walk(&self) -> String {
-        format!("SELECT {date}, {id} {} ORDER BY {date} DESC, {id} DESC", self.from, date = self.date, id = self.id)
+        format!("SELECT {date}, {id} {} ORDER BY {date} DESC, {id} DESC", self.keys_from, date = self.date, id = self.id)
     }
 
     fn cache_key(&self) -> String {
