@@ -48,10 +48,14 @@ pub(crate) fn featured_sql(limit: u32) -> String {
     )
 }
 
+/// The article at an address with its tags (named in its language), a row per tag: one
+/// statement where two would each cross to SQLite's worker thread and back.
 pub(crate) fn article_at_sql() -> String {
     format!(
-        "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
-         WHERE a.lang = $1 AND a.section_id = (SELECT id FROM sections WHERE key = $2) AND a.slug = $3"
+        "SELECT {ARTICLE_COLUMNS}, t.key, n.name FROM articles a JOIN sections s ON s.id = a.section_id \
+         LEFT JOIN article_tags x ON x.article_id = a.id LEFT JOIN tags t ON t.id = x.tag_id \
+         LEFT JOIN tag_names n ON n.tag_id = t.id AND n.lang = a.lang \
+         WHERE a.lang = $1 AND a.section_id = (SELECT id FROM sections WHERE key = $2) AND a.slug = $3 ORDER BY x.position"
     )
 }
 
@@ -322,15 +326,14 @@ pub struct ArticleView {
 }
 
 async fn article_at(conn: &mut AnyConnection, lang: &Lang, section: &SectionKey, slug: &Slug) -> Result<Article> {
-    let row = sqlx::query(&article_at_sql())
-        .bind(lang.as_str())
-        .bind(section.as_str())
-        .bind(slug.as_str())
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let mut article = article_from_row(&row)?;
-    article.tags = article_tags(conn, article.id, lang).await?;
+    let rows = sqlx::query(&article_at_sql()).bind(lang.as_str()).bind(section.as_str()).bind(slug.as_str()).fetch_all(conn).await?;
+    let mut article = article_from_row(rows.first().ok_or(StoreError::NotFound)?)?;
+    for row in &rows {
+        if let Some(key) = row.try_get::<Option<String>, _>(15)? {
+            let name = row.try_get::<Option<String>, _>(16)?.unwrap_or_else(|| key.clone());
+            article.tags.push(TagRef { key: parse_key(TagKey::parse(&key))?, name });
+        }
+    }
     Ok(article)
 }
 
