@@ -132,7 +132,8 @@ fn digest(parts: &[&str]) -> KeyDigest {
     key
 }
 
-/// The second pass: the checked items saved, one at a time, in one transaction.
+/// The second pass: the checked items handed to the store's import one at a time (it writes
+/// them in batches), all in one transaction.
 pub struct ImportWrite<'a> {
     session: ImportSession<'a>,
     site: Site,
@@ -153,13 +154,13 @@ impl<'a> ImportWrite<'a> {
 
     /// Saves one item (checked in the first pass; a problem now means it changed since).
     pub async fn save(&mut self, item: ImportItem) -> Result<(), ImportFailure> {
-        let draft = match item.input.clone().resolve(&self.site, None, item.status, self.now) {
+        let draft = match item.input.resolve(&self.site, None, item.status, self.now) {
             Ok(draft) => draft,
             Err(errors) => return Err(invalid(&item.name, describe(&errors))),
         };
         self.unwritten.push_back((self.given, item.name));
         self.given += 1;
-        let saved = self.session.save(&draft).await;
+        let saved = self.session.save(draft).await;
         let written = self.session.unwritten_from();
         let refusal = saved.map_err(|err| refusal(&self.unwritten, err));
         while self.unwritten.front().is_some_and(|(index, _)| *index < written) {

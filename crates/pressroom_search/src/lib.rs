@@ -304,9 +304,14 @@ fn snippet_window<'a>(body: &'a str, stems: &[String]) -> &'a str {
 /// Matches re-ranked by relevance blended with recency.
 fn blend_recency(searcher: &tantivy::Searcher, mut found: Vec<(Score, DocAddress)>) -> Vec<(Score, DocAddress)> {
     let now = OffsetDateTime::now_utc().unix_timestamp();
+    // Each segment's date column, opened once whatever the number of matches in it.
+    let dates: Vec<_> = searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| segment.fast_fields().i64("published_at").ok().map(|c| c.first_or_default_col(0)))
+        .collect();
     for (score, address) in &mut found {
-        let column = searcher.segment_reader(address.segment_ord).fast_fields().i64("published_at").ok();
-        let at = column.map_or(0, |c| c.first_or_default_col(0).get_val(address.doc_id));
+        let at = dates.get(address.segment_ord as usize).and_then(Option::as_ref).map_or(0, |c| c.get_val(address.doc_id));
         *score *= 1.0 + RECENCY_WEIGHT * recency(now, at);
     }
     found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));

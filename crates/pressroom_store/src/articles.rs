@@ -1,11 +1,11 @@
 //! What readers see: published articles, lists, archives, translations, related items, tags.
 
+use std::collections::HashMap;
+
 use pressroom_domain::{
     archive_period, Article, ArticleId, ArticleSummary, Lang, MediaItem, SectionKey, Slug, Status, Tag, TagKey, TagKind, TagRef,
     TranslationRef, UserId,
 };
-use std::collections::HashMap;
-
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::AnyConnection;
@@ -311,7 +311,9 @@ impl Store {
     }
 
     async fn article_tags(&self, id: ArticleId, lang: &Lang) -> Result<Vec<TagRef>> {
-        article_tags(&mut *self.pool.acquire().await?, id, lang).await
+        let rows: Vec<(String, Option<String>)> =
+            sqlx::query_as(ARTICLE_TAGS_SQL).bind(lang.as_str()).bind(id.0).fetch_all(&self.pool).await?;
+        rows.into_iter().map(|(key, name)| tag_ref(key, name)).collect()
     }
 }
 
@@ -330,18 +332,15 @@ async fn article_at(conn: &mut AnyConnection, lang: &Lang, section: &SectionKey,
     let mut article = article_from_row(rows.first().ok_or(StoreError::NotFound)?)?;
     for row in &rows {
         if let Some(key) = row.try_get::<Option<String>, _>(15)? {
-            let name = row.try_get::<Option<String>, _>(16)?.unwrap_or_else(|| key.clone());
-            article.tags.push(TagRef { key: parse_key(TagKey::parse(&key))?, name });
+            article.tags.push(tag_ref(key, row.try_get(16)?)?);
         }
     }
     Ok(article)
 }
 
-async fn article_tags(conn: &mut AnyConnection, id: ArticleId, lang: &Lang) -> Result<Vec<TagRef>> {
-    let rows: Vec<(String, Option<String>)> = sqlx::query_as(ARTICLE_TAGS_SQL).bind(lang.as_str()).bind(id.0).fetch_all(conn).await?;
-    rows.into_iter()
-        .map(|(key, name)| Ok(TagRef { name: name.unwrap_or_else(|| key.clone()), key: parse_key(TagKey::parse(&key))? }))
-        .collect()
+/// A tag as a page names it: by its name in the page's language, else by its key.
+fn tag_ref(key: String, name: Option<String>) -> Result<TagRef> {
+    Ok(TagRef { key: parse_key(TagKey::parse(&key))?, name: name.unwrap_or(key) })
 }
 
 /// The tags of several articles, named in `lang`, in one query.
@@ -352,8 +351,7 @@ async fn tags_of(conn: &mut AnyConnection, ids: &[i64], lang: &Lang) -> Result<H
     }
     let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(&tags_of_sql(ids)).bind(lang.as_str()).fetch_all(conn).await?;
     for (article, key, name) in rows {
-        let name = name.unwrap_or_else(|| key.clone());
-        tags.entry(article).or_default().push(TagRef { key: parse_key(TagKey::parse(&key))?, name });
+        tags.entry(article).or_default().push(tag_ref(key, name)?);
     }
     Ok(tags)
 }

@@ -13,7 +13,7 @@ use pressroom_domain::ArticleDraft;
 use sqlx::Row;
 
 use crate::changes::ArticleReach;
-use crate::write::{bind_fields, resolve_tags, save_tag, save_version, SiteKeys, Snapshot, TagDef, Target};
+use crate::write::{bind_fields, insert_tag_links, resolve_tags, save_tag, save_version, SiteKeys, Snapshot, TagDef, TagLink, Target};
 use crate::{audit, now, Actor, Engine, ImportReport, Result, Store, StoreError, WriteTx};
 
 /// Versions saved together. Small enough that binding stays cheap (SQLite finds a bound value's
@@ -73,7 +73,7 @@ impl Store {
     ) -> Result<ImportReport> {
         let mut session = self.begin_import(tags, actor).await?;
         for draft in drafts {
-            session.save(draft).await?;
+            session.save(draft.clone()).await?;
             on_saved();
         }
         session.commit().await
@@ -84,8 +84,8 @@ impl ImportSession<'_> {
     /// Saves one version, matched to a stored one by translation key and language. A refusal
     /// names the version by its position in the import (`StoreError::Rejected { index, .. }`);
     /// it may come a batch later than the version's own call.
-    pub async fn save(&mut self, draft: &ArticleDraft) -> Result<()> {
-        self.pending.push((self.received, draft.clone()));
+    pub async fn save(&mut self, draft: ArticleDraft) -> Result<()> {
+        self.pending.push((self.received, draft));
         self.received += 1;
         if self.pending.len() >= BATCH {
             self.write_pending().await?;
@@ -210,49 +210,36 @@ impl ImportSession<'_> {
         for row in query.fetch_all(&mut *self.w.tx).await? {
             ids.insert((row.try_get(1)?, row.try_get(2)?), row.try_get(0)?);
         }
-        let id_of = |draft: &ArticleDraft| {
-            ids.get(&(draft.translation_key.clone(), draft.lang.as_str().to_owned()))
-                .copied()
-                .ok_or_else(|| StoreError::Invalid(format!("the new version {:?} was not written", draft.translation_key)))
-        };
+        // The new ids, in the order of `new`.
+        let ids: Vec<i64> = new
+            .iter()
+            .map(|(_, draft)| {
+                ids.get(&(draft.translation_key.clone(), draft.lang.as_str().to_owned()))
+                    .copied()
+                    .ok_or_else(|| StoreError::Invalid(format!("the new version {:?} was not written", draft.translation_key)))
+            })
+            .collect::<Result<_>>()?;
 
-        // Tag links: (article, tag, position, language, status, date).
-        let mut links: Vec<(i64, i64, usize, &ArticleDraft)> = Vec::new();
-        for (_, draft) in new {
-            let id = id_of(draft)?;
+        let mut links: Vec<TagLink> = Vec::new();
+        for (id, (_, draft)) in ids.iter().zip(new) {
             for (position, tag) in resolve_tags(&mut self.w.tx, &self.keys, draft).await?.into_iter().enumerate() {
-                links.push((id, tag, position, draft));
+                links.push((*id, tag, position, draft));
             }
         }
-        if !links.is_empty() {
-            // Ids and positions are integers of our own, so they are written in; the rest is bound.
-            let rows: Vec<String> = links
-                .iter()
-                .enumerate()
-                .map(|(r, (id, tag, position, _))| format!("({id}, {tag}, {position}, ${}, ${}, ${})", r * 3 + 1, r * 3 + 2, r * 3 + 3))
-                .collect();
-            let sql =
-                format!("INSERT INTO article_tags (article_id, tag_id, position, lang, status, published_at) VALUES {}", rows.join(", "));
-            let mut query = sqlx::query(&sql);
-            for (_, _, _, draft) in &links {
-                query = query.bind(draft.lang.as_str()).bind(draft.status.as_str()).bind(draft.published_at.unix_timestamp());
-            }
-            query.execute(&mut *self.w.tx).await?;
-        }
+        insert_tag_links(&mut self.w.tx, &links).await?;
 
         let rows: Vec<String> =
             (0..new.len()).map(|r| format!("(${}, 1, ${}, ${}, ${})", r * 4 + 1, r * 4 + 2, r * 4 + 3, r * 4 + 4)).collect();
         let sql = format!("INSERT INTO revisions (article_id, number, snapshot, author_id, created_at) VALUES {}", rows.join(", "));
         let mut query = sqlx::query(&sql);
-        for (_, draft) in new {
-            let snapshot = serde_json::to_string(&Snapshot::of(draft)).map_err(|e| StoreError::Invalid(e.to_string()))?;
-            query = query.bind(id_of(draft)?).bind(snapshot).bind(author).bind(at);
+        for (id, (_, draft)) in ids.iter().zip(new) {
+            query = query.bind(*id).bind(Snapshot::json(draft)?).bind(author).bind(at);
         }
         query.execute(&mut *self.w.tx).await?;
 
-        for (_, draft) in new {
+        for (id, (_, draft)) in ids.iter().zip(new) {
             let public = draft.status == pressroom_domain::Status::Published;
-            self.w.record_article_change(id_of(draft)?, &ArticleReach::new(public, draft.lang.as_str(), &draft.translation_key));
+            self.w.record_article_change(*id, &ArticleReach::new(public, draft.lang.as_str(), &draft.translation_key));
         }
         self.report.created += new.len();
         Ok(())

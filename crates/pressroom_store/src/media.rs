@@ -54,15 +54,17 @@ impl Store {
         let total: i64 = sqlx::query("SELECT COUNT(*) FROM media").fetch_one(&self.pool).await?.try_get(0)?;
         let offset = u64::from(page.saturating_sub(1)) * u64::from(PAGE_SIZE);
         let sql = format!("SELECT {COLUMNS} FROM media m ORDER BY m.id DESC LIMIT {PAGE_SIZE} OFFSET {offset}");
-        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
-        let items = media_items(&mut *self.pool.acquire().await?, &rows).await?;
+        let mut conn = self.pool.acquire().await?;
+        let rows = sqlx::query(&sql).fetch_all(&mut *conn).await?;
+        let items = media_items(&mut conn, &rows).await?;
         Ok(Page { items, page, total: total.max(0) as u64 })
     }
 
     pub async fn media_by_key(&self, storage_key: &str) -> Result<MediaItem> {
         let sql = format!("SELECT {COLUMNS} FROM media m WHERE m.storage_key = $1");
-        let row = sqlx::query(&sql).bind(storage_key).fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
-        Ok(media_items(&mut *self.pool.acquire().await?, std::slice::from_ref(&row)).await?.remove(0))
+        let mut conn = self.pool.acquire().await?;
+        let row = sqlx::query(&sql).bind(storage_key).fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
+        Ok(media_items(&mut conn, std::slice::from_ref(&row)).await?.remove(0))
     }
 
     pub async fn set_media_alt(&self, id: i64, lang: &Lang, alt: &str, actor: &Actor) -> Result<()> {

@@ -44,7 +44,12 @@ pub(crate) struct Snapshot<'a> {
 }
 
 impl<'a> Snapshot<'a> {
-    pub(crate) fn of(draft: &'a ArticleDraft) -> Snapshot<'a> {
+    /// The snapshot of a draft, as stored.
+    pub(crate) fn json(draft: &ArticleDraft) -> Result<String> {
+        serde_json::to_string(&Snapshot::of(draft)).map_err(|e| StoreError::Invalid(e.to_string()))
+    }
+
+    fn of(draft: &'a ArticleDraft) -> Snapshot<'a> {
         Snapshot {
             title: &draft.title,
             slug: draft.slug.as_str(),
@@ -192,7 +197,7 @@ pub(crate) async fn save_version(
     if let Some(media) = &draft.media {
         set_article_media(&mut w.tx, index, id, media).await?;
     }
-    let snapshot = serde_json::to_string(&Snapshot::of(draft)).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let snapshot = Snapshot::json(draft)?;
     sqlx::query("INSERT INTO revisions (article_id, number, snapshot, author_id, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(id)
         .bind(revision)
@@ -313,19 +318,29 @@ async fn set_article_tags(
         sqlx::query("DELETE FROM article_tags WHERE article_id = $1").bind(article_id).execute(&mut **tx).await?;
     }
     let tag_ids = resolve_tags(tx, keys, draft).await?;
-    if tag_ids.is_empty() {
+    let links: Vec<TagLink> = tag_ids.into_iter().enumerate().map(|(position, tag)| (article_id, tag, position, draft)).collect();
+    insert_tag_links(tx, &links).await
+}
+
+/// A link of an article to a tag: (article id, tag id, position, the article's draft).
+pub(crate) type TagLink<'a> = (i64, i64, usize, &'a ArticleDraft);
+
+/// Writes tag links, of one article or many, in one statement. Each carries its article's
+/// language, status and date, for the tag's list.
+pub(crate) async fn insert_tag_links(tx: &mut Transaction<'static, Any>, links: &[TagLink<'_>]) -> Result<()> {
+    if links.is_empty() {
         return Ok(());
     }
-    // The article's language, status and date go with each link, for the tag's list.
-    let rows: Vec<String> = (0..tag_ids.len()).map(|i| format!("($1, ${}, {i}, $2, $3, $4)", i + 5)).collect();
-    let insert = format!("INSERT INTO article_tags (article_id, tag_id, position, lang, status, published_at) VALUES {}", rows.join(", "));
-    let mut query = sqlx::query(&insert)
-        .bind(article_id)
-        .bind(draft.lang.as_str())
-        .bind(draft.status.as_str())
-        .bind(draft.published_at.unix_timestamp());
-    for id in &tag_ids {
-        query = query.bind(*id);
+    // Ids and positions are integers of our own, so they are written in; the rest is bound.
+    let rows: Vec<String> = links
+        .iter()
+        .enumerate()
+        .map(|(r, (id, tag, position, _))| format!("({id}, {tag}, {position}, ${}, ${}, ${})", r * 3 + 1, r * 3 + 2, r * 3 + 3))
+        .collect();
+    let sql = format!("INSERT INTO article_tags (article_id, tag_id, position, lang, status, published_at) VALUES {}", rows.join(", "));
+    let mut query = sqlx::query(&sql);
+    for (_, _, _, draft) in links {
+        query = query.bind(draft.lang.as_str()).bind(draft.status.as_str()).bind(draft.published_at.unix_timestamp());
     }
     query.execute(&mut **tx).await?;
     Ok(())
