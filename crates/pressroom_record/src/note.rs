@@ -38,7 +38,8 @@ impl LogKey {
         let text = text.trim();
         let malformed = || RecordError::MalformedKey("not a signed-note Ed25519 signer key (PRIVATE+KEY+NAME+ID+KEY)".into());
         let signer = StandardSigner::new(text).map_err(|_| malformed())?;
-        let key_data = text.rsplit('+').next().ok_or_else(malformed)?;
+        // PRIVATE+KEY+NAME+ID+KEY: names have no '+', but base64 may.
+        let key_data = text.splitn(5, '+').nth(4).ok_or_else(malformed)?;
         let bytes = BASE64_STANDARD.decode(key_data).map_err(|_| malformed())?;
         let seed: [u8; 32] = bytes.get(1..).and_then(|b| b.try_into().ok()).ok_or_else(malformed)?;
         let public = ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key();
