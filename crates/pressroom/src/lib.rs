@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use pressroom_domain::{Role, Site};
+use pressroom_record::LogKey;
 use pressroom_render::Renderer;
 use pressroom_store::{redact, Actor, Store};
 use pressroom_web::{auth, AppState, DbHealth, SiteCache, WebConfig};
@@ -19,6 +20,9 @@ use pressroom_web::{auth, AppState, DbHealth, SiteCache, WebConfig};
 pub struct SiteLocation {
     pub data: PathBuf,
     pub database: Option<String>,
+    /// The public record's name, given to its key when the key is made (the first start):
+    /// `news.example.org/log`. Made up when not given.
+    pub log_name: Option<String>,
 }
 
 impl SiteLocation {
@@ -34,6 +38,12 @@ impl SiteLocation {
         self.data.join("search")
     }
 
+    /// The public record's private key. Never served, never logged; every server of a site
+    /// needs the same one.
+    pub fn log_key_file(&self) -> PathBuf {
+        self.data.join("log.key")
+    }
+
     /// The folder a theme's templates and static files are read from, when it exists.
     pub fn theme_dir(&self) -> PathBuf {
         self.data.join("theme")
@@ -47,6 +57,10 @@ pub struct Opened {
     pub demo_loaded: bool,
     /// The first administrator's email and one-time password, when this start created them.
     pub new_admin: Option<(String, String)>,
+    /// The public record's public key, when this start made the key pair.
+    pub new_log_key: Option<String>,
+    /// Publications logged because the site had them before it kept a public record.
+    pub logged_existing: u64,
 }
 
 pub const FIRST_ADMIN_EMAIL: &str = "admin@localhost";
@@ -64,6 +78,9 @@ pub async fn open_site(location: &SiteLocation, demo: bool) -> anyhow::Result<(S
     let store = Store::connect(&url).await.with_context(|| format!("cannot open the database {}", redact(&url)))?;
     let mut opened = Opened { migrations_applied: store.migrate().await?, ..Opened::default() };
     store.ensure_site(&Site::standard()).await?;
+    let (_, created) = log_key(location)?;
+    opened.new_log_key = created;
+    opened.logged_existing = store.log_existing_publications().await?;
     if demo && store.all_articles().await?.is_empty() {
         pressroom_transfer::load_demo(&store, &pressroom_transfer::Quiet).await?;
         opened.demo_loaded = true;
@@ -74,6 +91,39 @@ pub async fn open_site(location: &SiteLocation, demo: bool) -> anyhow::Result<(S
         opened.new_admin = Some((FIRST_ADMIN_EMAIL.to_owned(), password));
     }
     Ok((store, opened))
+}
+
+/// The public record's key from the data directory, made (mode 0600) when missing; the second
+/// value is the public key when it was made just now.
+pub fn log_key(location: &SiteLocation) -> anyhow::Result<(LogKey, Option<String>)> {
+    let path = location.log_key_file();
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let key = LogKey::parse(&text).with_context(|| format!("the public record's key {} is damaged", path.display()))?;
+            Ok((key, None))
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            let name = location.log_name.clone().unwrap_or_else(LogKey::made_up_name);
+            let key = LogKey::generate(&name).context("the public record's key could not be made")?;
+            write_private(&path, key.private_text())?;
+            let public = key.verifier_key().to_owned();
+            Ok((key, Some(public)))
+        }
+        Err(err) => Err(err).with_context(|| format!("cannot read the public record's key {}", path.display())),
+    }
+}
+
+/// Writes a secret file that only its owner may read; never replaces one.
+fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(format!("{text}\n").as_bytes())
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// The first bytes of every SQLite database file.
@@ -121,8 +171,11 @@ pub async fn app_state(store: Store, location: &SiteLocation, config: WebConfig)
     let theme = location.theme_dir();
     let renderer = Renderer::new(theme.is_dir().then_some(theme.as_path())).context("the theme could not be loaded")?;
     let changes = store.follow_changes().await?;
+    let (key, _) = log_key(location)?;
+    let mut config = config;
+    config.log_key = Some(key.verifier_key().to_owned());
     let config = Arc::new(config);
-    let search = background::start(&store, &changes, &location.search_dir(), config.clone())?;
+    let search = background::start(&store, &changes, &location.search_dir(), config.clone(), key)?;
     let pages = Arc::new(pressroom_web::page_cache::PageCache::new(config.page_cache_bytes));
     let static_files = Arc::new(pressroom_web::public::assets::StaticFiles::new(renderer.assets()));
     Ok(AppState {

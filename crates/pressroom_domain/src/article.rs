@@ -61,6 +61,60 @@ pub struct Article {
     pub author: Option<UserId>,
     /// The number of the latest revision; a save must name it to be accepted.
     pub revision: i64,
+    /// The public notes of its updates since publication, oldest first.
+    pub change_notes: Vec<ChangeNote>,
+}
+
+impl Article {
+    /// When readers were last told of an update: the date of the latest change note.
+    pub fn publicly_updated(&self) -> Option<PublicationDate> {
+        self.change_notes.last().map(|n| n.at)
+    }
+
+    /// When readers last saw it change: its latest update, or its publication.
+    pub fn last_public_change(&self) -> PublicationDate {
+        self.publicly_updated().map_or(self.published_at, |at| at.max(self.published_at))
+    }
+}
+
+/// A public note of an update to a published item ("Corrected the date of the meeting").
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ChangeNote {
+    #[serde(with = "time::serde::timestamp")]
+    pub at: PublicationDate,
+    pub note: String,
+}
+
+/// How a change to a published item is shown to readers: a minor fix (a typo; logged, with no
+/// public note) or an update with a change note in the item's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Amendment {
+    Minor,
+    Noted(String),
+}
+
+/// The longest change note, in characters.
+pub const CHANGE_NOTE_MAX: usize = 500;
+
+impl Amendment {
+    /// The choice as a form or the API gives it: a note, or the minor flag; one of the two.
+    pub fn from_input(note: Option<&str>, minor: bool) -> Result<Amendment, FieldError> {
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        match (note, minor) {
+            (Some(_), true) => {
+                Err(FieldError::new("change_note", "error_change_note_or_minor")
+                    .detail("give either a change note or minor: true, not both"))
+            }
+            (Some(note), false) if note.chars().count() > CHANGE_NOTE_MAX => {
+                Err(FieldError::new("change_note", "error_change_note_too_long")
+                    .detail(format!("the change note is longer than {CHANGE_NOTE_MAX} characters")))
+            }
+            (Some(note), false) => Ok(Amendment::Noted(note.split_whitespace().collect::<Vec<_>>().join(" "))),
+            (None, true) => Ok(Amendment::Minor),
+            (None, false) => Err(FieldError::new("change_note", "error_change_note_required")
+                .detail("this item is published: give a change note for readers, or mark the change as minor (minor: true)")),
+        }
+    }
 }
 
 /// What an editor or an import supplies to create or replace an article version.

@@ -228,6 +228,7 @@ mod tests {
             tags: vec![TagRef { key: TagKey::parse("cfm").unwrap(), name: "CFM".into() }],
             author: None,
             revision: 3,
+            change_notes: Vec::new(),
         }
     }
 

@@ -13,7 +13,10 @@ mod site;
 mod slug;
 mod workflow;
 
-pub use article::{Article, ArticleDraft, ArticleSummary, AttachedMedia, FieldError, Status, TagRef, TranslationRef, BODY_MAX_BYTES};
+pub use article::{
+    Amendment, Article, ArticleDraft, ArticleSummary, AttachedMedia, ChangeNote, FieldError, Status, TagRef, TranslationRef,
+    BODY_MAX_BYTES, CHANGE_NOTE_MAX,
+};
 pub use dates::{archive_period, format_publication_date, parse_publication_date, PublicationDate};
 pub use ids::{ArticleId, InvalidKey, Lang, SectionKey, Slug, TagKey, UserId};
 pub use input::{default_translation_key, is_site_image_path, parse_date_input, ArticleInput, Base};

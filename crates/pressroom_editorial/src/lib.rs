@@ -7,8 +7,8 @@
 mod import;
 
 use pressroom_domain::{
-    can_delete, can_edit, transition, Action, Article, ArticleDraft, ArticleId, ArticleInput, AttachedMedia, Base, FieldError, Refusal,
-    Role, Scope, Status, UserId,
+    can_delete, can_edit, transition, Action, Amendment, Article, ArticleDraft, ArticleId, ArticleInput, AttachedMedia, Base, FieldError,
+    Refusal, Role, Scope, Status, UserId,
 };
 use pressroom_store::{Actor, Store, StoreError, UserRecord};
 use time::OffsetDateTime;
@@ -138,18 +138,40 @@ pub async fn create(store: &Store, editor: &Editor, input: ArticleInput) -> Resu
 }
 
 /// Saves a new revision of article `id` from `input`, which was made from `revision`; fields
-/// the input leaves out keep their stored values. Returns the new revision number.
-pub async fn update(store: &Store, editor: &Editor, id: ArticleId, input: ArticleInput, revision: i64) -> Result<i64> {
+/// the input leaves out keep their stored values. A published article's change must say how
+/// it shows to readers (`change`: a change note or a minor fix, as the form or the API gave
+/// it); every other problem of the input is reported with it. Returns the new revision number.
+pub async fn update(
+    store: &Store,
+    editor: &Editor,
+    id: ArticleId,
+    input: ArticleInput,
+    revision: i64,
+    change: (Option<&str>, bool),
+) -> Result<i64> {
     editor.require(Scope::Write)?;
     let (article, media) = editable(store, editor, id).await?;
     let site = store.site().await?;
-    let draft = input.resolve(&site, Some(Base { article: &article, media: &media }), article.status, now()).map_err(EditError::Invalid)?;
-    Ok(store.update_article(id, &draft, revision, &editor.actor).await?)
+    let resolved = input.resolve(&site, Some(Base { article: &article, media: &media }), article.status, now());
+    let amendment = match article.status {
+        Status::Published => Some(Amendment::from_input(change.0, change.1)),
+        _ => None,
+    };
+    match (resolved, amendment) {
+        (Ok(draft), None) => Ok(store.update_article(id, &draft, revision, None, &editor.actor).await?),
+        (Ok(draft), Some(Ok(amendment))) => Ok(store.update_article(id, &draft, revision, Some(&amendment), &editor.actor).await?),
+        (Ok(_), Some(Err(problem))) => Err(EditError::Invalid(vec![problem])),
+        (Err(mut problems), amendment) => {
+            problems.extend(amendment.and_then(Result::err));
+            Err(EditError::Invalid(problems))
+        }
+    }
 }
 
 /// Brings back the text of revision `number` as a new revision. The item keeps its language,
-/// translation and place in the workflow: restoring brings back words, not an old status.
-pub async fn restore(store: &Store, editor: &Editor, id: ArticleId, number: i64) -> Result<i64> {
+/// translation and place in the workflow: restoring brings back words, not an old status; on
+/// a published item it is a change like any other, with its `change` for readers.
+pub async fn restore(store: &Store, editor: &Editor, id: ArticleId, number: i64, change: (Option<&str>, bool)) -> Result<i64> {
     let article = store.article(id).await?;
     let snapshot = store.revision(id, number).await?;
     let text = |name: &str| snapshot[name].as_str().map(str::to_owned);
@@ -167,7 +189,7 @@ pub async fn restore(store: &Store, editor: &Editor, id: ArticleId, number: i64)
         ),
         ..ArticleInput::default()
     };
-    update(store, editor, id, input, article.revision).await
+    update(store, editor, id, input, article.revision, change).await
 }
 
 /// The stored article and its media, if `editor` may change it.

@@ -185,7 +185,8 @@ pub struct Content<'a> {
 
 impl Content<'_> {
     pub fn canonical(&self) -> String {
-        let date = self.date.to_offset(time::UtcOffset::UTC).replace_nanosecond(0).unwrap_or(self.date).format(&Rfc3339).unwrap_or_default();
+        let date =
+            self.date.to_offset(time::UtcOffset::UTC).replace_nanosecond(0).unwrap_or(self.date).format(&Rfc3339).unwrap_or_default();
         let mut text = String::from("pressroom-content/v1\n");
         for (name, value) in [("title", self.title), ("lead", self.lead), ("body", self.body)] {
             text.push_str(&format!("{name} {}\n{value}\n", value.len()));

@@ -33,6 +33,11 @@ impl LogKey {
         LogKey::parse(&private)
     }
 
+    /// A name for a log whose site gave none, unique to it: `pressroom-1a2b3c4d/log`.
+    pub fn made_up_name() -> String {
+        format!("pressroom-{:08x}/log", rand::random::<u32>())
+    }
+
     /// Reads a key as [`LogKey::private_text`] wrote it.
     pub fn parse(text: &str) -> Result<LogKey, RecordError> {
         let text = text.trim();
@@ -65,8 +70,8 @@ impl LogKey {
 
     /// A signed checkpoint of the tree of `size` entries with root `root`.
     pub fn sign_checkpoint(&self, size: u64, root: Hash) -> Result<String, RecordError> {
-        let checkpoint = tlog_tiles::Checkpoint::new(self.origin(), size, root, "")
-            .map_err(|e| RecordError::MalformedCheckpoint(e.to_string()))?;
+        let checkpoint =
+            tlog_tiles::Checkpoint::new(self.origin(), size, root, "").map_err(|e| RecordError::MalformedCheckpoint(e.to_string()))?;
         let mut note = Note::new(&checkpoint.to_bytes(), &[]).map_err(|e| RecordError::MalformedCheckpoint(e.to_string()))?;
         note.add_sigs(&[&self.signer]).map_err(|e| RecordError::MalformedCheckpoint(e.to_string()))?;
         String::from_utf8(note.to_bytes()).map_err(|e| RecordError::MalformedCheckpoint(e.to_string()))

@@ -172,19 +172,15 @@ impl TilePath {
         self.index * TILE_WIDTH
     }
 
-    /// Whether a tree of `size` entries has this tile: full tiles once complete, a partial
-    /// one only at exactly the width the tree gives it.
+    /// Whether a tree of `size` entries holds this tile. A tile's content never changes, so a
+    /// partial tile of any width the tree has reached may be served (a client asks for the
+    /// width its checkpoint gives, which may be older than the tree).
     pub fn exists_in(&self, size: u64) -> bool {
         let at_level = match self.level {
             None => size,
             Some(l) => size >> (u32::from(l) * u32::from(TILE_HEIGHT)),
         };
-        let available = at_level.saturating_sub(self.first());
-        if self.width == TILE_WIDTH {
-            available >= TILE_WIDTH
-        } else {
-            available == self.width
-        }
+        at_level.saturating_sub(self.first()) >= self.width
     }
 
     /// The entry bundle of `size` entries' tree that holds entry `index`.

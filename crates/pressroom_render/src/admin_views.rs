@@ -114,6 +114,9 @@ pub struct EditorForm {
     pub attachments: String,
     pub featured: bool,
     pub revision: i64,
+    /// For a published item: `minor` or `update`, and the update's public note.
+    pub change: String,
+    pub change_note: String,
 }
 
 /// A workflow step offered to the user.
@@ -192,6 +195,8 @@ pub struct HistoryPage {
     pub to: i64,
     pub diff: Vec<FieldDiff>,
     pub can_restore: bool,
+    /// A restore of a published article is an update: it asks for a change note.
+    pub published: bool,
     /// Addresses the article had when published and left; each answers 301 to the current one.
     pub former_addresses: Vec<FormerAddress>,
 }

@@ -5,7 +5,10 @@ use pressroom_domain::{is_site_image_path, Article, ArticleSummary, Lang, MediaI
 use time::format_description::well_known::Rfc3339;
 
 use crate::media::{file_extension, human_size, original_url, variants};
-use crate::views::{script_json, ArticlePage, ArticleView, AttachmentLink, GalleryImage, Layout, ListItem, TagLink, TranslationLink};
+use crate::views::{
+    script_json, ArticlePage, ArticleView, AttachmentLink, ChangeNoteView, DateView, GalleryImage, Layout, ListItem, TagLink,
+    TranslationLink,
+};
 use crate::{render_markdown, urls, Catalogue};
 
 /// What an article page shows besides the article itself.
@@ -39,6 +42,13 @@ impl ArticlePage {
                 cover: cover.map(str::to_owned),
                 date_long: catalogue.date_long(lang, article.published_at),
                 date_iso: article.published_at.date().to_string(),
+                updated: article.publicly_updated().map(|at| DateView::new(lang, at)),
+                change_notes: article
+                    .change_notes
+                    .iter()
+                    .map(|n| ChangeNoteView { date: DateView::new(lang, n.at), note: n.note.clone() })
+                    .collect(),
+                record_url: urls::record(lang, &article.section, &article.slug),
                 section_name: around.section.name(lang).to_owned(),
                 section_url: urls::section(lang, &around.section.key),
                 tags: article.tags.iter().map(|t| TagLink { name: t.name.clone(), url: urls::tag(lang, &t.key) }).collect(),
@@ -50,6 +60,12 @@ impl ArticlePage {
             json_ld,
             layout,
         }
+    }
+}
+
+impl DateView {
+    pub fn new(lang: &Lang, at: time::OffsetDateTime) -> DateView {
+        DateView { long: Catalogue::get().date_long(lang, at), iso: at.date().to_string() }
     }
 }
 
@@ -101,12 +117,15 @@ fn news_article_json(article: &Article, canonical: &str, site_name: &str, base_u
         "description": article.lead,
         "inLanguage": article.lang.as_str(),
         "datePublished": time(article.published_at),
-        "dateModified": time(article.updated_at.max(article.published_at)),
         "mainEntityOfPage": canonical,
         "url": canonical,
         "publisher": { "@type": "Organization", "name": site_name, "url": format!("{base_url}/") },
         "articleSection": article.section.as_str(),
     });
+    // Only an update readers were told of (a change note) changes the date: a minor fix does not.
+    if let Some(updated) = article.publicly_updated() {
+        json["dateModified"] = serde_json::Value::String(time(updated));
+    }
     if let Some(cover) = article.cover.as_deref().filter(|c| is_site_image_path(c)) {
         json["image"] = serde_json::Value::String(format!("{base_url}{cover}"));
     }

@@ -15,6 +15,11 @@ pub fn article(lang: &Lang, section: &SectionKey, slug: &Slug) -> String {
     format!("/{lang}/{section}/{slug}")
 }
 
+/// The page listing an article's versions in the public record.
+pub fn record(lang: &Lang, section: &SectionKey, slug: &Slug) -> String {
+    format!("{}/record", article(lang, section, slug))
+}
+
 pub fn tag(lang: &Lang, tag: &TagKey) -> String {
     format!("/{lang}/tags/{tag}")
 }

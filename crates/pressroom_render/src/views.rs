@@ -203,6 +203,35 @@ impl PageView for ArchivePage {
     const TEMPLATE: &'static str = "archive.html";
 }
 
+/// An item's versions in the public record, with their proofs.
+#[derive(Debug, Serialize)]
+pub struct RecordPage {
+    #[serde(flatten)]
+    pub layout: Layout,
+    pub article_title: String,
+    pub article_url: String,
+    pub versions: Vec<RecordRow>,
+    /// The log's public key (signed-note verifier key), to check proofs with.
+    pub key: String,
+}
+
+impl PageView for RecordPage {
+    const TEMPLATE: &'static str = "record.html";
+}
+
+/// One logged version of an item.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordRow {
+    pub index: u64,
+    /// The event, in the page's language.
+    pub event: String,
+    pub date: DateView,
+    pub address: String,
+    pub note: String,
+    pub content_hash: String,
+    pub proof_url: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TagLink {
     pub name: String,
@@ -227,11 +256,30 @@ pub struct ArticleView {
     pub cover: Option<String>,
     pub date_long: String,
     pub date_iso: String,
+    /// The date of the latest public update (its change note's), if any.
+    pub updated: Option<DateView>,
+    /// The change notes, oldest first.
+    pub change_notes: Vec<ChangeNoteView>,
+    /// The page of its versions in the public record.
+    pub record_url: String,
     pub section_name: String,
     pub section_url: String,
     pub tags: Vec<TagLink>,
     pub gallery: Vec<GalleryImage>,
     pub attachments: Vec<AttachmentLink>,
+}
+
+/// A date as readers see it and as machines read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    pub long: String,
+    pub iso: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeNoteView {
+    pub date: DateView,
+    pub note: String,
 }
 
 /// An image of an article's gallery, in the sizes the theme uses.

@@ -22,6 +22,7 @@ fn article(id: i64, lang: &str, key: &str, title: &str, body: &str, date: &str) 
         tags: vec![],
         author: None,
         revision: 1,
+        change_notes: Vec::new(),
     }
 }
 

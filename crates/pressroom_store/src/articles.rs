@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use pressroom_domain::{
-    archive_period, Article, ArticleId, ArticleSummary, Lang, MediaItem, SectionKey, Slug, Status, Tag, TagKey, TagKind, TagRef,
-    TranslationRef, UserId,
+    archive_period, Article, ArticleId, ArticleSummary, ChangeNote, Lang, MediaItem, SectionKey, Slug, Status, Tag, TagKey, TagKind,
+    TagRef, TranslationRef, UserId,
 };
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
@@ -29,7 +29,7 @@ pub struct SitemapEntry {
 pub(crate) const SUMMARY_COLUMNS: &str = "a.id, a.lang, s.key, a.slug, a.title, a.lead, a.cover, a.published_at";
 
 const ARTICLE_COLUMNS: &str = "a.id, a.lang, s.key, a.slug, a.title, a.lead, a.cover, a.published_at, a.translation_key, a.body, \
-                               a.featured, a.status, a.updated_at, a.author_id, a.revision";
+                               a.featured, a.status, a.updated_at, a.author_id, a.revision, a.change_notes";
 
 /// The SQL behind public pages, named so that the test of query plans reads the very SQL the
 /// store runs (see `explain.rs`).
@@ -331,8 +331,8 @@ async fn article_at(conn: &mut AnyConnection, lang: &Lang, section: &SectionKey,
     let rows = sqlx::query(&article_at_sql()).bind(lang.as_str()).bind(section.as_str()).bind(slug.as_str()).fetch_all(conn).await?;
     let mut article = article_from_row(rows.first().ok_or(StoreError::NotFound)?)?;
     for row in &rows {
-        if let Some(key) = row.try_get::<Option<String>, _>(15)? {
-            article.tags.push(tag_ref(key, row.try_get(16)?)?);
+        if let Some(key) = row.try_get::<Option<String>, _>(16)? {
+            article.tags.push(tag_ref(key, row.try_get(17)?)?);
         }
     }
     Ok(article)
@@ -403,6 +403,11 @@ pub(crate) fn summary_from_row(row: &AnyRow) -> Result<ArticleSummary> {
     })
 }
 
+/// An article's change notes as `articles.change_notes` keeps them (JSON, oldest first).
+pub(crate) fn change_notes(json: &str) -> Result<Vec<ChangeNote>> {
+    serde_json::from_str(json).map_err(|e| StoreError::Invalid(format!("unreadable change notes: {e}")))
+}
+
 fn article_from_row(row: &AnyRow) -> Result<Article> {
     let summary = summary_from_row(row)?;
     let status: String = row.try_get(11)?;
@@ -423,5 +428,6 @@ fn article_from_row(row: &AnyRow) -> Result<Article> {
         tags: Vec::new(),
         author: row.try_get::<Option<i64>, _>(13)?.map(UserId),
         revision: row.try_get(14)?,
+        change_notes: change_notes(&row.try_get::<String, _>(15)?)?,
     })
 }

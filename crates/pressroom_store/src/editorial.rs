@@ -1,7 +1,8 @@
 //! What editors do to articles: create, save (refusing a stale revision), move through the
 //! workflow, delete; the list of the back office, and the revision history.
 
-use pressroom_domain::{Action, ArticleDraft, ArticleId, Lang, Page, SectionKey, Status, UserId, PAGE_SIZE};
+use pressroom_domain::{Action, Amendment, ArticleDraft, ArticleId, Lang, Page, SectionKey, Status, UserId, PAGE_SIZE};
+use pressroom_record::Event;
 use sqlx::Row;
 
 use crate::changes::ArticleReach;
@@ -61,19 +62,27 @@ impl Store {
     pub async fn create_article(&self, draft: &ArticleDraft, actor: &Actor) -> Result<ArticleId> {
         let mut w = self.begin_write().await?;
         let keys = SiteKeys::load(&mut w.tx).await?;
-        let (id, _) = save_version(&mut w, &keys, 0, draft, Target::New, actor.user.map(|u| u.0)).await?;
+        let (id, _) = save_version(&mut w, &keys, 0, draft, Target::New, actor.user.map(|u| u.0), None).await?;
         audit(&mut w.tx, actor, "create", &format!("article:{id}"), &draft.title).await?;
         w.commit().await?;
         Ok(ArticleId(id))
     }
 
     /// Saves a new revision of an article, provided `expected_revision` is still its latest;
-    /// otherwise [`StoreError::Stale`] and nothing is written. Returns the new revision number.
-    pub async fn update_article(&self, id: ArticleId, draft: &ArticleDraft, expected_revision: i64, actor: &Actor) -> Result<i64> {
+    /// otherwise [`StoreError::Stale`] and nothing is written. `amendment` says how a change to
+    /// a published article shows to readers. Returns the new revision number.
+    pub async fn update_article(
+        &self,
+        id: ArticleId,
+        draft: &ArticleDraft,
+        expected_revision: i64,
+        amendment: Option<&Amendment>,
+        actor: &Actor,
+    ) -> Result<i64> {
         let mut w = self.begin_write().await?;
         let keys = SiteKeys::load(&mut w.tx).await?;
         let target = Target::Existing { id: id.0, expected: expected_revision };
-        let (_, revision) = save_version(&mut w, &keys, 0, draft, target, actor.user.map(|u| u.0)).await?;
+        let (_, revision) = save_version(&mut w, &keys, 0, draft, target, actor.user.map(|u| u.0), amendment).await?;
         if draft.status == Status::Published {
             queue_deliveries(&mut w, WebhookEvent::Update, id.0).await?;
         }
@@ -99,6 +108,9 @@ impl Store {
         .await?;
         let (lang, translation_key) = changed.ok_or_else(|| StoreError::Conflict("the article's status changed meanwhile".into()))?;
         follow_in_tags(&mut w.tx, id.0).await?;
+        if let Some(event) = public_event_of_step(from, action.target()) {
+            w.record_public_event(id.0, event, "");
+        }
         let public = from == Status::Published || action.target() == Status::Published;
         w.record_article_change(id.0, &ArticleReach::new(public, &lang, &translation_key));
         if let Some(event) = WebhookEvent::of_transition(from, action.target()) {
@@ -127,6 +139,9 @@ impl Store {
         let (title, status, lang, translation_key) = row.ok_or(StoreError::NotFound)?;
         if status == Status::Published.as_str() {
             queue_deliveries(&mut w, WebhookEvent::Unpublish, id.0).await?;
+            // The entry reads the article, so it is written before the article goes.
+            w.record_public_event(id.0, Event::Delete, "");
+            w.write_log_entries().await?;
         }
         sqlx::query("DELETE FROM articles WHERE id = $1").bind(id.0).execute(&mut *w.tx).await?;
         let public = status == Status::Published.as_str();
@@ -241,6 +256,17 @@ impl Store {
             .await?;
         let (snapshot,) = row.ok_or(StoreError::NotFound)?;
         serde_json::from_str(&snapshot).map_err(|e| StoreError::Invalid(format!("revision {number} of article {}: {e}", id.0)))
+    }
+}
+
+/// What readers see of a workflow step, for the public record.
+fn public_event_of_step(from: Status, to: Status) -> Option<Event> {
+    match (from, to) {
+        (Status::Published, Status::Published) => None,
+        (_, Status::Published) => Some(Event::Publish),
+        (Status::Published, Status::Archived) => Some(Event::Archive),
+        (Status::Published, _) => Some(Event::Unpublish),
+        _ => None,
     }
 }
 

@@ -139,7 +139,7 @@ impl ImportSession<'_> {
         self.insert_new(&new).await?;
         let author = self.actor.user.map(|u| u.0);
         for (index, draft) in &others {
-            let (_, revision) = save_version(&mut self.w, &self.keys, *index, draft, Target::ByTranslation, author).await?;
+            let (_, revision) = save_version(&mut self.w, &self.keys, *index, draft, Target::ByTranslation, author, None).await?;
             if revision == 1 {
                 self.report.created += 1;
             } else {
@@ -239,6 +239,9 @@ impl ImportSession<'_> {
 
         for (id, (_, draft)) in ids.iter().zip(new) {
             let public = draft.status == pressroom_domain::Status::Published;
+            if public {
+                self.w.record_public_event(*id, pressroom_record::Event::Publish, "");
+            }
             self.w.record_article_change(*id, &ArticleReach::new(public, draft.lang.as_str(), &draft.translation_key));
         }
         self.report.created += new.len();

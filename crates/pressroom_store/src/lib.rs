@@ -15,6 +15,7 @@ mod import;
 mod listings;
 mod media;
 mod migrate;
+mod record;
 mod schedule;
 mod site;
 pub mod testing;
@@ -45,6 +46,7 @@ pub use listings::{ArticleQuery, Listing, Start};
 pub use media::NewMedia;
 pub use migrate::{SchemaStatus, LATEST_VERSION};
 pub use pressroom_domain::{MediaItem, MediaKind};
+pub use record::LoggedVersion;
 pub use tokens::TokenRecord;
 pub use users::{SessionRecord, UserRecord};
 pub use webhooks::{Delivery, DueDelivery, Webhook, WebhookEvent};
@@ -148,6 +150,10 @@ pub(crate) struct WriteTx<'a> {
     /// Article changes, written to the feed together at commit: an import of many articles
     /// makes a few statements for them, not one each.
     article_changes: Vec<(i64, ArticleReach)>,
+    /// Changes readers can see, logged in the public record at commit (or sooner, in batches).
+    public_events: Vec<record::PublicEvent>,
+    /// The public record's tree as this transaction left it, for its next append.
+    frontier: Option<pressroom_record::Frontier>,
     changes: Arc<watch::Sender<i64>>,
     _guard: Option<MutexGuard<'a, ()>>,
 }
@@ -182,6 +188,7 @@ impl WriteTx<'_> {
     /// a long transaction (an import) holds at most that many in memory.
     pub(crate) async fn write_full_statements_of_changes(&mut self) -> Result<()> {
         if self.article_changes.len() >= CHANGES_PER_STATEMENT {
+            self.write_log_entries().await?;
             self.write_article_changes().await?;
         }
         Ok(())
@@ -213,6 +220,7 @@ impl WriteTx<'_> {
     /// Commits, then tells this process's followers at once, so that whoever made a change
     /// reads it back on the very next request.
     pub async fn commit(mut self) -> Result<()> {
+        self.write_log_entries().await?;
         self.write_article_changes().await?;
         self.tx.commit().await?;
         if let Some(id) = self.last_change {
@@ -308,6 +316,8 @@ impl Store {
             engine: self.engine,
             last_change: None,
             article_changes: Vec::new(),
+            public_events: Vec::new(),
+            frontier: None,
             changes: self.changes.clone(),
             _guard: guard,
         })

@@ -54,6 +54,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_sitemap_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0007_sitemap_indexes.sql"),
     },
+    Migration {
+        version: 8,
+        name: "public_record",
+        sqlite: include_str!("../migrations/sqlite/0008_public_record.sql"),
+        postgres: include_str!("../migrations/postgres/0008_public_record.sql"),
+    },
 ];
 
 /// The schema version this program writes and reads.

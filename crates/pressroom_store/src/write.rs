@@ -6,7 +6,10 @@
 
 use std::collections::HashMap;
 
-use pressroom_domain::{format_publication_date, slugify, ArticleDraft, AttachedMedia, Lang, Status, TagKey, TagKind};
+use pressroom_domain::{
+    format_publication_date, slugify, Amendment, ArticleDraft, AttachedMedia, ChangeNote, Lang, Status, TagKey, TagKind,
+};
+use pressroom_record::Event;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, Row, Transaction};
@@ -97,8 +100,10 @@ pub(crate) enum Target {
     Existing { id: i64, expected: i64 },
 }
 
-/// Writes one article version with its tags, a revision and a change-feed entry; returns its id
-/// and revision number. `index` names the version in errors about a batch.
+/// Writes one article version with its tags, a revision, a change-feed entry and, when readers
+/// see the change, its entry in the public record; returns its id and revision number. `index`
+/// names the version in errors about a batch. `amendment` says how a change to a published
+/// item shows (an import's, without one, is a minor fix).
 pub(crate) async fn save_version(
     w: &mut WriteTx<'_>,
     keys: &SiteKeys,
@@ -106,6 +111,7 @@ pub(crate) async fn save_version(
     draft: &ArticleDraft,
     target: Target,
     author: Option<i64>,
+    amendment: Option<&Amendment>,
 ) -> Result<(i64, i64)> {
     if !keys.languages.iter().any(|l| l == draft.lang.as_str()) {
         return Err(StoreError::Rejected { index, field: "lang", reason: format!("unknown language {:?}", draft.lang.as_str()) });
@@ -207,6 +213,13 @@ pub(crate) async fn save_version(
         .execute(&mut *w.tx)
         .await?;
     let published = Status::Published.as_str();
+    let was_public = before.as_ref().is_some_and(|b| b.status == published);
+    if let Some((event, note)) = public_event(was_public, draft.status, amendment) {
+        if event == Event::Update {
+            add_change_note(&mut w.tx, id, now, note).await?;
+        }
+        w.record_public_event(id, event, note);
+    }
     if let Some(old) = before.as_ref().filter(|b| b.status == published && (b.section_id != section_id || b.slug != draft.slug.as_str())) {
         keep_former_address(&mut w.tx, old, id, now).await?;
     }
@@ -219,6 +232,31 @@ pub(crate) async fn save_version(
     };
     w.record_article_change(id, &reach);
     Ok((id, revision))
+}
+
+/// What readers see of a save, for the public record: the event and its change note.
+fn public_event(was_public: bool, status: Status, amendment: Option<&Amendment>) -> Option<(Event, &str)> {
+    match (was_public, status) {
+        (false, Status::Published) => Some((Event::Publish, "")),
+        (true, Status::Published) => match amendment {
+            Some(Amendment::Noted(note)) => Some((Event::Update, note.as_str())),
+            _ => Some((Event::Minor, "")),
+        },
+        (true, Status::Archived) => Some((Event::Archive, "")),
+        (true, _) => Some((Event::Unpublish, "")),
+        (false, _) => None,
+    }
+}
+
+/// Appends a public change note to an article's list.
+async fn add_change_note(tx: &mut Transaction<'static, Any>, article_id: i64, at: i64, note: &str) -> Result<()> {
+    let (json,): (String,) =
+        sqlx::query_as("SELECT change_notes FROM articles WHERE id = $1").bind(article_id).fetch_one(&mut **tx).await?;
+    let mut notes = crate::articles::change_notes(&json)?;
+    notes.push(ChangeNote { at: crate::to_time(at), note: note.to_owned() });
+    let json = serde_json::to_string(&notes).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    sqlx::query("UPDATE articles SET change_notes = $1 WHERE id = $2").bind(json).bind(article_id).execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// A stored article as it was before a save.

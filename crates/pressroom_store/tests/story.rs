@@ -134,9 +134,9 @@ async fn editorial_story(store: &Store) {
     }
 
     d.lead = "Первая правка".into();
-    assert_eq!(store.update_article(id, &d, 1, &actor).await.unwrap(), 2);
+    assert_eq!(store.update_article(id, &d, 1, None, &actor).await.unwrap(), 2);
     d.lead = "Правка по устаревшей версии".into();
-    assert!(matches!(store.update_article(id, &d, 1, &actor).await, Err(StoreError::Stale { current: 2 })));
+    assert!(matches!(store.update_article(id, &d, 1, None, &actor).await, Err(StoreError::Stale { current: 2 })));
     assert_eq!(store.article(id).await.unwrap().lead, "Первая правка", "the stale save changed nothing");
     let history = store.revisions(id).await.unwrap();
     assert_eq!(history.iter().map(|r| r.number).collect::<Vec<_>>(), [2, 1]);

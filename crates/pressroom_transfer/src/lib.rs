@@ -190,6 +190,7 @@ pub fn write_drafts(drafts: &[pressroom_domain::ArticleDraft], folder: &Path, pr
                 .collect(),
             author: None,
             revision: 1,
+            change_notes: Vec::new(),
         };
         let dir = folder.join(article.lang.as_str()).join(article.section.as_str());
         std::fs::create_dir_all(&dir).map_err(|source| TransferError::Io { path: dir.clone(), source })?;

@@ -17,12 +17,14 @@ use time::format_description::well_known::Rfc2822;
 use time::OffsetDateTime;
 
 use crate::extract::contrast_cookie;
-use crate::page_cache::{CachedPage, PageItem, PageKey, PageScope, StoredBody};
+use crate::page_cache::{CachedPage, Immutable, PageItem, PageKey, PageScope, StoredBody};
 use crate::AppState;
 
 /// What public responses say about caching: shared caches keep them briefly; browsers
 /// revalidate, which costs a `304` when nothing changed.
 pub const PUBLIC: &str = "public, max-age=0, s-maxage=60, must-revalidate";
+/// What never changes at its address (the public record's tiles).
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Back-office pages and answers to a token: never stored anywhere.
 pub const PRIVATE: &str = "private, no-store";
 
@@ -68,11 +70,13 @@ pub async fn http_caching(State(state): State<AppState>, request: Request, next:
     }
     let last_modified = state.site.last_modified(&state.store).await.ok();
     let (mut parts, body) = response.into_parts();
-    let scope = PageScope { lang: page_lang(&state, &path), item: parts.extensions.remove::<PageItem>().map(|item| item.0) };
+    let immutable = parts.extensions.remove::<Immutable>().is_some();
+    let scope = PageScope { lang: page_lang(&state, &path), item: parts.extensions.remove::<PageItem>().map(|item| item.0), immutable };
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let page = Arc::new(prepare(parts.headers, bytes, last_modified, key.is_some()));
+    let policy = if immutable { IMMUTABLE } else { PUBLIC };
+    let page = Arc::new(prepare(parts.headers, bytes, last_modified, key.is_some(), policy));
     if let Some(key) = key.filter(|_| is_get) {
         state.pages.put(key, change, scope, page.clone());
     }
@@ -86,9 +90,9 @@ fn page_lang(state: &AppState, path: &str) -> Option<String> {
 }
 
 /// A page's headers and body forms, with its validators and cache policy.
-fn prepare(mut headers: HeaderMap, bytes: Bytes, last_modified: Option<i64>, compress: bool) -> CachedPage {
+fn prepare(mut headers: HeaderMap, bytes: Bytes, last_modified: Option<i64>, compress: bool, policy: &'static str) -> CachedPage {
     let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&bytes)[..16]));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     if let Ok(value) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, value);
     }

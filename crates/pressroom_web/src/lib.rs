@@ -39,6 +39,8 @@ pub struct WebConfig {
     pub webhook_retry: std::time::Duration,
     /// Bytes of rendered pages kept in memory.
     pub page_cache_bytes: usize,
+    /// The public record's key (signed-note verifier key), published at `/log/key`.
+    pub log_key: Option<String>,
 }
 
 impl WebConfig {
@@ -50,6 +52,7 @@ impl WebConfig {
             sitemap_part_size: 2_000,
             webhook_retry: std::time::Duration::from_secs(30),
             page_cache_bytes: 64 << 20,
+            log_key: None,
         }
     }
 }

@@ -97,10 +97,15 @@ pub struct PageScope {
     pub lang: Option<String>,
     /// The item (translation key) an article page shows.
     pub item: Option<String>,
+    /// Content that never changes (the public record's tiles): no change alters it.
+    pub immutable: bool,
 }
 
 impl PageScope {
     fn altered_by(&self, reach: &ChangeReach) -> bool {
+        if self.immutable {
+            return false;
+        }
         match reach {
             ChangeReach::Hidden => false,
             ChangeReach::Everything => true,
@@ -114,6 +119,11 @@ impl PageScope {
 /// An article page's item, set by its handler as a response extension for the cache to read.
 #[derive(Debug, Clone)]
 pub struct PageItem(pub String);
+
+/// Marks a response whose content never changes at its address, set by its handler: it is
+/// kept through every change and cached by clients for a year.
+#[derive(Debug, Clone, Copy)]
+pub struct Immutable;
 
 pub struct PageCache {
     budget: usize,
@@ -273,7 +283,7 @@ mod tests {
     }
 
     fn scope(lang: Option<&str>, item: Option<&str>) -> PageScope {
-        PageScope { lang: lang.map(str::to_owned), item: item.map(str::to_owned) }
+        PageScope { lang: lang.map(str::to_owned), item: item.map(str::to_owned), immutable: false }
     }
 
     fn change(id: i64, reach: ChangeReach) -> Change {

@@ -9,7 +9,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use std::sync::Arc;
 
 use crate::admin::{account, articles, audit, editor, history, login, media as media_library, settings, tokens, users, webhooks};
-use crate::public::{archive, article, assets, feeds, home, lists, media, prefs, search, sitemap};
+use crate::public::{archive, article, assets, feeds, home, lists, media, prefs, record, search, sitemap};
 use crate::{api, error_pages, http_cache, AppState};
 
 pub fn router(state: AppState) -> Router {
@@ -27,6 +27,10 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{file}", get(assets::file))
         .route("/prefs/contrast", get(prefs::contrast))
         .route("/media/{key}/{file}", get(media::file))
+        .route("/log/checkpoint", get(record::checkpoint))
+        .route("/log/key", get(record::key))
+        .route("/log/tile/{*path}", get(record::tile))
+        .route("/log/proof/{index}", get(record::proof))
         .route("/admin", get(login::home))
         .route("/admin/", get(login::home))
         .route("/admin/login", get(login::form).post(login::submit))
@@ -80,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/{section}/atom.xml", get(feeds::section_atom))
         .route("/{lang}/{section}/feed.json", get(feeds::section_json))
         .route("/{lang}/{section}/{slug}", get(article::article))
+        .route("/{lang}/{section}/{slug}/record", get(record::page))
         .merge(api_routes)
         .fallback(error_pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), error_pages::render_error_pages))

@@ -45,7 +45,7 @@ fn database_url(place: &str) -> String {
     } else if place.ends_with(".db") {
         format!("sqlite://{place}")
     } else {
-        SiteLocation { data: PathBuf::from(place), database: None }.database_url()
+        SiteLocation { data: PathBuf::from(place), database: None, log_name: None }.database_url()
     }
 }
 

@@ -86,11 +86,15 @@ pub struct SiteArgs {
     /// A database URL instead of the SQLite file in the data directory: postgres://USER@HOST/DB.
     #[arg(long, env = "PRESSROOM_DATABASE")]
     database: Option<String>,
+    /// The public record's name, given to its key when the key is made at the first start: the
+    /// site's host and /log, e.g. news.example.org/log.
+    #[arg(long, env = "PRESSROOM_LOG_NAME")]
+    log_name: Option<String>,
 }
 
 impl SiteArgs {
     fn location(&self) -> SiteLocation {
-        SiteLocation { data: self.data.clone(), database: self.database.clone() }
+        SiteLocation { data: self.data.clone(), database: self.database.clone(), log_name: self.log_name.clone() }
     }
 }
 
@@ -101,6 +105,15 @@ fn report(opened: &Opened) {
     }
     if opened.demo_loaded {
         println!("Demo content loaded.");
+    }
+    if let Some(key) = &opened.new_log_key {
+        println!(
+            "The public record's key was made (log.key in the data directory: keep it secret, back it up, copy it to every\n\
+             server of this site). Readers check the site against its public key, also served at /log/key:\n  {key}"
+        );
+    }
+    if opened.logged_existing > 0 {
+        println!("{} published article(s) written to the public record.", opened.logged_existing);
     }
     if let Some((email, password)) = &opened.new_admin {
         println!(

@@ -56,7 +56,8 @@ impl TestSite {
         };
         let dir = tempfile::tempdir().expect("a temporary directory");
         prepare(dir.path());
-        let location = SiteLocation { data: dir.path().to_owned(), database: postgres.as_ref().map(|db| db.url().to_owned()) };
+        let location =
+            SiteLocation { data: dir.path().to_owned(), database: postgres.as_ref().map(|db| db.url().to_owned()), log_name: None };
         let (store, _) = open_site(&location, demo).await.expect("the site opens");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
         let base = format!("http://{}", listener.local_addr().expect("an address"));

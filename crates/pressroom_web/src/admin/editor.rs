@@ -127,7 +127,7 @@ pub(crate) async fn save_as(state: &AppState, staff: &Staff, desk: &Desk, id: Ar
         Ok(input) if fields.get("intent") == "preview" => {
             editorial::check(&state.store, &editor_of, Some(id), input).await.map(|draft| Some(draft.body))
         }
-        Ok(input) => match editorial::update(&state.store, &editor_of, id, input, revision).await {
+        Ok(input) => match editorial::update(&state.store, &editor_of, id, input, revision, change_of(&form)).await {
             Ok(_) => return Ok(see_other(&format!("/admin/articles/{id}?notice=saved"))),
             Err(err) => Err(err),
         },
@@ -246,6 +246,7 @@ fn form_of(article: &Article) -> EditorForm {
         attachments: String::new(),
         featured: article.featured,
         revision: article.revision,
+        ..EditorForm::default()
     }
 }
 
@@ -266,6 +267,17 @@ fn form_from(fields: &Fields, revision: i64) -> EditorForm {
         attachments: text("attachments"),
         featured: fields.get("featured") == "on",
         revision,
+        change: fields.get("change").to_owned(),
+        change_note: text("change_note").trim().to_owned(),
+    }
+}
+
+/// The form's answer to "minor fix or update?": the note when it is an update (or when no
+/// choice was made but a note was written), the minor flag when it is a minor fix.
+fn change_of(form: &EditorForm) -> (Option<&str>, bool) {
+    match form.change.as_str() {
+        "minor" => (None, true),
+        _ => (Some(form.change_note.as_str()), false),
     }
 }
 

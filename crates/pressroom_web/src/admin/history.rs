@@ -50,6 +50,7 @@ pub async fn history(
         to,
         diff: field_diffs(&old, &new),
         can_restore: can_edit(staff.user.role, article.author == Some(staff.user.id), article.status),
+        published: article.status == pressroom_domain::Status::Published,
         former_addresses: state
             .store
             .former_addresses(article.id)
@@ -69,7 +70,8 @@ pub async fn restore(
     fields: Fields,
 ) -> Result<Response, WebError> {
     staff.check_csrf(fields.csrf())?;
-    pressroom_editorial::restore(&state.store, &staff.editor(), ArticleId(id), number).await?;
+    let change = (Some(fields.get("change_note")), false);
+    pressroom_editorial::restore(&state.store, &staff.editor(), ArticleId(id), number, change).await?;
     Ok(see_other(&format!("/admin/articles/{id}/history?notice=restored")))
 }
 

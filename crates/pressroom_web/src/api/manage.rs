@@ -72,6 +72,12 @@ pub struct ArticleUpdate {
     pub section: Option<String>,
     #[schema(min_length = 1, max_length = 300)]
     pub title: Option<String>,
+    /// A published article's update shows this note to readers (in the article's language).
+    /// An update of a published article needs either `change_note` or `minor: true`.
+    #[schema(max_length = 500)]
+    pub change_note: Option<String>,
+    /// A minor fix of a published article (a typo): logged, with no public note.
+    pub minor: Option<bool>,
     #[serde(flatten)]
     pub fields: ArticleFields,
 }
@@ -174,7 +180,8 @@ pub async fn update_article(
     ApiJson(update): ApiJson<ArticleUpdate>,
 ) -> Result<Json<ArticleDetail>, ApiError> {
     let input = update.fields.input(update.lang, update.section, update.title);
-    editorial::update(&state.store, &client.editor(), ArticleId(id), input, update.revision).await?;
+    let change = (update.change_note.as_deref(), update.minor.unwrap_or(false));
+    editorial::update(&state.store, &client.editor(), ArticleId(id), input, update.revision, change).await?;
     Ok(Json(article_detail(&state, ArticleId(id)).await?))
 }
 

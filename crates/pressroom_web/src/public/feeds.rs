@@ -142,7 +142,7 @@ fn rss_document(channel: &Channel, items: &[Item]) -> String {
         link: channel.page_url.clone(),
         description: channel.description.clone(),
         language: Some(channel.lang.to_string()),
-        last_build_date: items.first().map(|i| rfc2822(i.article.updated_at.max(i.article.published_at))),
+        last_build_date: items.first().map(|i| rfc2822(i.article.last_public_change())),
         atom_ext: Some(rss::extension::atom::AtomExtension { links: vec![self_link] }),
         items: items
             .iter()
@@ -169,7 +169,7 @@ fn rss_document(channel: &Channel, items: &[Item]) -> String {
 }
 
 fn atom_document(channel: &Channel, items: &[Item]) -> String {
-    let updated = items.iter().map(|i| i.article.updated_at.max(i.article.published_at)).max();
+    let updated = items.iter().map(|i| i.article.last_public_change()).max();
     let link = |href: &str, rel: &str, mime: Option<&str>| atom_syndication::Link {
         href: href.to_owned(),
         rel: rel.to_owned(),
@@ -197,7 +197,7 @@ fn atom_document(channel: &Channel, items: &[Item]) -> String {
                 atom_syndication::Entry {
                     title: atom_syndication::Text::plain(item.article.title.clone()),
                     id: item.url.clone(),
-                    updated: fixed(item.article.updated_at.max(item.article.published_at)),
+                    updated: fixed(item.article.last_public_change()),
                     published: Some(fixed(item.article.published_at)),
                     summary: Some(atom_syndication::Text::plain(item.article.lead.clone())),
                     content: Some(atom_syndication::Content {
@@ -238,9 +238,11 @@ fn json_document(channel: &Channel, items: &[Item]) -> String {
                 "summary": item.article.lead,
                 "content_html": item.content_html,
                 "date_published": rfc3339(item.article.published_at),
-                "date_modified": rfc3339(item.article.updated_at.max(item.article.published_at)),
                 "tags": item.article.tags.iter().map(|t| t.name.clone()).collect::<Vec<_>>(),
             });
+            if let Some(updated) = item.article.publicly_updated() {
+                entry["date_modified"] = json!(rfc3339(updated));
+            }
             if let Some((url, _)) = &item.cover {
                 entry["image"] = json!(url);
             }

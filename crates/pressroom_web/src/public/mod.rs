@@ -8,6 +8,7 @@ pub mod home;
 pub mod lists;
 pub mod media;
 pub mod prefs;
+pub mod record;
 pub mod search;
 pub mod sitemap;
 

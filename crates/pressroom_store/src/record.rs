@@ -1,0 +1,338 @@
+//! The public record in the database: an entry for every change readers can see, appended in
+//! the transaction of the change itself (so a change and its entry exist together or not at
+//! all), the Merkle tree's stored hashes, and the signed checkpoints; and what the log's
+//! public addresses read.
+
+use std::collections::HashMap;
+
+use pressroom_record::tree::{frontier_of, inclusion_proof, inclusion_proof_needs, TilePath};
+use pressroom_record::{hex, Content, Entry, Event, Frontier, Hash, LogKey, ProofFile, StoredHash};
+use sqlx::{Any, Transaction};
+
+use crate::{now, to_time, Result, Store, StoreError, WriteTx};
+
+/// A change readers can see, to be logged when the transaction writes its entries.
+pub(crate) struct PublicEvent {
+    article_id: i64,
+    event: Event,
+    note: String,
+}
+
+/// Entries per statement: five bound values each.
+const ENTRIES_PER_STATEMENT: usize = 100;
+
+/// One logged version of an item, as the page listing its history shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedVersion {
+    /// The entry's index in the log.
+    pub index: u64,
+    pub event: Event,
+    pub address: String,
+    pub revision: i64,
+    pub at: time::OffsetDateTime,
+    pub content_hash: String,
+    pub note: String,
+}
+
+impl WriteTx<'_> {
+    /// Notes a change readers can see; its entry is written with the transaction's others.
+    pub(crate) fn record_public_event(&mut self, article_id: i64, event: Event, note: &str) {
+        self.public_events.push(PublicEvent { article_id, event, note: note.to_owned() });
+    }
+
+    /// Writes the entries of the events noted so far, reading each item as it now stands. A
+    /// minor fix that changed nothing the record holds (the same content at the same address)
+    /// adds no entry: re-importing the same folder leaves the log as it was.
+    pub(crate) async fn write_log_entries(&mut self) -> Result<()> {
+        let events = std::mem::take(&mut self.public_events);
+        for chunk in events.chunks(ENTRIES_PER_STATEMENT) {
+            let entries = entries_for(&mut self.tx, chunk).await?;
+            self.append_entries(&entries).await?;
+        }
+        Ok(())
+    }
+
+    async fn append_entries(&mut self, entries: &[(i64, Entry)]) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        // Takes the row lock that orders appenders on PostgreSQL (SQLite has one writer).
+        let count = entries.len() as i64;
+        let (size,): (i64,) = sqlx::query_as("UPDATE log_state SET size = size + $1 WHERE id = 1 RETURNING size")
+            .bind(count)
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let start = (size - count) as u64;
+        let mut frontier = match self.frontier.take() {
+            Some(frontier) if frontier.size() == start => frontier,
+            _ => load_frontier(&mut self.tx, start).await?,
+        };
+        let texts: Vec<String> = entries.iter().map(|(_, entry)| entry.text()).collect();
+        let mut hashes: Vec<StoredHash> = Vec::with_capacity(2 * texts.len());
+        for text in &texts {
+            hashes.extend(frontier.append(text.as_bytes()).map_err(record_error)?);
+        }
+        self.frontier = Some(frontier);
+
+        // Numbers are our own and written in; the texts are bound.
+        let rows: Vec<String> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, (article_id, entry))| {
+                let p = |k: usize| format!("${}", i * 5 + k);
+                format!(
+                    "({}, {article_id}, {}, {}, {}, {}, {}, {}, {})",
+                    start + i as u64,
+                    p(1),
+                    p(2),
+                    entry.revision,
+                    entry.time.unix_timestamp(),
+                    p(3),
+                    p(4),
+                    p(5)
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO log_entries (seq, article_id, event, address, revision, logged_at, content_hash, note, entry) VALUES {}",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for ((_, entry), text) in entries.iter().zip(&texts) {
+            query = query.bind(entry.event.as_str()).bind(&entry.address).bind(hex(&entry.content)).bind(&entry.note).bind(text);
+        }
+        query.execute(&mut *self.tx).await?;
+
+        for chunk in hashes.chunks(ENTRIES_PER_STATEMENT * 2) {
+            let rows: Vec<String> = chunk.iter().enumerate().map(|(i, ((level, n), _))| format!("({level}, {n}, ${})", i + 1)).collect();
+            let sql = format!("INSERT INTO log_hashes (level, n, hash) VALUES {}", rows.join(", "));
+            let mut query = sqlx::query(&sql);
+            for (_, hash) in chunk {
+                query = query.bind(hash.0.to_vec());
+            }
+            query.execute(&mut *self.tx).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The entries of `events`, from their items as they now stand in the transaction.
+async fn entries_for(tx: &mut Transaction<'static, Any>, events: &[PublicEvent]) -> Result<Vec<(i64, Entry)>> {
+    let mut ids: Vec<i64> = events.iter().map(|e| e.article_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    // Ids are integers of our own, so they are written in.
+    let id_list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    type ItemRow = (i64, String, String, String, String, i64, String, String, String, i64);
+    let items: Vec<ItemRow> = sqlx::query_as(&format!(
+        "SELECT a.id, a.lang, s.key, a.slug, a.translation_key, a.revision, a.title, a.lead, a.body, a.published_at \
+         FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id IN ({id_list})"
+    ))
+    .fetch_all(&mut **tx)
+    .await?;
+    let items: HashMap<i64, ItemRow> = items.into_iter().map(|row| (row.0, row)).collect();
+    let tag_rows: Vec<(i64, String)> = sqlx::query_as(&format!(
+        "SELECT x.article_id, t.key FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id IN ({id_list}) \
+         ORDER BY x.article_id, x.position"
+    ))
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+    for (id, key) in tag_rows {
+        tags.entry(id).or_default().push(key);
+    }
+    let latest: Vec<(i64, String, String, String)> = sqlx::query_as(&format!(
+        "SELECT article_id, event, address, content_hash FROM log_entries \
+         WHERE seq IN (SELECT MAX(seq) FROM log_entries WHERE article_id IN ({id_list}) GROUP BY article_id)"
+    ))
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut latest: HashMap<i64, (String, String, String)> = latest.into_iter().map(|(id, e, a, h)| (id, (e, a, h))).collect();
+
+    let time = to_time(now());
+    let mut entries = Vec::with_capacity(events.len());
+    for event in events {
+        let Some((id, lang, section, slug, translation_key, revision, title, lead, body, published_at)) = items.get(&event.article_id)
+        else {
+            return Err(StoreError::Invalid(format!("the public record: article {} is gone before its entry", event.article_id)));
+        };
+        let no_tags = Vec::new();
+        let tags = tags.get(id).unwrap_or(&no_tags);
+        let content = Content { title, lead, body, date: to_time(*published_at), tags }.digest();
+        let address = format!("/{lang}/{section}/{slug}");
+        let content_hex = hex(&content);
+        let unchanged = latest.get(id).is_some_and(|(last_event, last_address, last_hash)| {
+            Event::parse(last_event).is_some_and(Event::leaves_it_public) && *last_address == address && *last_hash == content_hex
+        });
+        if event.event == Event::Minor && unchanged {
+            continue;
+        }
+        latest.insert(*id, (event.event.as_str().to_owned(), address.clone(), content_hex));
+        let entry = Entry {
+            event: event.event,
+            address,
+            lang: lang.clone(),
+            translation_key: translation_key.clone(),
+            revision: *revision,
+            time,
+            content,
+            note: event.note.clone(),
+        };
+        entries.push((*id, entry));
+    }
+    Ok(entries)
+}
+
+/// The right edge of the tree of `size` entries, from its stored hashes.
+async fn load_frontier(tx: &mut Transaction<'static, Any>, size: u64) -> Result<Frontier> {
+    Frontier::new(size, read_hashes(&mut **tx, &frontier_of(size)).await?).map_err(record_error)
+}
+
+/// Stored hashes by (level, index).
+async fn read_hashes<'e, E>(executor: E, at: &[(u8, u64)]) -> Result<Vec<StoredHash>>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    if at.is_empty() {
+        return Ok(Vec::new());
+    }
+    let conditions: Vec<String> = at.iter().map(|(level, n)| format!("(level = {level} AND n = {n})")).collect();
+    let rows: Vec<(i64, i64, Vec<u8>)> =
+        sqlx::query_as(&format!("SELECT level, n, hash FROM log_hashes WHERE {}", conditions.join(" OR "))).fetch_all(executor).await?;
+    rows.into_iter().map(|(level, n, hash)| Ok(((level as u8, n as u64), to_hash(hash)?))).collect()
+}
+
+fn to_hash(bytes: Vec<u8>) -> Result<Hash> {
+    let bytes: [u8; 32] = bytes.try_into().map_err(|_| StoreError::Invalid("the public record: a stored hash is not 32 bytes".into()))?;
+    Ok(Hash(bytes))
+}
+
+fn record_error(err: pressroom_record::RecordError) -> StoreError {
+    StoreError::Invalid(format!("the public record: {err}"))
+}
+
+impl Store {
+    /// The latest signed checkpoint, if any.
+    pub async fn log_checkpoint(&self) -> Result<Option<(u64, String)>> {
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1").fetch_optional(&self.pool).await?;
+        Ok(row.map(|(size, note)| (size as u64, note)))
+    }
+
+    /// The number of entries in the log.
+    pub async fn log_size(&self) -> Result<u64> {
+        let (size,): (i64,) = sqlx::query_as("SELECT size FROM log_state WHERE id = 1").fetch_one(&self.pool).await?;
+        Ok(size as u64)
+    }
+
+    /// A tile's bytes: a row of hashes, or an entry bundle; `None` when the log has not reached it.
+    pub async fn log_tile(&self, tile: TilePath) -> Result<Option<Vec<u8>>> {
+        let mut conn = self.pool.acquire().await?;
+        let (size,): (i64,) = sqlx::query_as("SELECT size FROM log_state WHERE id = 1").fetch_one(&mut *conn).await?;
+        if !tile.exists_in(size as u64) {
+            return Ok(None);
+        }
+        let (first, end) = (tile.first() as i64, (tile.first() + tile.width) as i64);
+        let data = match tile.tree_level() {
+            None => {
+                let rows: Vec<(String,)> = sqlx::query_as("SELECT entry FROM log_entries WHERE seq >= $1 AND seq < $2 ORDER BY seq")
+                    .bind(first)
+                    .bind(end)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                pressroom_record::tree::bundle(&rows.iter().map(|(e,)| e.as_bytes()).collect::<Vec<_>>())
+            }
+            Some(level) => {
+                let rows: Vec<(Vec<u8>,)> =
+                    sqlx::query_as("SELECT hash FROM log_hashes WHERE level = $1 AND n >= $2 AND n < $3 ORDER BY n")
+                        .bind(i64::from(level))
+                        .bind(first)
+                        .bind(end)
+                        .fetch_all(&mut *conn)
+                        .await?;
+                rows.into_iter().flat_map(|(hash,)| hash).collect()
+            }
+        };
+        Ok(Some(data))
+    }
+
+    /// Every logged version of an article, oldest first.
+    pub async fn log_history(&self, article_id: i64) -> Result<Vec<LoggedVersion>> {
+        let rows: Vec<(i64, String, String, i64, i64, String, String)> = sqlx::query_as(
+            "SELECT seq, event, address, revision, logged_at, content_hash, note FROM log_entries WHERE article_id = $1 ORDER BY seq",
+        )
+        .bind(article_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(seq, event, address, revision, at, content_hash, note)| {
+                let event = Event::parse(&event).ok_or_else(|| StoreError::Invalid(format!("unknown log event {event:?}")))?;
+                Ok(LoggedVersion { index: seq as u64, event, address, revision, at: to_time(at), content_hash, note })
+            })
+            .collect()
+    }
+
+    /// The proof that entry `index` is in the log, against the latest checkpoint; `None` while
+    /// no checkpoint covers it yet.
+    pub async fn log_proof(&self, index: u64) -> Result<Option<ProofFile>> {
+        let mut conn = self.pool.acquire().await?;
+        let checkpoint: Option<(i64, String)> =
+            sqlx::query_as("SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1").fetch_optional(&mut *conn).await?;
+        let Some((size, note)) = checkpoint.filter(|(size, _)| index < *size as u64) else { return Ok(None) };
+        let entry: (String,) =
+            sqlx::query_as("SELECT entry FROM log_entries WHERE seq = $1").bind(index as i64).fetch_one(&mut *conn).await?;
+        let needs = inclusion_proof_needs(size as u64, index).map_err(record_error)?;
+        let hashes = read_hashes(&mut *conn, &needs).await?;
+        let proof = inclusion_proof(size as u64, index, hashes).map_err(record_error)?;
+        Ok(Some(ProofFile { entry: entry.0.into_bytes(), index, proof, checkpoint: note }))
+    }
+
+    /// Signs a checkpoint of the log if it grew since the last one; returns the size signed.
+    /// Several servers may try at once: the conditional update lets exactly one of them sign
+    /// each size.
+    pub async fn sign_log(&self, key: &LogKey) -> Result<Option<u64>> {
+        let mut w = self.begin_write().await?;
+        let (size, signed): (i64, i64) =
+            sqlx::query_as("SELECT size, signed_size FROM log_state WHERE id = 1").fetch_one(&mut *w.tx).await?;
+        if size <= signed {
+            return Ok(None);
+        }
+        let root = load_frontier(&mut w.tx, size as u64).await?.root().map_err(record_error)?;
+        let note = key.sign_checkpoint(size as u64, root).map_err(record_error)?;
+        let won = sqlx::query("UPDATE log_state SET signed_size = $1 WHERE id = 1 AND signed_size < $1")
+            .bind(size)
+            .execute(&mut *w.tx)
+            .await?
+            .rows_affected();
+        if won == 0 {
+            return Ok(None);
+        }
+        sqlx::query("INSERT INTO log_checkpoints (size, note, signed_at) VALUES ($1, $2, $3)")
+            .bind(size)
+            .bind(note)
+            .bind(now())
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await?;
+        Ok(Some(size as u64))
+    }
+
+    /// Logs the publication of every published article of a site that had them before it kept
+    /// a public record (a database from an earlier Pressroom): the record starts complete.
+    /// Does nothing once the log has entries.
+    pub async fn log_existing_publications(&self) -> Result<u64> {
+        let mut w = self.begin_write().await?;
+        let (size,): (i64,) = sqlx::query_as("SELECT size FROM log_state WHERE id = 1").fetch_one(&mut *w.tx).await?;
+        if size > 0 {
+            return Ok(0);
+        }
+        let ids: Vec<(i64,)> =
+            sqlx::query_as("SELECT id FROM articles WHERE status = 'published' ORDER BY published_at, id").fetch_all(&mut *w.tx).await?;
+        for (id,) in &ids {
+            w.record_public_event(*id, Event::Publish, "");
+        }
+        w.write_log_entries().await?;
+        w.commit().await?;
+        Ok(ids.len() as u64)
+    }
+}
