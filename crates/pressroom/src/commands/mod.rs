@@ -10,6 +10,7 @@ mod reindex;
 mod serve;
 mod token;
 mod user;
+mod verify;
 
 use std::path::PathBuf;
 
@@ -59,6 +60,10 @@ pub enum Command {
     /// Export every article version as a content folder (LANG/SECTION/SLUG.md and tags.yaml),
     /// the same format `import` reads.
     Export(export::ExportArgs),
+    /// Check a site's public record from outside, with no access to its database: the
+    /// checkpoint's signature, that the log still holds what it held at the last check, and,
+    /// for a page's address, that the page says what the log last recorded of it.
+    Verify(verify::VerifyArgs),
 }
 
 /// Runs one command.
@@ -74,6 +79,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::User(command) => user::run(command).await,
         Command::Token(command) => token::run(command).await,
         Command::Export(args) => export::run(args).await,
+        Command::Verify(args) => verify::run(args).await,
     }
 }
 
