@@ -164,7 +164,7 @@ async fn the_admin_api_acts_under_roles_and_scopes(site: TestSite) {
     let (status, body) = call(&site, post.clone(), &status_path, Some(&editor), Some(json!({"action": "publish"}))).await;
     assert_eq!(error_of(status, &body, StatusCode::CONFLICT).0, "conflict");
     // Editing: the author may no longer (it is published); the editor may, from the latest revision only.
-    let update = |revision: i64| json!({"lang": "en", "section": "news", "title": "Council meets in Minsk (corrected)", "slug": "council-meets-in-minsk", "revision": revision});
+    let update = |revision: i64| json!({"lang": "en", "section": "news", "title": "Council meets in Minsk (corrected)", "slug": "council-meets-in-minsk", "revision": revision, "change_note": "The title names the city."});
     let put = reqwest::Method::PUT;
     let path = format!("/api/v1/articles/{id}");
     let (status, body) = call(&site, put.clone(), &path, Some(&author), Some(update(1))).await;
@@ -464,7 +464,8 @@ async fn an_update_changes_only_what_it_names_and_old_addresses_redirect(site: T
     let path = format!("/api/v1/articles/{id}");
     let revision = before["revision"].as_i64().unwrap();
     let (status, after) =
-        call(&site, reqwest::Method::PUT, &path, Some(&editor), Some(json!({"title": "CFM met", "revision": revision}))).await;
+        call(&site, reqwest::Method::PUT, &path, Some(&editor), Some(json!({"title": "CFM met", "revision": revision, "minor": true})))
+            .await;
     assert_eq!(status, StatusCode::OK, "{after}");
     for field in ["slug", "section", "lang", "translation_key", "lead", "body", "published_at", "tags", "cover"] {
         assert_eq!(after[field], before[field], "{field} kept");
@@ -473,13 +474,13 @@ async fn an_update_changes_only_what_it_names_and_old_addresses_redirect(site: T
     let page = site.ok(old_path).await;
     assert!(page.contains("CFM met") && page.contains("hreflang=\"ru\""), "still at its address, still linked to its translation");
     // Moving a published item: the former address answers 301 to the new one, for good.
-    let moved = json!({"slug": "cfm-cholpon-ata", "section": "statements", "revision": revision + 1});
+    let moved = json!({"slug": "cfm-cholpon-ata", "section": "statements", "revision": revision + 1, "minor": true});
     let (status, body) = call(&site, reqwest::Method::PUT, &path, Some(&editor), Some(moved)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let response = site.get(old_path).await;
     assert_eq!(response.status(), StatusCode::MOVED_PERMANENTLY);
     assert_eq!(response.headers()["location"], "/en/statements/cfm-cholpon-ata");
-    let moved_again = json!({"slug": "cfm-2025", "revision": revision + 2});
+    let moved_again = json!({"slug": "cfm-2025", "revision": revision + 2, "minor": true});
     let (status, body) = call(&site, reqwest::Method::PUT, &path, Some(&editor), Some(moved_again)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     for former in [old_path, "/en/statements/cfm-cholpon-ata"] {

@@ -125,7 +125,7 @@ async fn publish_update_and_unpublish_are_delivered_signed_and_retried(site: Tes
     let response = api(
         reqwest::Method::PUT,
         format!("/api/v1/articles/{id}"),
-        json!({"lang": "en", "section": "news", "title": "Summit opens in Minsk", "slug": "summit-opens", "revision": 1}),
+        json!({"lang": "en", "section": "news", "title": "Summit opens in Minsk", "slug": "summit-opens", "revision": 1, "change_note": "The summit has opened."}),
     )
     .await
     .unwrap();

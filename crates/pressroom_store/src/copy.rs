@@ -29,6 +29,10 @@ const TABLES: &[&str] = &[
     "changes",
     "webhooks",
     "webhook_deliveries",
+    "log_entries",
+    "log_hashes",
+    "log_state",
+    "log_checkpoints",
 ];
 
 /// Tables that belong to the running servers, not to the site, and are never copied: login
@@ -140,6 +144,8 @@ impl Store {
         progress(CopyProgress::Total(total));
 
         let mut w = destination.begin_write().await?;
+        // The new database's empty log is replaced by the site's: the public record moves whole.
+        sqlx::query("DELETE FROM log_state").execute(&mut *w.tx).await?;
         for table in TABLES {
             let columns = self.columns(table).await?;
             let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();

@@ -108,7 +108,7 @@ impl WriteTx<'_> {
             let sql = format!("INSERT INTO log_hashes (level, n, hash) VALUES {}", rows.join(", "));
             let mut query = sqlx::query(&sql);
             for (_, hash) in chunk {
-                query = query.bind(hash.0.to_vec());
+                query = query.bind(hex(&hash.0));
             }
             query.execute(&mut *self.tx).await?;
         }
@@ -197,14 +197,16 @@ where
         return Ok(Vec::new());
     }
     let conditions: Vec<String> = at.iter().map(|(level, n)| format!("(level = {level} AND n = {n})")).collect();
-    let rows: Vec<(i64, i64, Vec<u8>)> =
+    let rows: Vec<(i64, i64, String)> =
         sqlx::query_as(&format!("SELECT level, n, hash FROM log_hashes WHERE {}", conditions.join(" OR "))).fetch_all(executor).await?;
-    rows.into_iter().map(|(level, n, hash)| Ok(((level as u8, n as u64), to_hash(hash)?))).collect()
+    rows.into_iter().map(|(level, n, hash)| Ok(((level as u8, n as u64), to_hash(&hash)?))).collect()
 }
 
-fn to_hash(bytes: Vec<u8>) -> Result<Hash> {
-    let bytes: [u8; 32] = bytes.try_into().map_err(|_| StoreError::Invalid("the public record: a stored hash is not 32 bytes".into()))?;
-    Ok(Hash(bytes))
+/// A stored hash, kept in hex (every column is an integer or text, on both engines).
+fn to_hash(hex: &str) -> Result<Hash> {
+    pressroom_record::unhex(hex)
+        .map(Hash)
+        .ok_or_else(|| StoreError::Invalid("the public record: a stored hash is not 64 hex digits".into()))
 }
 
 fn record_error(err: pressroom_record::RecordError) -> StoreError {
@@ -243,14 +245,17 @@ impl Store {
                 pressroom_record::tree::bundle(&rows.iter().map(|(e,)| e.as_bytes()).collect::<Vec<_>>())
             }
             Some(level) => {
-                let rows: Vec<(Vec<u8>,)> =
-                    sqlx::query_as("SELECT hash FROM log_hashes WHERE level = $1 AND n >= $2 AND n < $3 ORDER BY n")
-                        .bind(i64::from(level))
-                        .bind(first)
-                        .bind(end)
-                        .fetch_all(&mut *conn)
-                        .await?;
-                rows.into_iter().flat_map(|(hash,)| hash).collect()
+                let rows: Vec<(String,)> = sqlx::query_as("SELECT hash FROM log_hashes WHERE level = $1 AND n >= $2 AND n < $3 ORDER BY n")
+                    .bind(i64::from(level))
+                    .bind(first)
+                    .bind(end)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                let mut data = Vec::with_capacity(rows.len() * 32);
+                for (hash,) in rows {
+                    data.extend_from_slice(&to_hash(&hash)?.0);
+                }
+                data
             }
         };
         Ok(Some(data))

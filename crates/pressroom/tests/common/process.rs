@@ -38,6 +38,18 @@ impl Server {
 
     pub async fn start(data: &Path, database: &str) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+        Server::start_on(data, database, port).await
+    }
+
+    /// Stops this server and starts another on the same data, database and port (a restart,
+    /// with every in-memory cache empty).
+    pub async fn restart(self, data: &Path, database: &str) -> Server {
+        let port = self.base.rsplit(':').next().and_then(|p| p.parse().ok()).expect("the base names a port");
+        drop(self);
+        Server::start_on(data, database, port).await
+    }
+
+    async fn start_on(data: &Path, database: &str, port: u16) -> Server {
         let listen = format!("127.0.0.1:{port}");
         std::fs::create_dir_all(data).expect("the data directory");
         let log = data.join(format!("serve-{port}.log"));

@@ -18,11 +18,11 @@ CREATE TABLE log_entries (
 CREATE INDEX log_entries_by_article ON log_entries (article_id, seq);
 
 -- Every complete subtree's hash, by level and index at that level (as Go's sumdb/tlog stores
--- them): tiles are ranges of one level, appends read the right edge.
+-- them), in hex: tiles are ranges of one level, appends read the right edge.
 CREATE TABLE log_hashes (
     level BIGINT NOT NULL,
     n BIGINT NOT NULL,
-    hash BYTEA NOT NULL,
+    hash TEXT NOT NULL,
     PRIMARY KEY (level, n)
 );
 

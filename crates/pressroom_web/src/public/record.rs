@@ -95,7 +95,7 @@ pub async fn page(State(state): State<AppState>, reader: Reader, Path((_, sectio
             .rev()
             .map(|v| RecordRow {
                 index: v.index,
-                event: catalogue.text(lang, &format!("event_{}", v.event.as_str())).to_owned(),
+                event: catalogue.text(lang, &format!("record_event_{}", v.event.as_str())).to_owned(),
                 date: DateView::new(&reader.lang, v.at),
                 address: v.address.clone(),
                 note: v.note.clone(),
