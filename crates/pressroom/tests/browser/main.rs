@@ -231,11 +231,22 @@ async fn an_article_goes_from_author_to_readers() {
     chrome.open(&site.url(&editing)).await;
     chrome.fill("#f-title", "A title that was a mistake").await;
     chrome.click("button[value=save]").await;
+    // It is published: the editor must say whether readers are told of the change.
+    assert!(chrome.text("main").await.contains("mark the change as a minor fix"), "the choice is asked for");
+    // That answer was a 422, which the console notes; nothing else may appear there.
+    let refused = chrome.console_problems().await;
+    assert!(refused.iter().all(|p| p.contains("422")), "{refused:?}");
+    chrome.run("document.getElementById('f-change-minor').checked = true", vec![]).await;
+    chrome.click("button[value=save]").await;
     chrome.open(&site.url(&format!("{editing}/history"))).await;
     assert_eq!(chrome.count("table tbody form button").await, 1, "one earlier revision to restore: {}", chrome.text("main").await);
+    chrome.fill("table tbody form input[name=change_note]", "The original title is back.").await;
     chrome.click("table tbody form button").await;
     chrome.open(&site.url(&editing)).await;
     assert_eq!(chrome.run("return document.getElementById('f-title').value", vec![]).await, title, "the first revision is back");
+    let public = chrome.run("return document.querySelector('.editor-links a').getAttribute('href')", vec![]).await;
+    chrome.open(&site.url(public.as_str().expect("the editor links to the public page"))).await;
+    assert!(chrome.text(".change-notes").await.contains("The original title is back."), "readers see the change note");
     assert_eq!(chrome.console_problems().await, Vec::<String>::new(), "the console stays clean");
     chrome.quit().await;
 }

@@ -61,6 +61,7 @@ pub async fn check_every_page_type() {
     for (lang, word) in [("en", "council"), ("ru", "совет")] {
         let latest = &api(&site, &format!("/api/v1/articles?lang={lang}&section=news&per_page=1")).await["items"][0];
         let article = path_of(&latest["url"]);
+        let record = format!("{article}/record");
         let published = latest["published_at"].as_str().expect("a date");
         let (year, month) = (&published[..4], &published[5..7]);
         let pages = [
@@ -69,6 +70,7 @@ pub async fn check_every_page_type() {
             ("news-page-2", format!("/{lang}/news/?page=2")),
             ("section", format!("/{lang}/interviews/")),
             ("article", article),
+            ("record", record),
             ("tag", format!("/{lang}/tags/{tag}")),
             ("archive", format!("/{lang}/archive/")),
             ("archive-year", format!("/{lang}/archive/{year}/")),
