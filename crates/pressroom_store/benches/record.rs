@@ -3,7 +3,8 @@
 //! - an import of N versions published (N log entries appended) against the same import as
 //!   drafts (none), each into a new SQLite site;
 //! - a save of a published article (an update with a change note: one entry) against the same
-//!   save of a draft (no entry), alternated, medians and their ratio;
+//!   save of a draft (no entry), alternated, medians and their ratio; and likewise publishing
+//!   against submitting for review;
 //! - an inclusion proof read for a random entry of the N-entry log, p50 and p99.
 //!
 //! `PRESSROOM_BENCH_ENTRIES` sets N (default 100,000).
@@ -106,6 +107,26 @@ fn main() {
             ms(plain),
             ms(logged),
             logged.as_secs_f64() / plain.as_secs_f64()
+        );
+
+        // The publish step itself, against another step of the same workflow that logs nothing.
+        let (mut submit, mut publish) = (Vec::new(), Vec::new());
+        for round in 0..200usize {
+            let a = store.create_article(&draft(n + 10 + 2 * round, Status::Draft), &actor).await.unwrap();
+            let b = store.create_article(&draft(n + 11 + 2 * round, Status::Draft), &actor).await.unwrap();
+            let start = Instant::now();
+            store.change_status(a, Status::Draft, Action::Submit, None, &actor).await.unwrap();
+            submit.push(start.elapsed());
+            let start = Instant::now();
+            store.change_status(b, Status::Draft, Action::Publish, None, &actor).await.unwrap();
+            publish.push(start.elapsed());
+        }
+        let (submit, publish) = (median(submit), median(publish));
+        println!(
+            "a workflow step, median of 200: submit for review {:.2} ms, publish with its log entry {:.2} ms (ratio {:.2})",
+            ms(submit),
+            ms(publish),
+            publish.as_secs_f64() / submit.as_secs_f64()
         );
 
         let key = LogKey::generate("bench.example/log").unwrap();

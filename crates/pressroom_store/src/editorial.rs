@@ -109,7 +109,7 @@ impl Store {
         let (lang, translation_key) = changed.ok_or_else(|| StoreError::Conflict("the article's status changed meanwhile".into()))?;
         follow_in_tags(&mut w.tx, id.0).await?;
         if let Some(event) = public_event_of_step(from, action.target()) {
-            w.record_public_event(id.0, event, "");
+            w.record_public_event(id.0, event, "", None);
         }
         let public = from == Status::Published || action.target() == Status::Published;
         w.record_article_change(id.0, &ArticleReach::new(public, &lang, &translation_key));
@@ -140,7 +140,7 @@ impl Store {
         if status == Status::Published.as_str() {
             queue_deliveries(&mut w, WebhookEvent::Unpublish, id.0).await?;
             // The entry reads the article, so it is written before the article goes.
-            w.record_public_event(id.0, Event::Delete, "");
+            w.record_public_event(id.0, Event::Delete, "", None);
             w.write_log_entries().await?;
         }
         sqlx::query("DELETE FROM articles WHERE id = $1").bind(id.0).execute(&mut *w.tx).await?;

@@ -13,6 +13,7 @@ use pressroom_domain::ArticleDraft;
 use sqlx::Row;
 
 use crate::changes::ArticleReach;
+use crate::record::KnownItem;
 use crate::write::{bind_fields, insert_tag_links, resolve_tags, save_tag, save_version, SiteKeys, Snapshot, TagDef, TagLink, Target};
 use crate::{audit, now, Actor, Engine, ImportReport, Result, Store, StoreError, WriteTx};
 
@@ -221,10 +222,13 @@ impl ImportSession<'_> {
             .collect::<Result<_>>()?;
 
         let mut links: Vec<TagLink> = Vec::new();
+        let mut tag_keys: Vec<Vec<String>> = Vec::with_capacity(new.len());
         for (id, (_, draft)) in ids.iter().zip(new) {
-            for (position, tag) in resolve_tags(&mut self.w.tx, &self.keys, draft).await?.into_iter().enumerate() {
-                links.push((*id, tag, position, draft));
+            let tags = resolve_tags(&mut self.w.tx, &self.keys, draft).await?;
+            for (position, (tag, _)) in tags.iter().enumerate() {
+                links.push((*id, *tag, position, draft));
             }
+            tag_keys.push(tags.into_iter().map(|(_, key)| key).collect());
         }
         insert_tag_links(&mut self.w.tx, &links).await?;
 
@@ -237,10 +241,10 @@ impl ImportSession<'_> {
         }
         query.execute(&mut *self.w.tx).await?;
 
-        for (id, (_, draft)) in ids.iter().zip(new) {
+        for ((id, (_, draft)), tags) in ids.iter().zip(new).zip(&tag_keys) {
             let public = draft.status == pressroom_domain::Status::Published;
             if public {
-                self.w.record_public_event(*id, pressroom_record::Event::Publish, "");
+                self.w.record_public_event(*id, pressroom_record::Event::Publish, "", Some(KnownItem::of(draft, 1, tags)));
             }
             self.w.record_article_change(*id, &ArticleReach::new(public, draft.lang.as_str(), &draft.translation_key));
         }

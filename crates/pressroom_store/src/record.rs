@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use pressroom_domain::ArticleDraft;
 use pressroom_record::tree::{frontier_of, inclusion_proof, inclusion_proof_needs, TilePath};
 use pressroom_record::{hex, Content, Entry, Event, Frontier, Hash, LogKey, ProofFile, StoredHash};
 use sqlx::{Any, Transaction};
@@ -16,6 +17,33 @@ pub(crate) struct PublicEvent {
     article_id: i64,
     event: Event,
     note: String,
+    /// The item as the save that caused the event wrote it, when it has that at hand; else
+    /// the item is read back when the entry is written.
+    known: Option<KnownItem>,
+}
+
+/// What an entry records of an item, besides the event.
+#[derive(Debug, Clone)]
+pub(crate) struct KnownItem {
+    address: String,
+    lang: String,
+    translation_key: String,
+    revision: i64,
+    content: [u8; 32],
+}
+
+impl KnownItem {
+    /// The item as `draft` saves it at `revision`, with its tags' keys in order.
+    pub(crate) fn of(draft: &ArticleDraft, revision: i64, tag_keys: &[String]) -> KnownItem {
+        let content = Content { title: &draft.title, lead: &draft.lead, body: &draft.body, date: draft.published_at, tags: tag_keys };
+        KnownItem {
+            address: format!("/{}/{}/{}", draft.lang, draft.section, draft.slug),
+            lang: draft.lang.as_str().to_owned(),
+            translation_key: draft.translation_key.clone(),
+            revision,
+            content: content.digest(),
+        }
+    }
 }
 
 /// Entries per statement: five bound values each.
@@ -36,8 +64,8 @@ pub struct LoggedVersion {
 
 impl WriteTx<'_> {
     /// Notes a change readers can see; its entry is written with the transaction's others.
-    pub(crate) fn record_public_event(&mut self, article_id: i64, event: Event, note: &str) {
-        self.public_events.push(PublicEvent { article_id, event, note: note.to_owned() });
+    pub(crate) fn record_public_event(&mut self, article_id: i64, event: Event, note: &str, known: Option<KnownItem>) {
+        self.public_events.push(PublicEvent { article_id, event, note: note.to_owned(), known });
     }
 
     /// Writes the entries of the events noted so far, reading each item as it now stands. A
@@ -63,7 +91,7 @@ impl WriteTx<'_> {
             .fetch_one(&mut *self.tx)
             .await?;
         let start = (size - count) as u64;
-        let mut frontier = match self.frontier.take() {
+        let mut frontier = match self.frontier.take().or_else(|| self.committed_frontier.lock().expect("never poisoned").clone()) {
             Some(frontier) if frontier.size() == start => frontier,
             _ => load_frontier(&mut self.tx, start).await?,
         };
@@ -116,23 +144,78 @@ impl WriteTx<'_> {
     }
 }
 
-/// The entries of `events`, from their items as they now stand in the transaction.
+/// The entries of `events`: from what their saves knew of their items, or from the items as
+/// they now stand in the transaction.
 async fn entries_for(tx: &mut Transaction<'static, Any>, events: &[PublicEvent]) -> Result<Vec<(i64, Entry)>> {
-    let mut ids: Vec<i64> = events.iter().map(|e| e.article_id).collect();
+    let mut items: HashMap<i64, KnownItem> = HashMap::new();
+    let unknown: Vec<i64> = events.iter().filter(|e| e.known.is_none()).map(|e| e.article_id).collect();
+    if !unknown.is_empty() {
+        items = read_items(tx, &unknown).await?;
+    }
+    // A minor fix is compared with the item's latest entry; nothing else needs it.
+    let minor: Vec<i64> = events.iter().filter(|e| e.event == Event::Minor).map(|e| e.article_id).collect();
+    let mut latest: HashMap<i64, (String, String, String)> = HashMap::new();
+    if !minor.is_empty() {
+        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(&format!(
+            "SELECT article_id, event, address, content_hash FROM log_entries \
+             WHERE seq IN (SELECT MAX(seq) FROM log_entries WHERE article_id IN ({}) GROUP BY article_id)",
+            id_list(&minor)
+        ))
+        .fetch_all(&mut **tx)
+        .await?;
+        latest = rows.into_iter().map(|(id, e, a, h)| (id, (e, a, h))).collect();
+    }
+
+    let time = to_time(now());
+    let mut entries = Vec::with_capacity(events.len());
+    for event in events {
+        let id = event.article_id;
+        let Some(item) = event.known.as_ref().or_else(|| items.get(&id)) else {
+            return Err(StoreError::Invalid(format!("the public record: article {id} is gone before its entry")));
+        };
+        let content_hex = hex(&item.content);
+        let unchanged = latest.get(&id).is_some_and(|(last_event, last_address, last_hash)| {
+            Event::parse(last_event).is_some_and(Event::leaves_it_public) && *last_address == item.address && *last_hash == content_hex
+        });
+        if event.event == Event::Minor && unchanged {
+            continue;
+        }
+        latest.insert(id, (event.event.as_str().to_owned(), item.address.clone(), content_hex));
+        let entry = Entry {
+            event: event.event,
+            address: item.address.clone(),
+            lang: item.lang.clone(),
+            translation_key: item.translation_key.clone(),
+            revision: item.revision,
+            time,
+            content: item.content,
+            note: event.note.clone(),
+        };
+        entries.push((id, entry));
+    }
+    Ok(entries)
+}
+
+/// Ids are integers of our own, so they are written into the SQL.
+fn id_list(ids: &[i64]) -> String {
+    let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
-    // Ids are integers of our own, so they are written in.
-    let id_list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// The items as they stand in the transaction.
+async fn read_items(tx: &mut Transaction<'static, Any>, ids: &[i64]) -> Result<HashMap<i64, KnownItem>> {
+    let ids = id_list(ids);
     type ItemRow = (i64, String, String, String, String, i64, String, String, String, i64);
-    let items: Vec<ItemRow> = sqlx::query_as(&format!(
+    let rows: Vec<ItemRow> = sqlx::query_as(&format!(
         "SELECT a.id, a.lang, s.key, a.slug, a.translation_key, a.revision, a.title, a.lead, a.body, a.published_at \
-         FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id IN ({id_list})"
+         FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id IN ({ids})"
     ))
     .fetch_all(&mut **tx)
     .await?;
-    let items: HashMap<i64, ItemRow> = items.into_iter().map(|row| (row.0, row)).collect();
     let tag_rows: Vec<(i64, String)> = sqlx::query_as(&format!(
-        "SELECT x.article_id, t.key FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id IN ({id_list}) \
+        "SELECT x.article_id, t.key FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id IN ({ids}) \
          ORDER BY x.article_id, x.position"
     ))
     .fetch_all(&mut **tx)
@@ -141,46 +224,15 @@ async fn entries_for(tx: &mut Transaction<'static, Any>, events: &[PublicEvent])
     for (id, key) in tag_rows {
         tags.entry(id).or_default().push(key);
     }
-    let latest: Vec<(i64, String, String, String)> = sqlx::query_as(&format!(
-        "SELECT article_id, event, address, content_hash FROM log_entries \
-         WHERE seq IN (SELECT MAX(seq) FROM log_entries WHERE article_id IN ({id_list}) GROUP BY article_id)"
-    ))
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut latest: HashMap<i64, (String, String, String)> = latest.into_iter().map(|(id, e, a, h)| (id, (e, a, h))).collect();
-
-    let time = to_time(now());
-    let mut entries = Vec::with_capacity(events.len());
-    for event in events {
-        let Some((id, lang, section, slug, translation_key, revision, title, lead, body, published_at)) = items.get(&event.article_id)
-        else {
-            return Err(StoreError::Invalid(format!("the public record: article {} is gone before its entry", event.article_id)));
-        };
-        let no_tags = Vec::new();
-        let tags = tags.get(id).unwrap_or(&no_tags);
-        let content = Content { title, lead, body, date: to_time(*published_at), tags }.digest();
-        let address = format!("/{lang}/{section}/{slug}");
-        let content_hex = hex(&content);
-        let unchanged = latest.get(id).is_some_and(|(last_event, last_address, last_hash)| {
-            Event::parse(last_event).is_some_and(Event::leaves_it_public) && *last_address == address && *last_hash == content_hex
-        });
-        if event.event == Event::Minor && unchanged {
-            continue;
-        }
-        latest.insert(*id, (event.event.as_str().to_owned(), address.clone(), content_hex));
-        let entry = Entry {
-            event: event.event,
-            address,
-            lang: lang.clone(),
-            translation_key: translation_key.clone(),
-            revision: *revision,
-            time,
-            content,
-            note: event.note.clone(),
-        };
-        entries.push((*id, entry));
-    }
-    Ok(entries)
+    let no_tags = Vec::new();
+    Ok(rows
+        .into_iter()
+        .map(|(id, lang, section, slug, translation_key, revision, title, lead, body, published_at)| {
+            let tags = tags.get(&id).unwrap_or(&no_tags);
+            let content = Content { title: &title, lead: &lead, body: &body, date: to_time(published_at), tags }.digest();
+            (id, KnownItem { address: format!("/{lang}/{section}/{slug}"), lang, translation_key, revision, content })
+        })
+        .collect())
 }
 
 /// The right edge of the tree of `size` entries, from its stored hashes.
@@ -334,7 +386,7 @@ impl Store {
         let ids: Vec<(i64,)> =
             sqlx::query_as("SELECT id FROM articles WHERE status = 'published' ORDER BY published_at, id").fetch_all(&mut *w.tx).await?;
         for (id,) in &ids {
-            w.record_public_event(*id, Event::Publish, "");
+            w.record_public_event(*id, Event::Publish, "", None);
         }
         w.write_log_entries().await?;
         w.commit().await?;

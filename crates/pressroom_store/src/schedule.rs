@@ -22,7 +22,7 @@ impl Store {
         for (id, lang, translation_key) in &published {
             crate::editorial::follow_in_tags(&mut w.tx, *id).await?;
             w.record_article_change(*id, &ArticleReach::new(true, lang, translation_key));
-            w.record_public_event(*id, pressroom_record::Event::Publish, "");
+            w.record_public_event(*id, pressroom_record::Event::Publish, "", None);
             queue_deliveries(&mut w, WebhookEvent::Publish, *id).await?;
             audit(&mut w.tx, &Actor::system("scheduler"), "publish", &format!("article:{id}"), "the scheduled time was reached").await?;
         }

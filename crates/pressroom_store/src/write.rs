@@ -15,6 +15,7 @@ use sqlx::query::Query;
 use sqlx::{Any, Row, Transaction};
 
 use crate::changes::ArticleReach;
+use crate::record::KnownItem;
 use crate::{now, Result, StoreError, WriteTx};
 
 /// A tag as a content folder defines it: key, kind and names per language.
@@ -72,9 +73,9 @@ impl<'a> Snapshot<'a> {
 pub(crate) struct SiteKeys {
     pub(crate) sections: HashMap<String, i64>,
     pub(crate) languages: Vec<String>,
-    /// Tag ids by (language, name as written), as resolved earlier in this transaction: an
-    /// import of many articles with the same tags looks each one up once.
-    tags: std::sync::Mutex<HashMap<(String, String), i64>>,
+    /// Tags (id, key) by (language, name as written), as resolved earlier in this transaction:
+    /// an import of many articles with the same tags looks each one up once.
+    tags: std::sync::Mutex<HashMap<(String, String), (i64, String)>>,
 }
 
 impl SiteKeys {
@@ -199,7 +200,7 @@ pub(crate) async fn save_version(
             (row.try_get(0)?, 1)
         }
     };
-    set_article_tags(&mut w.tx, keys, id, existing.is_some(), draft).await?;
+    let tag_keys = set_article_tags(&mut w.tx, keys, id, existing.is_some(), draft).await?;
     if let Some(media) = &draft.media {
         set_article_media(&mut w.tx, index, id, media).await?;
     }
@@ -218,7 +219,8 @@ pub(crate) async fn save_version(
         if event == Event::Update {
             add_change_note(&mut w.tx, id, now, note).await?;
         }
-        w.record_public_event(id, event, note);
+        let known = KnownItem::of(draft, revision, &tag_keys);
+        w.record_public_event(id, event, note, Some(known));
     }
     if let Some(old) = before.as_ref().filter(|b| b.status == published && (b.section_id != section_id || b.slug != draft.slug.as_str())) {
         keep_former_address(&mut w.tx, old, id, now).await?;
@@ -344,20 +346,21 @@ pub(crate) async fn save_tag(tx: &mut Transaction<'static, Any>, tag: &TagDef) -
 
 /// Replaces an article's tags (`replace` when it may have some already). A tag is found by its
 /// name in the article's language, then by key; an unknown name becomes a new topic tag named
-/// in that language. The links are written in one statement.
+/// in that language. The links are written in one statement. Returns the tags' keys, in order.
 async fn set_article_tags(
     tx: &mut Transaction<'static, Any>,
     keys: &SiteKeys,
     article_id: i64,
     replace: bool,
     draft: &ArticleDraft,
-) -> Result<()> {
+) -> Result<Vec<String>> {
     if replace {
         sqlx::query("DELETE FROM article_tags WHERE article_id = $1").bind(article_id).execute(&mut **tx).await?;
     }
-    let tag_ids = resolve_tags(tx, keys, draft).await?;
-    let links: Vec<TagLink> = tag_ids.into_iter().enumerate().map(|(position, tag)| (article_id, tag, position, draft)).collect();
-    insert_tag_links(tx, &links).await
+    let tags = resolve_tags(tx, keys, draft).await?;
+    let links: Vec<TagLink> = tags.iter().enumerate().map(|(position, (tag, _))| (article_id, *tag, position, draft)).collect();
+    insert_tag_links(tx, &links).await?;
+    Ok(tags.into_iter().map(|(_, key)| key).collect())
 }
 
 /// A link of an article to a tag: (article id, tag id, position, the article's draft).
@@ -384,43 +387,46 @@ pub(crate) async fn insert_tag_links(tx: &mut Transaction<'static, Any>, links: 
     Ok(())
 }
 
-/// The ids of the tags a draft names, in its order, without repeats (see [`tag_id`]).
-pub(crate) async fn resolve_tags(tx: &mut Transaction<'static, Any>, keys: &SiteKeys, draft: &ArticleDraft) -> Result<Vec<i64>> {
+/// The tags a draft names, as (id, key), in its order, without repeats (see [`tag_id`]).
+pub(crate) async fn resolve_tags(tx: &mut Transaction<'static, Any>, keys: &SiteKeys, draft: &ArticleDraft) -> Result<Vec<(i64, String)>> {
     let lang = &draft.lang;
-    let mut tag_ids: Vec<i64> = Vec::with_capacity(draft.tags.len());
+    let mut tags: Vec<(i64, String)> = Vec::with_capacity(draft.tags.len());
     for name in draft.tags.iter().map(|name| name.trim()) {
-        let known = keys.tags.lock().expect("the tag map is never poisoned").get(&(lang.as_str().to_owned(), name.to_owned())).copied();
-        let tag_id = match known {
-            Some(id) => id,
+        let known = keys.tags.lock().expect("the tag map is never poisoned").get(&(lang.as_str().to_owned(), name.to_owned())).cloned();
+        let tag = match known {
+            Some(tag) => tag,
             None => {
-                let id = tag_id(tx, lang, name).await?;
-                keys.tags.lock().expect("the tag map is never poisoned").insert((lang.as_str().to_owned(), name.to_owned()), id);
-                id
+                let tag = tag_id(tx, lang, name).await?;
+                keys.tags.lock().expect("the tag map is never poisoned").insert((lang.as_str().to_owned(), name.to_owned()), tag.clone());
+                tag
             }
         };
-        if !tag_ids.contains(&tag_id) {
-            tag_ids.push(tag_id);
+        if !tags.iter().any(|(id, _)| *id == tag.0) {
+            tags.push(tag);
         }
     }
-    Ok(tag_ids)
+    Ok(tags)
 }
 
-/// The tag an article names `name` in `lang`: by name, then by key, else a new topic tag.
-async fn tag_id(tx: &mut Transaction<'static, Any>, lang: &Lang, name: &str) -> Result<i64> {
-    let by_name: Option<(i64,)> = sqlx::query_as("SELECT tag_id FROM tag_names WHERE lang = $1 AND name = $2")
-        .bind(lang.as_str())
-        .bind(name)
-        .fetch_optional(&mut **tx)
-        .await?;
-    let by_key: Option<(i64,)> = match by_name {
+/// The tag an article names `name` in `lang`, as (id, key): by name, then by key, else a new
+/// topic tag named in that language.
+async fn tag_id(tx: &mut Transaction<'static, Any>, lang: &Lang, name: &str) -> Result<(i64, String)> {
+    let by_name: Option<(i64, String)> =
+        sqlx::query_as("SELECT n.tag_id, t.key FROM tag_names n JOIN tags t ON t.id = n.tag_id WHERE n.lang = $1 AND n.name = $2")
+            .bind(lang.as_str())
+            .bind(name)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let by_key: Option<(i64, String)> = match by_name {
         Some(_) => None,
-        None => sqlx::query_as("SELECT id FROM tags WHERE key = $1").bind(name).fetch_optional(&mut **tx).await?,
+        None => sqlx::query_as("SELECT id, key FROM tags WHERE key = $1").bind(name).fetch_optional(&mut **tx).await?,
     };
     match by_name.or(by_key) {
-        Some((id,)) => Ok(id),
+        Some(tag) => Ok(tag),
         None => {
             let key = free_tag_key(tx, slugify(name).as_str()).await?;
-            save_tag(tx, &TagDef { key, kind: TagKind::Topic, names: vec![(lang.clone(), name.to_owned())] }).await
+            let id = save_tag(tx, &TagDef { key: key.clone(), kind: TagKind::Topic, names: vec![(lang.clone(), name.to_owned())] }).await?;
+            Ok((id, key.as_str().to_owned()))
         }
     }
 }
