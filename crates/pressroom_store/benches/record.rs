@@ -18,7 +18,7 @@ use pressroom_store::{Actor, Store};
 fn draft(i: usize, status: Status) -> ArticleDraft {
     ArticleDraft {
         translation_key: format!("item-{i}"),
-        lang: Lang::parse(if i % 2 == 0 { "en" } else { "ru" }).unwrap(),
+        lang: Lang::parse(if i.is_multiple_of(2) { "en" } else { "ru" }).unwrap(),
         section: SectionKey::parse("news").unwrap(),
         slug: Slug::parse(&format!("item-{i}")).unwrap(),
         title: format!("The council met for the {i}th time"),

@@ -125,9 +125,9 @@ async fn check_page(client: &reqwest::Client, site: &str, path: &str, entries: &
     let logged = entries
         .iter()
         .enumerate()
+        .rev()
         .filter_map(|(index, text)| Some((index, Entry::parse(std::str::from_utf8(text).ok()?).ok()?)))
-        .filter(|(_, entry)| entry.address == path)
-        .last();
+        .find(|(_, entry)| entry.address == path);
     let Some((index, entry)) = logged else {
         bail!("{site}{path} is not in the public record: nothing was ever published at this address");
     };
