@@ -145,6 +145,10 @@ async fn updates_carry_change_notes_and_every_version_is_provable(site: TestSite
     };
     assert_eq!(draft["status"], "draft");
     assert_eq!(site.get("/en/news/embargoed/record").await.status(), StatusCode::NOT_FOUND);
+    // A draft needs no note, but one given must still fit the documented 500 characters.
+    let long = json!({"revision": 1, "change_note": "x".repeat(501)});
+    let (status, error) = put(&site, &token, draft["id"].as_i64().unwrap(), long).await;
+    assert_eq!((status, &error["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("change_note")), "{error}");
 }
 
 /// `pressroom verify` against a real server, with the state file it keeps.

@@ -97,6 +97,15 @@ pub enum Amendment {
 pub const CHANGE_NOTE_MAX: usize = 500;
 
 impl Amendment {
+    /// A change note's own rule, which holds even where no note is needed (an unpublished item).
+    pub fn check_note(note: &str) -> Result<(), FieldError> {
+        if note.trim().chars().count() > CHANGE_NOTE_MAX {
+            return Err(FieldError::new("change_note", "error_change_note_too_long")
+                .detail(format!("the change note is longer than {CHANGE_NOTE_MAX} characters")));
+        }
+        Ok(())
+    }
+
     /// The choice as a form or the API gives it: a note, or the minor flag; one of the two.
     pub fn from_input(note: Option<&str>, minor: bool) -> Result<Amendment, FieldError> {
         let note = note.map(str::trim).filter(|n| !n.is_empty());
@@ -105,11 +114,10 @@ impl Amendment {
                 Err(FieldError::new("change_note", "error_change_note_or_minor")
                     .detail("give either a change note or minor: true, not both"))
             }
-            (Some(note), false) if note.chars().count() > CHANGE_NOTE_MAX => {
-                Err(FieldError::new("change_note", "error_change_note_too_long")
-                    .detail(format!("the change note is longer than {CHANGE_NOTE_MAX} characters")))
+            (Some(note), false) => {
+                Amendment::check_note(note)?;
+                Ok(Amendment::Noted(note.split_whitespace().collect::<Vec<_>>().join(" ")))
             }
-            (Some(note), false) => Ok(Amendment::Noted(note.split_whitespace().collect::<Vec<_>>().join(" "))),
             (None, true) => Ok(Amendment::Minor),
             (None, false) => Err(FieldError::new("change_note", "error_change_note_required")
                 .detail("this item is published: give a change note for readers, or mark the change as minor (minor: true)")),

@@ -153,9 +153,11 @@ pub async fn update(
     let (article, media) = editable(store, editor, id).await?;
     let site = store.site().await?;
     let resolved = input.resolve(&site, Some(Base { article: &article, media: &media }), article.status, now());
-    let amendment = match article.status {
-        Status::Published => Some(Amendment::from_input(change.0, change.1)),
-        _ => None,
+    let amendment = match (article.status, change.0) {
+        (Status::Published, _) => Some(Amendment::from_input(change.0, change.1)),
+        // Nothing to tell readers yet, but a note given must still be a valid one.
+        (_, Some(note)) => Amendment::check_note(note).err().map(Err),
+        (_, None) => None,
     };
     match (resolved, amendment) {
         (Ok(draft), None) => Ok(store.update_article(id, &draft, revision, None, &editor.actor).await?),
