@@ -7,12 +7,14 @@
 //!   against submitting for review;
 //! - an inclusion proof read for a random entry of the N-entry log, p50 and p99.
 //!
-//! `PRESSROOM_BENCH_ENTRIES` sets N (default 100,000).
+//! `PRESSROOM_BENCH_ENTRIES` sets N (default 100,000). With `PRESSROOM_TEST_POSTGRES` set (a
+//! server where databases may be created, as for the tests) it runs on PostgreSQL instead.
 
 use std::time::{Duration, Instant};
 
 use pressroom_domain::{parse_publication_date, Action, Amendment, ArticleDraft, Lang, SectionKey, Site, Slug, Status};
 use pressroom_record::LogKey;
+use pressroom_store::testing::TempPostgres;
 use pressroom_store::{Actor, Store};
 
 fn draft(i: usize, status: Status) -> ArticleDraft {
@@ -33,8 +35,17 @@ fn draft(i: usize, status: Status) -> ArticleDraft {
     }
 }
 
-async fn new_site(dir: &std::path::Path, name: &str) -> Store {
-    let store = Store::connect(&format!("sqlite://{}", dir.join(name).display())).await.unwrap();
+/// A new site: a SQLite file in `dir`, or a new PostgreSQL database kept in `databases`.
+async fn new_site(dir: &std::path::Path, name: &str, databases: &mut Vec<TempPostgres>) -> Store {
+    let url = match TempPostgres::from_env().await {
+        Some(db) => {
+            let url = db.url().to_owned();
+            databases.push(db);
+            url
+        }
+        None => format!("sqlite://{}", dir.join(name).display()),
+    };
+    let store = Store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
     store.ensure_site(&Site::standard()).await.unwrap();
     store
@@ -71,10 +82,12 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let dir = tempfile::tempdir().unwrap();
-        let drafts = new_site(dir.path(), "drafts.db").await;
+        let mut databases = Vec::new();
+        let drafts = new_site(dir.path(), "drafts.db", &mut databases).await;
+        println!("on {:?}", drafts.engine());
         let without = import(&drafts, n, Status::Draft).await;
         drafts.close().await;
-        let store = new_site(dir.path(), "published.db").await;
+        let store = new_site(dir.path(), "published.db", &mut databases).await;
         let with = import(&store, n, Status::Published).await;
         assert_eq!(store.log_size().await.unwrap(), n as u64);
         println!(

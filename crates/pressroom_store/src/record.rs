@@ -102,41 +102,32 @@ impl WriteTx<'_> {
         }
         self.frontier = Some(frontier);
 
-        // Numbers are our own and written in; the texts are bound.
-        let rows: Vec<String> = entries
-            .iter()
-            .enumerate()
-            .map(|(i, (article_id, entry))| {
-                let p = |k: usize| format!("${}", i * 5 + k);
-                format!(
-                    "({}, {article_id}, {}, {}, {}, {}, {}, {}, {})",
-                    start + i as u64,
-                    p(1),
-                    p(2),
-                    entry.revision,
-                    entry.time.unix_timestamp(),
-                    p(3),
-                    p(4),
-                    p(5)
-                )
-            })
-            .collect();
+        // Every value is bound, so that the statement's text depends only on its number of rows:
+        // PostgreSQL prepares each distinct text, and keeps a hundred of them per connection.
         let sql = format!(
             "INSERT INTO log_entries (seq, article_id, event, address, revision, logged_at, content_hash, note, entry) VALUES {}",
-            rows.join(", ")
+            rows_of(entries.len(), 9)
         );
         let mut query = sqlx::query(&sql);
-        for ((_, entry), text) in entries.iter().zip(&texts) {
-            query = query.bind(entry.event.as_str()).bind(&entry.address).bind(hex(&entry.content)).bind(&entry.note).bind(text);
+        for (i, ((article_id, entry), text)) in entries.iter().zip(&texts).enumerate() {
+            query = query
+                .bind((start + i as u64) as i64)
+                .bind(*article_id)
+                .bind(entry.event.as_str())
+                .bind(&entry.address)
+                .bind(entry.revision)
+                .bind(entry.time.unix_timestamp())
+                .bind(hex(&entry.content))
+                .bind(&entry.note)
+                .bind(text);
         }
         query.execute(&mut *self.tx).await?;
 
         for chunk in hashes.chunks(ENTRIES_PER_STATEMENT * 2) {
-            let rows: Vec<String> = chunk.iter().enumerate().map(|(i, ((level, n), _))| format!("({level}, {n}, ${})", i + 1)).collect();
-            let sql = format!("INSERT INTO log_hashes (level, n, hash) VALUES {}", rows.join(", "));
+            let sql = format!("INSERT INTO log_hashes (level, n, hash) VALUES {}", rows_of(chunk.len(), 3));
             let mut query = sqlx::query(&sql);
-            for (_, hash) in chunk {
-                query = query.bind(hex(&hash.0));
+            for ((level, n), hash) in chunk {
+                query = query.bind(i64::from(*level)).bind(*n as i64).bind(hex(&hash.0));
             }
             query.execute(&mut *self.tx).await?;
         }
@@ -156,13 +147,17 @@ async fn entries_for(tx: &mut Transaction<'static, Any>, events: &[PublicEvent])
     let minor: Vec<i64> = events.iter().filter(|e| e.event == Event::Minor).map(|e| e.article_id).collect();
     let mut latest: HashMap<i64, (String, String, String)> = HashMap::new();
     if !minor.is_empty() {
-        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(&format!(
+        let minor = distinct(&minor);
+        let sql = format!(
             "SELECT article_id, event, address, content_hash FROM log_entries \
              WHERE seq IN (SELECT MAX(seq) FROM log_entries WHERE article_id IN ({}) GROUP BY article_id)",
-            id_list(&minor)
-        ))
-        .fetch_all(&mut **tx)
-        .await?;
+            placeholders(1, minor.len())
+        );
+        let mut query = sqlx::query_as(&sql);
+        for id in &minor {
+            query = query.bind(*id);
+        }
+        let rows: Vec<(i64, String, String, String)> = query.fetch_all(&mut **tx).await?;
         latest = rows.into_iter().map(|(id, e, a, h)| (id, (e, a, h))).collect();
     }
 
@@ -196,30 +191,47 @@ async fn entries_for(tx: &mut Transaction<'static, Any>, events: &[PublicEvent])
     Ok(entries)
 }
 
-/// Ids are integers of our own, so they are written into the SQL.
-fn id_list(ids: &[i64]) -> String {
+/// The ids once each, in order.
+fn distinct(ids: &[i64]) -> Vec<i64> {
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+    ids
+}
+
+/// `$from, $from+1, …`: `count` parameters.
+fn placeholders(from: usize, count: usize) -> String {
+    (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// `($1, …, $width), ($width+1, …)`: `rows` rows of `width` parameters.
+fn rows_of(rows: usize, width: usize) -> String {
+    (0..rows).map(|r| format!("({})", placeholders(r * width + 1, width))).collect::<Vec<_>>().join(", ")
 }
 
 /// The items as they stand in the transaction.
 async fn read_items(tx: &mut Transaction<'static, Any>, ids: &[i64]) -> Result<HashMap<i64, KnownItem>> {
-    let ids = id_list(ids);
+    let ids = distinct(ids);
+    let list = placeholders(1, ids.len());
     type ItemRow = (i64, String, String, String, String, i64, String, String, String, i64);
-    let rows: Vec<ItemRow> = sqlx::query_as(&format!(
+    let sql = format!(
         "SELECT a.id, a.lang, s.key, a.slug, a.translation_key, a.revision, a.title, a.lead, a.body, a.published_at \
-         FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id IN ({ids})"
-    ))
-    .fetch_all(&mut **tx)
-    .await?;
-    let tag_rows: Vec<(i64, String)> = sqlx::query_as(&format!(
-        "SELECT x.article_id, t.key FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id IN ({ids}) \
+         FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id IN ({list})"
+    );
+    let mut query = sqlx::query_as(&sql);
+    for id in &ids {
+        query = query.bind(*id);
+    }
+    let rows: Vec<ItemRow> = query.fetch_all(&mut **tx).await?;
+    let sql = format!(
+        "SELECT x.article_id, t.key FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id IN ({list}) \
          ORDER BY x.article_id, x.position"
-    ))
-    .fetch_all(&mut **tx)
-    .await?;
+    );
+    let mut query = sqlx::query_as(&sql);
+    for id in &ids {
+        query = query.bind(*id);
+    }
+    let tag_rows: Vec<(i64, String)> = query.fetch_all(&mut **tx).await?;
     let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
     for (id, key) in tag_rows {
         tags.entry(id).or_default().push(key);
@@ -248,9 +260,13 @@ where
     if at.is_empty() {
         return Ok(Vec::new());
     }
-    let conditions: Vec<String> = at.iter().map(|(level, n)| format!("(level = {level} AND n = {n})")).collect();
-    let rows: Vec<(i64, i64, String)> =
-        sqlx::query_as(&format!("SELECT level, n, hash FROM log_hashes WHERE {}", conditions.join(" OR "))).fetch_all(executor).await?;
+    let conditions: Vec<String> = (0..at.len()).map(|i| format!("(level = ${} AND n = ${})", 2 * i + 1, 2 * i + 2)).collect();
+    let sql = format!("SELECT level, n, hash FROM log_hashes WHERE {}", conditions.join(" OR "));
+    let mut query = sqlx::query_as(&sql);
+    for (level, n) in at {
+        query = query.bind(i64::from(*level)).bind(*n as i64);
+    }
+    let rows: Vec<(i64, i64, String)> = query.fetch_all(executor).await?;
     rows.into_iter().map(|(level, n, hash)| Ok(((level as u8, n as u64), to_hash(&hash)?))).collect()
 }
 
