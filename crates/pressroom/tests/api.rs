@@ -14,26 +14,11 @@ on_both_engines!(
     covers_are_addresses_on_this_site,
 );
 
-use common::{attributes, sign_in, TestSite};
-use pressroom_domain::{scope_list, Role, Scope};
+use common::{attributes, sign_in, token_for, TestSite, PASSWORD};
+use pressroom_domain::{Role, Scope};
 use pressroom_store::Actor;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-
-const PASSWORD: &str = "a long enough password";
-
-/// A user with `role` and a token for them with `scopes`; returns the token.
-async fn token_for(site: &TestSite, email: &str, role: Role, scopes: &[Scope]) -> String {
-    let hash = pressroom_web::auth::hash_password(PASSWORD);
-    let user = match site.store.user_by_email(email).await.unwrap() {
-        Some(user) => user.id,
-        None => site.store.create_user(email, email, role, &hash, &Actor::system("test")).await.unwrap(),
-    };
-    let token = pressroom_web::admin::tokens::generate_token();
-    let hash = pressroom_web::auth::hash_token(&token);
-    site.store.create_token(user, &scope_list(scopes), &hash, scopes, &Actor::system("test")).await.unwrap();
-    token
-}
 
 async fn call(site: &TestSite, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
     let mut request = site.client.request(method, format!("{}{path}", site.base));

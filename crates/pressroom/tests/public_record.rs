@@ -11,26 +11,13 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::process::{pressroom, pressroom_ok, within, Server};
-use common::{texts, TestSite};
-use pressroom_domain::{scope_list, Role, Scope};
+use common::{texts, token_for, TestSite};
+use pressroom_domain::{Role, Scope};
 use pressroom_record::{open_checkpoint, Frontier, LogKey, ProofFile};
-use pressroom_store::Actor;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 const CFM: &str = "/en/news/csto-council-of-foreign-ministers-meets-in-cholpon-ata";
-
-async fn editor_token(site: &TestSite) -> String {
-    let hash = pressroom_web::auth::hash_password("a long enough password");
-    let user = site.store.create_user("editor@example.org", "Editor", Role::Editor, &hash, &Actor::system("test")).await.unwrap();
-    let token = pressroom_web::admin::tokens::generate_token();
-    let scopes = [Scope::Write, Scope::Publish, Scope::ReadDrafts];
-    site.store
-        .create_token(user, &scope_list(&scopes), &pressroom_web::auth::hash_token(&token), &scopes, &Actor::system("test"))
-        .await
-        .unwrap();
-    token
-}
 
 async fn put(site: &TestSite, token: &str, id: i64, body: Value) -> (StatusCode, Value) {
     let response = site.client.put(format!("{}/api/v1/articles/{id}", site.base)).bearer_auth(token).json(&body).send().await.unwrap();
@@ -72,7 +59,7 @@ async fn signed_size(base: &str, more_than: u64) -> u64 {
 }
 
 async fn updates_carry_change_notes_and_every_version_is_provable(site: TestSite) {
-    let token = editor_token(&site).await;
+    let token = token_for(&site, "editor@example.org", Role::Editor, &[Scope::Write, Scope::Publish, Scope::ReadDrafts]).await;
     let before = site.ok(CFM).await;
     assert!(json_ld(&before).get("dateModified").is_none(), "never updated: no dateModified");
     assert!(texts(&before, ".change-notes li").is_empty());

@@ -112,7 +112,7 @@ pub struct Entry {
 
 impl Entry {
     pub fn text(&self) -> String {
-        let time = self.time.replace_nanosecond(0).unwrap_or(self.time).format(&Rfc3339).unwrap_or_default();
+        let time = utc_seconds(self.time);
         format!(
             "{ENTRY_FORMAT}\nevent {}\naddress {}\nlang {}\nkey {}\nrevision {}\ntime {time}\ncontent sha256:{}\nnote {}\n",
             self.event.as_str(),
@@ -185,8 +185,7 @@ pub struct Content<'a> {
 
 impl Content<'_> {
     pub fn canonical(&self) -> String {
-        let date =
-            self.date.to_offset(time::UtcOffset::UTC).replace_nanosecond(0).unwrap_or(self.date).format(&Rfc3339).unwrap_or_default();
+        let date = utc_seconds(self.date);
         let mut text = String::from("pressroom-content/v1\n");
         for (name, value) in [("title", self.title), ("lead", self.lead), ("body", self.body)] {
             text.push_str(&format!("{name} {}\n{value}\n", value.len()));
@@ -198,6 +197,12 @@ impl Content<'_> {
     pub fn digest(&self) -> [u8; 32] {
         Sha256::digest(self.canonical().as_bytes()).into()
     }
+}
+
+/// A time as the record writes it: RFC 3339, UTC, whole seconds (`2025-06-30T09:00:00Z`).
+fn utc_seconds(time: OffsetDateTime) -> String {
+    let utc = time.to_offset(time::UtcOffset::UTC);
+    utc.replace_nanosecond(0).unwrap_or(utc).format(&Rfc3339).unwrap_or_default()
 }
 
 pub fn hex(bytes: &[u8]) -> String {

@@ -46,8 +46,11 @@ impl KnownItem {
     }
 }
 
-/// Entries per statement: five bound values each.
+/// Entries per statement: nine bound values each.
 const ENTRIES_PER_STATEMENT: usize = 100;
+
+const LOG_SIZE_SQL: &str = "SELECT size FROM log_state WHERE id = 1";
+const LATEST_CHECKPOINT_SQL: &str = "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1";
 
 /// One logged version of an item, as the page listing its history shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -284,21 +287,20 @@ fn record_error(err: pressroom_record::RecordError) -> StoreError {
 impl Store {
     /// The latest signed checkpoint, if any.
     pub async fn log_checkpoint(&self) -> Result<Option<(u64, String)>> {
-        let row: Option<(i64, String)> =
-            sqlx::query_as("SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1").fetch_optional(&self.pool).await?;
+        let row: Option<(i64, String)> = sqlx::query_as(LATEST_CHECKPOINT_SQL).fetch_optional(&self.pool).await?;
         Ok(row.map(|(size, note)| (size as u64, note)))
     }
 
     /// The number of entries in the log.
     pub async fn log_size(&self) -> Result<u64> {
-        let (size,): (i64,) = sqlx::query_as("SELECT size FROM log_state WHERE id = 1").fetch_one(&self.pool).await?;
+        let (size,): (i64,) = sqlx::query_as(LOG_SIZE_SQL).fetch_one(&self.pool).await?;
         Ok(size as u64)
     }
 
     /// A tile's bytes: a row of hashes, or an entry bundle; `None` when the log has not reached it.
     pub async fn log_tile(&self, tile: TilePath) -> Result<Option<Vec<u8>>> {
         let mut conn = self.pool.acquire().await?;
-        let (size,): (i64,) = sqlx::query_as("SELECT size FROM log_state WHERE id = 1").fetch_one(&mut *conn).await?;
+        let (size,): (i64,) = sqlx::query_as(LOG_SIZE_SQL).fetch_one(&mut *conn).await?;
         if !tile.exists_in(size as u64) {
             return Ok(None);
         }
@@ -349,8 +351,7 @@ impl Store {
     /// no checkpoint covers it yet.
     pub async fn log_proof(&self, index: u64) -> Result<Option<ProofFile>> {
         let mut conn = self.pool.acquire().await?;
-        let checkpoint: Option<(i64, String)> =
-            sqlx::query_as("SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1").fetch_optional(&mut *conn).await?;
+        let checkpoint: Option<(i64, String)> = sqlx::query_as(LATEST_CHECKPOINT_SQL).fetch_optional(&mut *conn).await?;
         let Some((size, note)) = checkpoint.filter(|(size, _)| index < *size as u64) else { return Ok(None) };
         let entry: (String,) =
             sqlx::query_as("SELECT entry FROM log_entries WHERE seq = $1").bind(index as i64).fetch_one(&mut *conn).await?;
@@ -395,7 +396,7 @@ impl Store {
     /// Does nothing once the log has entries.
     pub async fn log_existing_publications(&self) -> Result<u64> {
         let mut w = self.begin_write().await?;
-        let (size,): (i64,) = sqlx::query_as("SELECT size FROM log_state WHERE id = 1").fetch_one(&mut *w.tx).await?;
+        let (size,): (i64,) = sqlx::query_as(LOG_SIZE_SQL).fetch_one(&mut *w.tx).await?;
         if size > 0 {
             return Ok(0);
         }

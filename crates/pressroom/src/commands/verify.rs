@@ -10,7 +10,7 @@ use anyhow::{bail, Context};
 use base64::prelude::{Engine as _, BASE64_STANDARD};
 use clap::Args;
 use pressroom_record::tree::{unbundle, TilePath};
-use pressroom_record::{hex, open_checkpoint, Content, Entry, Frontier, Hash, TILE_WIDTH};
+use pressroom_record::{hex, open_checkpoint, Content, Entry, Frontier, Hash};
 use pressroom_transfer::Progress;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -181,7 +181,7 @@ async fn download_entries(client: &reqwest::Client, site: &str, size: u64) -> an
             entries.push(entry);
             bar.advance();
         }
-        first += TILE_WIDTH.min(tile.width);
+        first += tile.width;
     }
     bar.finish();
     Ok(entries)

@@ -217,3 +217,23 @@ pub async fn sign_in(base: &str, email: &str, password: &str) -> reqwest::Client
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "{email} signs in");
     client
 }
+
+/// The password of the accounts the tests make.
+pub const PASSWORD: &str = "a long enough password";
+
+/// A user with `role` (made with [`PASSWORD`] unless they exist) and a new API token for them
+/// with `scopes`; returns the token.
+pub async fn token_for(site: &TestSite, email: &str, role: pressroom_domain::Role, scopes: &[pressroom_domain::Scope]) -> String {
+    let system = pressroom_store::Actor::system("test");
+    let user = match site.store.user_by_email(email).await.expect("the user is read") {
+        Some(user) => user.id,
+        None => {
+            let hash = pressroom_web::auth::hash_password(PASSWORD);
+            site.store.create_user(email, email, role, &hash, &system).await.expect("the user is made")
+        }
+    };
+    let token = pressroom_web::admin::tokens::generate_token();
+    let hash = pressroom_web::auth::hash_token(&token);
+    site.store.create_token(user, &pressroom_domain::scope_list(scopes), &hash, scopes, &system).await.expect("the token is made");
+    token
+}
