@@ -187,5 +187,6 @@ pub async fn app_state(store: Store, location: &SiteLocation, config: WebConfig)
         health: Arc::new(DbHealth::default()),
         search,
         pages,
+        redirects: Arc::default(),
     })
 }

@@ -8,6 +8,7 @@ mod dates;
 mod ids;
 mod input;
 mod media;
+mod redirect;
 mod scope;
 mod site;
 mod slug;
@@ -21,6 +22,7 @@ pub use dates::{archive_period, format_publication_date, parse_publication_date,
 pub use ids::{ArticleId, InvalidKey, Lang, SectionKey, Slug, TagKey, UserId};
 pub use input::{default_translation_key, is_site_image_path, parse_date_input, ArticleInput, Base};
 pub use media::{MediaItem, MediaKind};
+pub use redirect::{parse_target, OldPath, RedirectError, REDIRECT_MAX_LEN};
 pub use scope::{scope_list, Scope};
 pub use site::{Language, Section, Site};
 pub use slug::slugify;

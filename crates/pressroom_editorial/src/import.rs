@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use pressroom_domain::{ArticleInput, Site, Status};
+use pressroom_domain::{ArticleInput, OldPath, Site, Status};
 use pressroom_store::{ImportReport, ImportSession, Store, StoreError, TagDef};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -21,6 +21,8 @@ pub struct ImportItem {
     pub name: String,
     pub input: ArticleInput,
     pub status: Status,
+    /// The item's addresses on the site it comes from, to answer 301 to its new one.
+    pub old_paths: Vec<OldPath>,
 }
 
 /// A problem with one item of an import, in English with its specifics.
@@ -160,7 +162,7 @@ impl<'a> ImportWrite<'a> {
         };
         self.unwritten.push_back((self.given, item.name));
         self.given += 1;
-        let saved = self.session.save(draft).await;
+        let saved = self.session.save(draft, item.old_paths).await;
         let written = self.session.unwritten_from();
         let refusal = saved.map_err(|err| refusal(&self.unwritten, err));
         while self.unwritten.front().is_some_and(|(index, _)| *index < written) {

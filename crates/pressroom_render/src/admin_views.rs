@@ -419,3 +419,33 @@ pub struct WebhooksPage {
 impl PageView for WebhooksPage {
     const TEMPLATE: &'static str = "admin/webhooks.html";
 }
+
+#[derive(Debug, Serialize)]
+pub struct RedirectView {
+    pub id: i64,
+    pub old_path: String,
+    /// Where it leads: a fixed target, or the article's current address.
+    pub target: String,
+    /// The article it follows, if it follows one.
+    pub article: Option<i64>,
+    pub origin: String,
+    pub created: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RedirectsPage {
+    #[serde(flatten)]
+    pub layout: AdminLayout,
+    pub total: i64,
+    pub redirects: Vec<RedirectView>,
+    /// The old address the next page starts after, when there is one.
+    pub next_after: Option<String>,
+    /// The form, as typed, when it is shown again with errors.
+    pub old: String,
+    pub target: String,
+    pub errors: Vec<FieldMessage>,
+}
+
+impl PageView for RedirectsPage {
+    const TEMPLATE: &'static str = "admin/redirects.html";
+}

@@ -56,7 +56,7 @@ async fn import(store: &Store, n: usize, status: Status) -> Duration {
     let start = Instant::now();
     let mut session = store.begin_import(&[], &actor).await.unwrap();
     for i in 0..n {
-        session.save(draft(i, status)).await.unwrap();
+        session.save(draft(i, status), Vec::new()).await.unwrap();
     }
     session.commit().await.unwrap();
     start.elapsed()

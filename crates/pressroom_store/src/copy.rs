@@ -25,6 +25,7 @@ const TABLES: &[&str] = &[
     "article_media",
     "revisions",
     "former_addresses",
+    "redirects",
     "audit_log",
     "changes",
     "webhooks",

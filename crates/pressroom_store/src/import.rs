@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use pressroom_domain::ArticleDraft;
+use pressroom_domain::{ArticleDraft, OldPath};
 use sqlx::Row;
 
 use crate::changes::ArticleReach;
@@ -31,8 +31,11 @@ pub struct ImportSession<'a> {
     keys: SiteKeys,
     actor: Actor,
     tags: usize,
-    /// Versions received but not yet written, with their position in the import.
-    pending: Vec<(usize, ArticleDraft)>,
+    /// Versions received but not yet written, with their position in the import and the
+    /// addresses they had on the site the import comes from.
+    pending: Vec<(usize, ArticleDraft, Vec<OldPath>)>,
+    /// Whether any version brought old addresses, which every server must then learn of.
+    redirects_added: bool,
     received: usize,
     report: ImportReport,
 }
@@ -58,6 +61,7 @@ impl Store {
             actor: actor.clone(),
             tags: tags.len(),
             pending: Vec::with_capacity(BATCH),
+            redirects_added: false,
             received: 0,
             report: ImportReport::default(),
         })
@@ -74,7 +78,7 @@ impl Store {
     ) -> Result<ImportReport> {
         let mut session = self.begin_import(tags, actor).await?;
         for draft in drafts {
-            session.save(draft.clone()).await?;
+            session.save(draft.clone(), Vec::new()).await?;
             on_saved();
         }
         session.commit().await
@@ -82,11 +86,14 @@ impl Store {
 }
 
 impl ImportSession<'_> {
-    /// Saves one version, matched to a stored one by translation key and language. A refusal
-    /// names the version by its position in the import (`StoreError::Rejected { index, .. }`);
-    /// it may come a batch later than the version's own call.
-    pub async fn save(&mut self, draft: ArticleDraft) -> Result<()> {
-        self.pending.push((self.received, draft));
+    /// Saves one version, matched to a stored one by translation key and language, with the
+    /// addresses it had before the import, which will answer 301 to it (the import's actor
+    /// names where they came from). A refusal names the version by its position in the import
+    /// (`StoreError::Rejected { index, .. }`); it may come a batch later than the version's own
+    /// call.
+    pub async fn save(&mut self, draft: ArticleDraft, old_paths: Vec<OldPath>) -> Result<()> {
+        self.redirects_added |= !old_paths.is_empty();
+        self.pending.push((self.received, draft, old_paths));
         self.received += 1;
         if self.pending.len() >= BATCH {
             self.write_pending().await?;
@@ -106,6 +113,9 @@ impl ImportSession<'_> {
         let report = self.report;
         let detail = format!("{} created, {} updated, {} tags", report.created, report.updated, self.tags);
         audit(&mut self.w.tx, &self.actor, "import", "articles", &detail).await?;
+        if self.redirects_added {
+            self.w.record_site_change("redirects", false).await?;
+        }
         if self.w.engine == Engine::Sqlite {
             sqlx::query("PRAGMA cache_size = -2000").execute(&mut *self.w.tx).await?;
         }
@@ -121,7 +131,7 @@ impl ImportSession<'_> {
         let (stored_versions, stored_addresses) = self.stored_keys(&batch).await?;
         let (mut seen_versions, mut seen_addresses) = (HashSet::new(), HashSet::new());
         let (mut new, mut others) = (Vec::new(), Vec::new());
-        for (index, draft) in batch {
+        for (index, draft, old_paths) in batch {
             let version = (draft.translation_key.clone(), draft.lang.as_str().to_owned());
             let section_id = self.keys.sections.get(draft.section.as_str()).copied();
             let address = section_id.map(|id| (draft.lang.as_str().to_owned(), id, draft.slug.as_str().to_owned()));
@@ -133,14 +143,15 @@ impl ImportSession<'_> {
             seen_versions.insert(version);
             seen_addresses.extend(address);
             match section_id {
-                Some(section_id) if is_new => new.push((section_id, draft)),
-                _ => others.push((index, draft)),
+                Some(section_id) if is_new => new.push((section_id, draft, old_paths)),
+                _ => others.push((index, draft, old_paths)),
             }
         }
         self.insert_new(&new).await?;
         let author = self.actor.user.map(|u| u.0);
-        for (index, draft) in &others {
-            let (_, revision) = save_version(&mut self.w, &self.keys, *index, draft, Target::ByTranslation, author, None).await?;
+        for (index, draft, old_paths) in &others {
+            let (id, revision) = save_version(&mut self.w, &self.keys, *index, draft, Target::ByTranslation, author, None).await?;
+            self.keep_old_paths(id, draft, old_paths).await?;
             if revision == 1 {
                 self.report.created += 1;
             } else {
@@ -154,10 +165,10 @@ impl ImportSession<'_> {
     /// section id, slug) are stored already.
     async fn stored_keys(
         &mut self,
-        batch: &[(usize, ArticleDraft)],
+        batch: &[(usize, ArticleDraft, Vec<OldPath>)],
     ) -> Result<(HashSet<(String, String)>, HashSet<(String, i64, String)>)> {
         let placeholders = |from: usize, n: usize| (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-        let keys: HashSet<&str> = batch.iter().map(|(_, d)| d.translation_key.as_str()).collect();
+        let keys: HashSet<&str> = batch.iter().map(|(_, d, _)| d.translation_key.as_str()).collect();
         let sql = format!("SELECT translation_key, lang FROM articles WHERE translation_key IN ({})", placeholders(1, keys.len()));
         let mut query = sqlx::query_as(&sql);
         for key in &keys {
@@ -165,9 +176,9 @@ impl ImportSession<'_> {
         }
         let versions: Vec<(String, String)> = query.fetch_all(&mut *self.w.tx).await?;
 
-        let langs: HashSet<&str> = batch.iter().map(|(_, d)| d.lang.as_str()).collect();
-        let sections: HashSet<i64> = batch.iter().filter_map(|(_, d)| self.keys.sections.get(d.section.as_str()).copied()).collect();
-        let slugs: HashSet<&str> = batch.iter().map(|(_, d)| d.slug.as_str()).collect();
+        let langs: HashSet<&str> = batch.iter().map(|(_, d, _)| d.lang.as_str()).collect();
+        let sections: HashSet<i64> = batch.iter().filter_map(|(_, d, _)| self.keys.sections.get(d.section.as_str()).copied()).collect();
+        let slugs: HashSet<&str> = batch.iter().map(|(_, d, _)| d.slug.as_str()).collect();
         if sections.is_empty() {
             return Ok((versions.into_iter().collect(), HashSet::new()));
         }
@@ -187,7 +198,7 @@ impl ImportSession<'_> {
     }
 
     /// Writes new versions, their tag links and first revisions, a statement for each.
-    async fn insert_new(&mut self, new: &[(i64, ArticleDraft)]) -> Result<()> {
+    async fn insert_new(&mut self, new: &[(i64, ArticleDraft, Vec<OldPath>)]) -> Result<()> {
         if new.is_empty() {
             return Ok(());
         }
@@ -204,7 +215,7 @@ impl ImportSession<'_> {
             rows.join(", ")
         );
         let mut query = sqlx::query(&sql);
-        for (section_id, draft) in new {
+        for (section_id, draft, _) in new {
             query = bind_fields(query, draft, *section_id).bind(author).bind(at);
         }
         let mut ids: HashMap<(String, String), i64> = HashMap::new();
@@ -214,7 +225,7 @@ impl ImportSession<'_> {
         // The new ids, in the order of `new`.
         let ids: Vec<i64> = new
             .iter()
-            .map(|(_, draft)| {
+            .map(|(_, draft, _)| {
                 ids.get(&(draft.translation_key.clone(), draft.lang.as_str().to_owned()))
                     .copied()
                     .ok_or_else(|| StoreError::Invalid(format!("the new version {:?} was not written", draft.translation_key)))
@@ -223,7 +234,7 @@ impl ImportSession<'_> {
 
         let mut links: Vec<TagLink> = Vec::new();
         let mut tag_keys: Vec<Vec<String>> = Vec::with_capacity(new.len());
-        for (id, (_, draft)) in ids.iter().zip(new) {
+        for (id, (_, draft, _)) in ids.iter().zip(new) {
             let tags = resolve_tags(&mut self.w.tx, &self.keys, draft).await?;
             for (position, (tag, _)) in tags.iter().enumerate() {
                 links.push((*id, *tag, position, draft));
@@ -236,12 +247,13 @@ impl ImportSession<'_> {
             (0..new.len()).map(|r| format!("(${}, 1, ${}, ${}, ${})", r * 4 + 1, r * 4 + 2, r * 4 + 3, r * 4 + 4)).collect();
         let sql = format!("INSERT INTO revisions (article_id, number, snapshot, author_id, created_at) VALUES {}", rows.join(", "));
         let mut query = sqlx::query(&sql);
-        for (id, (_, draft)) in ids.iter().zip(new) {
+        for (id, (_, draft, _)) in ids.iter().zip(new) {
             query = query.bind(*id).bind(Snapshot::json(draft)?).bind(author).bind(at);
         }
         query.execute(&mut *self.w.tx).await?;
 
-        for ((id, (_, draft)), tags) in ids.iter().zip(new).zip(&tag_keys) {
+        for ((id, (_, draft, old_paths)), tags) in ids.iter().zip(new).zip(&tag_keys) {
+            self.keep_old_paths(*id, draft, old_paths).await?;
             let public = draft.status == pressroom_domain::Status::Published;
             if public {
                 self.w.record_public_event(*id, pressroom_record::Event::Publish, "", Some(KnownItem::of(draft, 1, tags)));
@@ -250,5 +262,15 @@ impl ImportSession<'_> {
         }
         self.report.created += new.len();
         Ok(())
+    }
+
+    /// Points a version's old addresses at it.
+    async fn keep_old_paths(&mut self, id: i64, draft: &ArticleDraft, old_paths: &[OldPath]) -> Result<()> {
+        if old_paths.is_empty() {
+            return Ok(());
+        }
+        let own = OldPath::of_request(&format!("/{}/{}/{}", draft.lang, draft.section, draft.slug), None);
+        let origin = self.actor.name.clone();
+        self.w.add_article_redirects(id, &own, old_paths, &origin).await
     }
 }

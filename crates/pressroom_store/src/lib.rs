@@ -16,6 +16,7 @@ mod listings;
 mod media;
 mod migrate;
 mod record;
+mod redirects;
 mod schedule;
 mod site;
 pub mod testing;
@@ -47,6 +48,7 @@ pub use media::NewMedia;
 pub use migrate::{SchemaStatus, LATEST_VERSION};
 pub use pressroom_domain::{MediaItem, MediaKind};
 pub use record::LoggedVersion;
+pub use redirects::{Redirect, RedirectTarget};
 pub use tokens::TokenRecord;
 pub use users::{SessionRecord, UserRecord};
 pub use webhooks::{Delivery, DueDelivery, Webhook, WebhookEvent};
@@ -176,9 +178,16 @@ impl WriteTx<'_> {
     /// change feed. On PostgreSQL the notification is sent at commit, so other processes hear
     /// of a change exactly when they can read it.
     pub async fn record_change(&mut self, kind: &str) -> Result<()> {
-        let (id,): (i64,) = sqlx::query_as("INSERT INTO changes (at, kind) VALUES ($1, $2) RETURNING id")
+        self.record_site_change(kind, true).await
+    }
+
+    /// A change to the site as a whole; `public` when a reader may see it on some page, as
+    /// opposed to one only the server's own memory follows (the redirects).
+    pub(crate) async fn record_site_change(&mut self, kind: &str, public: bool) -> Result<()> {
+        let (id,): (i64,) = sqlx::query_as("INSERT INTO changes (at, kind, public) VALUES ($1, $2, $3) RETURNING id")
             .bind(now())
             .bind(kind)
+            .bind(i64::from(public))
             .fetch_one(&mut *self.tx)
             .await?;
         self.last_change = Some(id);

@@ -60,6 +60,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_public_record.sql"),
         postgres: include_str!("../migrations/postgres/0008_public_record.sql"),
     },
+    Migration {
+        version: 9,
+        name: "redirects",
+        sqlite: include_str!("../migrations/sqlite/0009_redirects.sql"),
+        postgres: include_str!("../migrations/postgres/0009_redirects.sql"),
+    },
 ];
 
 /// The schema version this program writes and reads.

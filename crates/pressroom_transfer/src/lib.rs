@@ -6,6 +6,7 @@
 mod demo;
 mod folder;
 mod generate;
+mod redirects;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use pressroom_store::{ImportReport, Store, StoreError};
 pub use demo::{load_demo, DEMO_SITE_NAMES};
 pub use folder::{parse_article, parse_tags, write_article, write_tags, ContentFile, MAX_FILE_BYTES, TAGS_FILE};
 pub use generate::generate;
+pub use redirects::import_redirects;
 
 /// A problem with one file of a content folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +109,7 @@ async fn import_source(store: &Store, source: &Source<'_>, progress: &dyn Progre
                     check.problem(&file.path, problem.clone());
                 }
                 // Checked all the same, so that every problem of the file is named at once.
-                check.check(ImportItem { name: file.path, input, status: status.unwrap_or(Status::Draft) });
+                check.check(ImportItem { name: file.path, input, status: status.unwrap_or(Status::Draft), old_paths: Vec::new() });
             }
             Err(problem) => check.problem(&file.path, problem),
         }
@@ -122,7 +124,8 @@ async fn import_source(store: &Store, source: &Source<'_>, progress: &dyn Progre
         }
         let (input, status) =
             parse_article(&file.text).map_err(|problem| TransferError::Invalid(vec![FileProblem { file: file.path.clone(), problem }]))?;
-        write.save(ImportItem { name: file.path, input, status: status.unwrap_or(Status::Draft) }).await.map_err(failure)?;
+        let item = ImportItem { name: file.path, input, status: status.unwrap_or(Status::Draft), old_paths: Vec::new() };
+        write.save(item).await.map_err(failure)?;
         progress.advance();
     }
     let report = write.commit().await.map_err(failure)?;

@@ -12,6 +12,7 @@ pub mod media;
 pub mod page_cache;
 mod pages;
 pub mod public;
+pub mod redirects;
 mod router;
 mod search;
 mod site_cache;
@@ -68,4 +69,5 @@ pub struct AppState {
     pub search: Arc<pressroom_search::SearchIndex>,
     pub pages: Arc<page_cache::PageCache>,
     pub static_files: Arc<public::assets::StaticFiles>,
+    pub redirects: Arc<redirects::Redirects>,
 }

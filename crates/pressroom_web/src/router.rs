@@ -8,9 +8,12 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use std::sync::Arc;
 
-use crate::admin::{account, articles, audit, editor, history, login, media as media_library, settings, tokens, users, webhooks};
+use crate::admin::{
+    account, articles, audit, editor, history, login, media as media_library, redirects as redirects_admin, settings, tokens, users,
+    webhooks,
+};
 use crate::public::{archive, article, assets, feeds, home, lists, media, prefs, record, search, sitemap};
-use crate::{api, error_pages, http_cache, AppState};
+use crate::{api, error_pages, http_cache, redirects, AppState};
 
 pub fn router(state: AppState) -> Router {
     let (api_routes, openapi) = api::routes();
@@ -61,6 +64,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/tokens/{id}/revoke", post(tokens::revoke))
         .route("/admin/webhooks", get(webhooks::list).post(webhooks::create))
         .route("/admin/webhooks/{id}/delete", post(webhooks::delete))
+        .route("/admin/redirects", get(redirects_admin::list).post(redirects_admin::create))
+        .route("/admin/redirects/{id}/delete", post(redirects_admin::delete))
         .route(
             "/admin/media",
             get(media_library::library)
@@ -89,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(error_pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), error_pages::render_error_pages))
         .layer(middleware::from_fn_with_state(state.clone(), http_cache::http_caching))
+        .layer(middleware::from_fn_with_state(state.clone(), redirects::answer))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))

@@ -6,6 +6,7 @@ mod generate;
 mod import;
 mod init;
 mod migrate;
+mod redirects;
 mod reindex;
 mod serve;
 mod token;
@@ -60,6 +61,9 @@ pub enum Command {
     /// Export every article version as a content folder (LANG/SECTION/SLUG.md and tags.yaml),
     /// the same format `import` reads.
     Export(export::ExportArgs),
+    /// Manage redirects: old addresses that answer 301.
+    #[command(subcommand)]
+    Redirects(redirects::RedirectsCommand),
     /// Check a site's public record from outside, with no access to its database: the
     /// checkpoint's signature, that the log still holds what it held at the last check, and,
     /// for a page's address, that the page says what the log last recorded of it.
@@ -80,6 +84,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Token(command) => token::run(command).await,
         Command::Export(args) => export::run(args).await,
         Command::Verify(args) => verify::run(args).await,
+        Command::Redirects(command) => redirects::run(command).await,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod editor;
 pub mod history;
 pub mod login;
 pub mod media;
+pub mod redirects;
 pub mod session;
 pub mod settings;
 pub mod tokens;
@@ -64,6 +65,7 @@ impl Desk {
             entries.insert(4, ("/admin/settings", "settings"));
             entries.insert(5, ("/admin/tokens", "api_tokens"));
             entries.insert(6, ("/admin/webhooks", "webhooks"));
+            entries.insert(7, ("/admin/redirects", "redirects"));
         }
         let nav =
             entries.into_iter().map(|(url, key)| NavLink { name: self.text(key), url: url.to_owned(), current: url == current }).collect();
