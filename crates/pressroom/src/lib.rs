@@ -45,6 +45,11 @@ impl SiteLocation {
     }
 
     /// The folder a theme's templates and static files are read from, when it exists.
+    /// Where uploaded media are kept.
+    pub fn media_dir(&self) -> PathBuf {
+        self.data.join("media")
+    }
+
     pub fn theme_dir(&self) -> PathBuf {
         self.data.join("theme")
     }
@@ -162,7 +167,7 @@ pub fn check_database_file(location: &SiteLocation) -> anyhow::Result<()> {
 
 /// The web settings of a site at `base_url`, with the standard values.
 pub fn web_config(location: &SiteLocation, base_url: &str) -> WebConfig {
-    WebConfig::new(base_url, location.data.join("media"))
+    WebConfig::new(base_url, location.media_dir())
 }
 
 /// The state the web layer serves from, following the change feed of the site's database, with

@@ -60,6 +60,14 @@ impl Store {
         Ok(Page { items, page, total: total.max(0) as u64 })
     }
 
+    /// The item whose original has this SHA-256, if one has: an import brings a file once.
+    pub async fn media_by_sha256(&self, sha256: &str) -> Result<Option<MediaItem>> {
+        let sql = format!("SELECT {COLUMNS} FROM media m WHERE m.sha256 = $1 ORDER BY m.id LIMIT 1");
+        let mut conn = self.pool.acquire().await?;
+        let Some(row) = sqlx::query(&sql).bind(sha256).fetch_optional(&mut *conn).await? else { return Ok(None) };
+        Ok(media_items(&mut conn, std::slice::from_ref(&row)).await?.pop())
+    }
+
     pub async fn media_by_key(&self, storage_key: &str) -> Result<MediaItem> {
         let sql = format!("SELECT {COLUMNS} FROM media m WHERE m.storage_key = $1");
         let mut conn = self.pool.acquire().await?;

@@ -7,6 +7,7 @@ mod demo;
 mod folder;
 mod generate;
 mod redirects;
+mod wordpress;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ pub use demo::{load_demo, DEMO_SITE_NAMES};
 pub use folder::{parse_article, parse_tags, write_article, write_tags, ContentFile, MAX_FILE_BYTES, TAGS_FILE};
 pub use generate::generate;
 pub use redirects::import_redirects;
+pub use wordpress::{import_wordpress, CategoryUse, MediaLibrary, WordpressOptions, WordpressReport, WxrError};
 
 /// A problem with one file of a content folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,7 +135,7 @@ async fn import_source(store: &Store, source: &Source<'_>, progress: &dyn Progre
     Ok(report)
 }
 
-fn failure(err: ImportFailure) -> TransferError {
+pub(crate) fn failure(err: ImportFailure) -> TransferError {
     match err {
         ImportFailure::Invalid(problems) => {
             TransferError::Invalid(problems.into_iter().map(|p| FileProblem { file: p.item, problem: p.problem }).collect())

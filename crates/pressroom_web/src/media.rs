@@ -82,7 +82,7 @@ fn resized(image: &DynamicImage, width: u32, format: ImageFormat) -> Result<(Str
 }
 
 /// Writes the files of a new media item into `root/KEY/`, synced to disk before returning.
-pub fn store(root: &Path, key: &str, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
+pub fn store_files(root: &Path, key: &str, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
     let dir = item_dir(root, key);
     std::fs::create_dir_all(&dir)?;
     for (name, bytes) in files {
@@ -112,6 +112,17 @@ pub async fn save_upload(
     bytes: Vec<u8>,
     actor: &pressroom_store::Actor,
 ) -> Result<Result<(i64, String), &'static str>, crate::WebError> {
+    save_file(&state.store, &state.config.media_dir, name, bytes, actor).await
+}
+
+/// [`save_upload`] for any way in: the back office, the API, an import.
+pub async fn save_file(
+    store: &pressroom_store::Store,
+    media_dir: &Path,
+    name: String,
+    bytes: Vec<u8>,
+    actor: &pressroom_store::Actor,
+) -> Result<Result<(i64, String), &'static str>, crate::WebError> {
     use crate::WebError;
     let byte_size = bytes.len() as i64;
     let inspect_name = name.clone();
@@ -122,10 +133,10 @@ pub async fn save_upload(
         Err(key) => return Ok(Err(key)),
     };
     let key = crate::auth::new_token()[..32].to_owned();
-    let root = state.config.media_dir.clone();
+    let root = media_dir.to_owned();
     let files = inspected.files;
     let stored_key = key.clone();
-    tokio::task::spawn_blocking(move || store(&root, &stored_key, &files))
+    tokio::task::spawn_blocking(move || store_files(&root, &stored_key, &files))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?
         .map_err(|e| WebError::Internal(format!("cannot store an upload: {e}")))?;
@@ -139,7 +150,7 @@ pub async fn save_upload(
         height: inspected.height.map(i64::from),
         sha256: inspected.sha256,
     };
-    let id = state.store.create_media(&record, actor).await?;
+    let id = store.create_media(&record, actor).await?;
     Ok(Ok((id, key)))
 }
 

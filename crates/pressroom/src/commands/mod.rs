@@ -4,6 +4,7 @@ mod copy;
 mod export;
 mod generate;
 mod import;
+mod import_wordpress;
 mod init;
 mod migrate;
 mod redirects;
@@ -40,6 +41,12 @@ pub enum Command {
     /// slug, date, lead, tags, translation, status, cover) and an optional tags.yaml. Every file
     /// is checked first; on any problem nothing is imported and each problem is listed.
     Import(import::ImportArgs),
+    /// Import a WordPress export (WXR): posts (and pages, with --pages), their categories as
+    /// sections and tags, Polylang or WPML languages and translations, their uploads with
+    /// --uploads, and every old address (permalink, ?p=ID) kept as a redirect to the new one.
+    /// Everything is checked and reported first; then all is saved in one transaction, or
+    /// nothing. Importing the same file again updates what it imported.
+    ImportWordpress(import_wordpress::ImportWordpressArgs),
     /// Copy a whole site to another database — SQLite to PostgreSQL or back — with its
     /// articles, translations, revisions, users, media records and audit log (login sessions
     /// are not copied). The destination must be empty; it is created and migrated as needed.
@@ -77,6 +84,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Init(args) => init::run(args).await,
         Command::Migrate(args) => migrate::run(args).await,
         Command::Import(args) => import::run(args).await,
+        Command::ImportWordpress(args) => import_wordpress::run(args).await,
         Command::Copy(args) => copy::run(args).await,
         Command::Generate(args) => generate::run(args).await,
         Command::Reindex(args) => reindex::run(args).await,

@@ -14,3 +14,6 @@ CREATE TABLE redirects (
 );
 CREATE INDEX redirects_article ON redirects (article_id);
 CREATE INDEX redirects_target ON redirects (target);
+
+-- An import brings each file into the media library once, finding it again by its digest.
+CREATE INDEX media_sha256 ON media (sha256);
