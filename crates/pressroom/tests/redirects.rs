@@ -8,7 +8,11 @@ use pressroom_domain::Role;
 use pressroom_store::Actor;
 use reqwest::StatusCode;
 
-on_both_engines!(a_csv_list_redirects_old_addresses_with_their_queries, admins_add_and_delete_redirects_in_the_back_office);
+on_both_engines!(
+    a_csv_list_redirects_old_addresses_with_their_queries,
+    admins_add_and_delete_redirects_in_the_back_office,
+    a_table_of_articles_comes_in_with_its_old_addresses,
+);
 
 /// Where `path` leads, if it answers 301.
 async fn location(site: &TestSite, path: &str) -> (StatusCode, Option<String>) {
@@ -134,4 +138,61 @@ async fn admins_add_and_delete_redirects_in_the_back_office(site: TestSite) {
     let audit = site.store.audit_entries("", "redirects", 1).await.unwrap().items;
     let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["redirects.delete", "redirects.add"], "the refusals changed nothing");
+}
+
+async fn a_table_of_articles_comes_in_with_its_old_addresses(site: TestSite) {
+    use pressroom_transfer::{import_table, Quiet, TableFormat};
+    // A Bitrix news table, as a spreadsheet saves it: quoted cells, a body over several lines.
+    let csv = write_list(
+        &site,
+        "bitrix.csv",
+        "title,lang,section,slug,date,lead,tags,translation,status,body,old_url\n\
+         Council meets in Yerevan,en,news,council-meets-in-yerevan,2019-11-28,\"The Council, in full.\",Council; Armenia,bx-501,published,\"First paragraph.\n\nSecond, with a comma.\",/news/detail.php?ELEMENT_ID=501 https://old.example.org/en/news/501/\n\
+         Совет собрался в Ереване,ru,news,sovet-v-erevane,2019-11-28,,Совет,bx-501,published,Текст.,/news/detail.php?ELEMENT_ID=502\n",
+    );
+    let report = import_table(&site.store, &csv, TableFormat::Csv, &Quiet).await.unwrap();
+    assert_eq!((report.created, report.updated), (2, 0));
+    let html = site.ok("/en/news/council-meets-in-yerevan").await;
+    assert!(html.contains("<p>Second, with a comma.</p>") && html.contains("The Council, in full."));
+    assert!(attributes(&html, "article a", "href").contains(&"/ru/news/sovet-v-erevane".to_owned()), "one item in two languages");
+    for (old, new) in [
+        ("/news/detail.php?ELEMENT_ID=501", "/en/news/council-meets-in-yerevan"),
+        ("/en/news/501", "/en/news/council-meets-in-yerevan"),
+        ("/news/detail.php?ELEMENT_ID=502", "/ru/news/sovet-v-erevane"),
+    ] {
+        assert_eq!(location(&site, old).await, (StatusCode::MOVED_PERMANENTLY, Some(new.to_owned())), "GET {old}");
+    }
+    // Again: updated, not duplicated.
+    let report = import_table(&site.store, &csv, TableFormat::Csv, &Quiet).await.unwrap();
+    assert_eq!((report.created, report.updated), (0, 2));
+
+    let jsonl = write_list(
+        &site,
+        "drupal.jsonl",
+        "{\"title\": \"Exercise in Tajikistan\", \"lang\": \"en\", \"section\": \"news\", \"date\": \"2021-10-20T08:00\", \"tags\": [\"Exercise\", \"Tajikistan\"], \"featured\": true, \"body\": \"Troops trained.\", \"old_url\": [\"/node/77\", \"/?q=node/77\"]}\n\n",
+    );
+    import_table(&site.store, &jsonl, TableFormat::JsonLines, &Quiet).await.unwrap();
+    assert_eq!(location(&site, "/node/77").await, (StatusCode::MOVED_PERMANENTLY, Some("/en/news/exercise-in-tajikistan".into())));
+    assert_eq!(location(&site, "/?q=node/77").await.1.as_deref(), Some("/en/news/exercise-in-tajikistan"));
+
+    // Every row's problems, by line; nothing saved.
+    let bad = write_list(
+        &site,
+        "bad.jsonl",
+        "{\"title\": \"Fine\", \"lang\": \"en\", \"section\": \"news\", \"body\": \"x\"}\n\
+         {\"title\": \"No section\", \"lang\": \"en\", \"body\": \"x\"}\n\
+         {\"title\": \"Odd\", \"lang\": \"en\", \"section\": \"news\", \"colour\": \"red\"}\n\
+         {\"title\": \"Bad\", \"lang\": \"en\", \"section\": \"news\", \"featured\": \"maybe\", \"old_url\": \"/admin/x\"}\n\
+         not json\n",
+    );
+    let message = import_table(&site.store, &bad, TableFormat::JsonLines, &Quiet).await.unwrap_err().to_string();
+    for expected in [
+        "bad.jsonl, line 2: ",
+        "bad.jsonl, line 3: not a row of the table: unknown field `colour`",
+        "line 4: featured is \"maybe\"; use true or false; old_url: /admin/x belongs to Pressroom",
+        "line 5: not a row of the table",
+    ] {
+        assert!(message.contains(expected), "{expected:?} in {message}");
+    }
+    assert_eq!(site.get("/en/news/fine").await.status(), StatusCode::NOT_FOUND);
 }

@@ -24,18 +24,18 @@ pub struct ContentFile {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FrontMatterIn {
-    title: Option<String>,
-    lang: Option<String>,
-    section: Option<String>,
-    slug: Option<String>,
-    date: Option<String>,
-    lead: Option<String>,
-    tags: Option<Vec<String>>,
-    translation: Option<String>,
-    status: Option<String>,
-    cover: Option<String>,
-    featured: Option<bool>,
+pub(crate) struct FrontMatterIn {
+    pub title: Option<String>,
+    pub lang: Option<String>,
+    pub section: Option<String>,
+    pub slug: Option<String>,
+    pub date: Option<String>,
+    pub lead: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub translation: Option<String>,
+    pub status: Option<String>,
+    pub cover: Option<String>,
+    pub featured: Option<bool>,
 }
 
 /// Written keys in the order the format documents them; empty optional keys are left out.
@@ -119,27 +119,37 @@ pub fn parse_article(text: &str) -> Result<(ArticleInput, Result<Status, String>
     } else {
         serde_yaml_ng::from_str(yaml).map_err(|e| format!("malformed front matter: {e}"))?
     };
-    let status = match front.status {
-        Some(s) => Status::parse(&s).ok_or_else(|| format!("unknown status {s:?} (use draft, review, scheduled, published or archived)")),
-        None => Ok(Status::Published),
-    };
-    // A file is a whole version: what it leaves out is empty, not kept from before.
-    let input = ArticleInput {
-        lang: Some(front.lang.unwrap_or_default()),
-        section: Some(front.section.unwrap_or_default()),
-        title: Some(front.title.unwrap_or_default()),
-        slug: front.slug,
-        lead: Some(front.lead.unwrap_or_default()),
-        body: Some(body.trim_start_matches('\n').to_owned()),
-        cover: Some(front.cover.unwrap_or_default()),
-        featured: Some(front.featured.unwrap_or(false)),
-        published_at: front.date,
-        tags: Some(front.tags.unwrap_or_default()),
-        translation_key: front.translation,
-        gallery: None,
-        attachments: None,
-    };
-    Ok((input, status))
+    Ok(front.into_input(body.trim_start_matches('\n').to_owned()))
+}
+
+impl FrontMatterIn {
+    /// The version these keys and `body` describe, with its status (or the problem with it).
+    pub(crate) fn into_input(self, body: String) -> (ArticleInput, Result<Status, String>) {
+        let front = self;
+        let status = match front.status {
+            Some(s) => {
+                Status::parse(&s).ok_or_else(|| format!("unknown status {s:?} (use draft, review, scheduled, published or archived)"))
+            }
+            None => Ok(Status::Published),
+        };
+        // A file is a whole version: what it leaves out is empty, not kept from before.
+        let input = ArticleInput {
+            lang: Some(front.lang.unwrap_or_default()),
+            section: Some(front.section.unwrap_or_default()),
+            title: Some(front.title.unwrap_or_default()),
+            slug: front.slug,
+            lead: Some(front.lead.unwrap_or_default()),
+            body: Some(body),
+            cover: Some(front.cover.unwrap_or_default()),
+            featured: Some(front.featured.unwrap_or(false)),
+            published_at: front.date,
+            tags: Some(front.tags.unwrap_or_default()),
+            translation_key: front.translation,
+            gallery: None,
+            attachments: None,
+        };
+        (input, status)
+    }
 }
 
 fn split_front_matter(text: &str) -> Result<(&str, &str), String> {

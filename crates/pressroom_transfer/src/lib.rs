@@ -7,6 +7,7 @@ mod demo;
 mod folder;
 mod generate;
 mod redirects;
+mod table;
 mod wordpress;
 
 use std::fmt;
@@ -20,6 +21,7 @@ pub use demo::{load_demo, DEMO_SITE_NAMES};
 pub use folder::{parse_article, parse_tags, write_article, write_tags, ContentFile, MAX_FILE_BYTES, TAGS_FILE};
 pub use generate::generate;
 pub use redirects::import_redirects;
+pub use table::{import_table, TableFormat};
 pub use wordpress::{import_wordpress, CategoryUse, MediaLibrary, WordpressOptions, WordpressReport, WxrError};
 
 /// A problem with one file of a content folder.
@@ -55,80 +57,107 @@ fn list(problems: &[FileProblem]) -> String {
 /// number of articles, then each one saved.
 pub async fn import_folder(store: &Store, folder: &Path, progress: &dyn Progress) -> Result<ImportReport, TransferError> {
     let paths = folder::list_folder(folder)?;
-    let source = Source::Folder { root: folder, paths: &paths };
-    import_source(store, &source, progress).await
+    import_entries(store, &Files::Folder { root: folder, paths: &paths }, progress).await
 }
 
 /// Imports files already in memory; see [`import_folder`].
 pub async fn import_files(store: &Store, files: &[ContentFile], progress: &dyn Progress) -> Result<ImportReport, TransferError> {
-    import_source(store, &Source::Memory(files), progress).await
+    import_entries(store, &Files::Memory(files), progress).await
 }
 
-/// Where an import's files come from.
-enum Source<'a> {
+/// What an import reads, in order: article versions, tag definitions, and problems found in
+/// the format before the editorial rules are applied.
+pub(crate) enum Entry {
+    Item(ImportItem),
+    Tags { file: String, text: String },
+    Problem(FileProblem),
+}
+
+pub(crate) type Entries<'a> = Box<dyn Iterator<Item = Result<Entry, TransferError>> + Send + 'a>;
+
+/// Where an import's entries come from; read once per pass, so never held whole.
+pub(crate) trait EntrySource: Sync {
+    fn entries(&self) -> Result<Entries<'_>, TransferError>;
+}
+
+/// A content folder's files, on disk or in memory.
+enum Files<'a> {
     Folder { root: &'a Path, paths: &'a [PathBuf] },
     Memory(&'a [ContentFile]),
 }
 
-impl Source<'_> {
-    fn len(&self) -> usize {
-        match self {
-            Source::Folder { paths, .. } => paths.len(),
-            Source::Memory(files) => files.len(),
-        }
-    }
-
-    fn read(&self, index: usize) -> Result<Result<ContentFile, FileProblem>, TransferError> {
-        match self {
-            Source::Folder { root, paths } => folder::read_file(root, &paths[index]),
-            Source::Memory(files) => Ok(Ok(files[index].clone())),
-        }
+impl EntrySource for Files<'_> {
+    fn entries(&self) -> Result<Entries<'_>, TransferError> {
+        let count = match self {
+            Files::Folder { paths, .. } => paths.len(),
+            Files::Memory(files) => files.len(),
+        };
+        Ok(Box::new((0..count).flat_map(move |index| {
+            let file = match self {
+                Files::Folder { root, paths } => folder::read_file(root, &paths[index]),
+                Files::Memory(files) => Ok(Ok(files[index].clone())),
+            };
+            file_entries(file)
+        })))
     }
 }
 
-/// The two passes of an import through the editorial core: check every file, then save them.
-async fn import_source(store: &Store, source: &Source<'_>, progress: &dyn Progress) -> Result<ImportReport, TransferError> {
+/// The entries of one file of a content folder.
+fn file_entries(file: Result<Result<ContentFile, FileProblem>, TransferError>) -> Vec<Result<Entry, TransferError>> {
+    let file = match file {
+        Ok(Ok(file)) => file,
+        Ok(Err(problem)) => return vec![Ok(Entry::Problem(problem))],
+        Err(err) => return vec![Err(err)],
+    };
+    if file.path == TAGS_FILE {
+        return vec![Ok(Entry::Tags { file: file.path, text: file.text })];
+    }
+    match parse_article(&file.text) {
+        Ok((input, status)) => {
+            let mut entries = Vec::new();
+            if let Err(problem) = &status {
+                entries.push(Ok(Entry::Problem(FileProblem { file: file.path.clone(), problem: problem.clone() })));
+            }
+            // Checked all the same, so that every problem of the file is named at once.
+            let item = ImportItem { name: file.path, input, status: status.unwrap_or(Status::Draft), old_paths: Vec::new() };
+            entries.push(Ok(Entry::Item(item)));
+            entries
+        }
+        Err(problem) => vec![Ok(Entry::Problem(FileProblem { file: file.path, problem }))],
+    }
+}
+
+/// The two passes of an import through the editorial core: check every entry, then save them.
+pub(crate) async fn import_entries(
+    store: &Store,
+    source: &dyn EntrySource,
+    progress: &dyn Progress,
+) -> Result<ImportReport, TransferError> {
     let mut check = ImportCheck::new(store).await.map_err(failure)?;
     let mut tags = Vec::new();
-    for index in 0..source.len() {
-        let file = match source.read(index)? {
-            Ok(file) => file,
-            Err(problem) => {
-                check.problem(&problem.file, problem.problem);
-                continue;
-            }
-        };
-        if file.path == TAGS_FILE {
-            match parse_tags(&file.text, check.site()) {
+    for entry in source.entries()? {
+        match entry? {
+            Entry::Item(item) => check.check(item),
+            Entry::Tags { file, text } => match parse_tags(&text, check.site()) {
                 Ok(defs) => tags = defs,
-                Err(problem) => check.problem(&file.path, problem),
-            }
-            continue;
-        }
-        match parse_article(&file.text) {
-            Ok((input, status)) => {
-                if let Err(problem) = &status {
-                    check.problem(&file.path, problem.clone());
-                }
-                // Checked all the same, so that every problem of the file is named at once.
-                check.check(ImportItem { name: file.path, input, status: status.unwrap_or(Status::Draft), old_paths: Vec::new() });
-            }
-            Err(problem) => check.problem(&file.path, problem),
+                Err(problem) => check.problem(&file, problem),
+            },
+            Entry::Problem(problem) => check.problem(&problem.file, problem.problem),
         }
     }
     let count = check.finish().map_err(failure)?;
     progress.start(count as u64);
     let mut write = ImportWrite::begin(store, &Editor::system("import"), &tags).await.map_err(failure)?;
-    for index in 0..source.len() {
-        let Ok(file) = source.read(index)? else { continue };
-        if file.path == TAGS_FILE {
-            continue;
+    for entry in source.entries()? {
+        match entry? {
+            Entry::Item(item) => {
+                write.save(item).await.map_err(failure)?;
+                progress.advance();
+            }
+            Entry::Tags { .. } => {}
+            // Only if the source changed since it was checked.
+            Entry::Problem(problem) => return Err(TransferError::Invalid(vec![problem])),
         }
-        let (input, status) =
-            parse_article(&file.text).map_err(|problem| TransferError::Invalid(vec![FileProblem { file: file.path.clone(), problem }]))?;
-        let item = ImportItem { name: file.path, input, status: status.unwrap_or(Status::Draft), old_paths: Vec::new() };
-        write.save(item).await.map_err(failure)?;
-        progress.advance();
     }
     let report = write.commit().await.map_err(failure)?;
     progress.finish();

@@ -1,4 +1,4 @@
-//! `pressroom import`: a content folder, all of it or nothing.
+//! `pressroom import`: a content folder or a table, all of it or nothing.
 
 use std::path::PathBuf;
 
@@ -12,14 +12,18 @@ use super::{report, SiteArgs};
 pub struct ImportArgs {
     #[command(flatten)]
     site: SiteArgs,
-    /// The folder to read.
+    /// The folder to read, or a table: a .csv file or a .jsonl (JSON Lines) file.
     folder: PathBuf,
 }
 
 pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
     let (store, opened) = open_site(&args.site.location(), false).await?;
     report(&opened);
-    let report = pressroom_transfer::import_folder(&store, &args.folder, &Bar::new("importing")).await?;
+    let bar = Bar::new("importing");
+    let report = match pressroom_transfer::TableFormat::of(&args.folder) {
+        Some(format) if args.folder.is_file() => pressroom_transfer::import_table(&store, &args.folder, format, &bar).await?,
+        _ => pressroom_transfer::import_folder(&store, &args.folder, &bar).await?,
+    };
     println!("Imported {}: {} new, {} updated.", args.folder.display(), report.created, report.updated);
     store.close().await;
     Ok(())

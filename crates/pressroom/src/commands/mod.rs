@@ -38,8 +38,10 @@ pub enum Command {
     /// explicitly before starting several servers on one database.
     Migrate(migrate::MigrateArgs),
     /// Import a content folder: Markdown files with YAML front matter (title, lang, section,
-    /// slug, date, lead, tags, translation, status, cover) and an optional tags.yaml. Every file
-    /// is checked first; on any problem nothing is imported and each problem is listed.
+    /// slug, date, lead, tags, translation, status, cover) and an optional tags.yaml. Or a table
+    /// (FILE.csv or FILE.jsonl), one row per language version with the same keys as columns
+    /// plus body and old_url (old addresses, which then answer 301). Everything is checked
+    /// first; on any problem nothing is imported and each problem is listed.
     Import(import::ImportArgs),
     /// Import a WordPress export (WXR): posts (and pages, with --pages), their categories as
     /// sections and tags, Polylang or WPML languages and translations, their uploads with
