@@ -3,6 +3,7 @@
 
 pub mod background;
 pub mod progress;
+pub mod static_site;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -173,14 +174,35 @@ pub fn web_config(location: &SiteLocation, base_url: &str) -> WebConfig {
 /// The state the web layer serves from, following the change feed of the site's database, with
 /// the background work (search index, webhooks, scheduler) started on the same feed.
 pub async fn app_state(store: Store, location: &SiteLocation, config: WebConfig) -> anyhow::Result<AppState> {
-    let theme = location.theme_dir();
-    let renderer = Renderer::new(theme.is_dir().then_some(theme.as_path())).context("the theme could not be loaded")?;
     let changes = store.follow_changes().await?;
     let (key, _) = log_key(location)?;
     let mut config = config;
     config.log_key = Some(key.verifier_key().to_owned());
     let config = Arc::new(config);
     let search = background::start(&store, &changes, &location.search_dir(), config.clone(), key)?;
+    state(store, location, config, changes, search)
+}
+
+/// The state for rendering the public pages without serving them (a static copy): no
+/// background work, and no search index (the copy's search leads to the live site).
+pub async fn rendering_state(store: Store, location: &SiteLocation, config: WebConfig) -> anyhow::Result<AppState> {
+    let changes = store.follow_changes().await?;
+    let (key, _) = log_key(location)?;
+    let mut config = config;
+    config.log_key = Some(key.verifier_key().to_owned());
+    let search = Arc::new(pressroom_search::SearchIndex::in_memory().context("an empty search index")?);
+    state(store, location, Arc::new(config), changes, search)
+}
+
+fn state(
+    store: Store,
+    location: &SiteLocation,
+    config: Arc<WebConfig>,
+    changes: tokio::sync::watch::Receiver<i64>,
+    search: Arc<pressroom_search::SearchIndex>,
+) -> anyhow::Result<AppState> {
+    let theme = location.theme_dir();
+    let renderer = Renderer::new(theme.is_dir().then_some(theme.as_path())).context("the theme could not be loaded")?;
     let pages = Arc::new(pressroom_web::page_cache::PageCache::new(config.page_cache_bytes));
     let static_files = Arc::new(pressroom_web::public::assets::StaticFiles::new(renderer.assets()));
     Ok(AppState {

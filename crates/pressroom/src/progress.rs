@@ -26,6 +26,10 @@ impl Progress for Bar {
         self.bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
     }
 
+    fn grow(&self, more: u64) {
+        self.bar.inc_length(more);
+    }
+
     fn advance(&self) {
         self.bar.inc(1);
     }

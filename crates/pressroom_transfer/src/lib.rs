@@ -238,6 +238,8 @@ pub fn write_drafts(drafts: &[pressroom_domain::ArticleDraft], folder: &Path, pr
 /// Reports long work to whoever shows it (a progress bar in the terminal, nothing in tests).
 pub trait Progress: Sync {
     fn start(&self, _total: u64) {}
+    /// More work was found than `start` was told of.
+    fn grow(&self, _more: u64) {}
     fn advance(&self) {}
     fn finish(&self) {}
 }

@@ -2,6 +2,7 @@
 
 mod copy;
 mod export;
+mod export_site;
 mod generate;
 mod import;
 mod import_wordpress;
@@ -73,6 +74,10 @@ pub enum Command {
     /// Manage redirects: old addresses that answer 301.
     #[command(subcommand)]
     Redirects(redirects::RedirectsCommand),
+    /// Write the whole public site as static files (every page in every language, archives,
+    /// tags, feeds, sitemap, assets and media) into a folder any static host serves: a frozen
+    /// copy, a mirror, or the way out. Run again to bring the copy up to date.
+    ExportSite(export_site::ExportSiteArgs),
     /// Check a site's public record from outside, with no access to its database: the
     /// checkpoint's signature, that the log still holds what it held at the last check, and,
     /// for a page's address, that the page says what the log last recorded of it.
@@ -93,6 +98,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::User(command) => user::run(command).await,
         Command::Token(command) => token::run(command).await,
         Command::Export(args) => export::run(args).await,
+        Command::ExportSite(args) => export_site::run(args).await,
         Command::Verify(args) => verify::run(args).await,
         Command::Redirects(command) => redirects::run(command).await,
     }
