@@ -13,14 +13,14 @@
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::Context;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use futures_util::StreamExt;
 use pressroom_transfer::Progress;
-use regex::{Captures, Regex};
+use regex::Regex;
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 
@@ -30,7 +30,7 @@ use crate::{rendering_state, web_config, SiteLocation};
 pub const MANIFEST: &str = ".pressroom-export.json";
 
 /// Pages rendered at once.
-const CONCURRENCY: usize = 8;
+const CONCURRENCY: usize = 16;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ExportReport {
@@ -65,47 +65,45 @@ pub async fn export_site(location: &SiteLocation, base_url: &str, out: &Path, pr
         queue.extend(["feed.xml", "atom.xml", "feed.json"].map(|feed| format!("/{lang}/{feed}")));
     }
     let mut seen: HashSet<String> = queue.iter().cloned().collect();
+    let previous = Arc::new(previous);
     let mut manifest = BTreeMap::new();
     let mut report = ExportReport::default();
     progress.start(seen.len() as u64);
     while !queue.is_empty() {
         let wave: Vec<String> = queue.drain(..queue.len().min(CONCURRENCY * 8)).collect();
-        let rendered: Vec<anyhow::Result<(String, Rendered)>> = futures_util::stream::iter(wave)
+        // Each page is rendered, hashed and written on the runtime's threads: every core works.
+        let exported: Vec<anyhow::Result<Exported>> = futures_util::stream::iter(wave)
             .map(|path| {
-                let router = router.clone();
-                let base_url = base_url.clone();
-                async move { render(router, &path, &base_url).await.map(|page| (path, page)) }
+                let (router, base_url, out, previous) = (router.clone(), base_url.clone(), out.to_owned(), previous.clone());
+                async move {
+                    tokio::spawn(async move { export_page(router, path, &base_url, &out, &previous).await })
+                        .await
+                        .context("a page's export stopped")?
+                }
             })
             .buffer_unordered(CONCURRENCY)
             .collect()
             .await;
-        for result in rendered {
-            let (path, page) = match result? {
-                (path, Rendered::Page(page)) => (path, page),
-                (path, Rendered::Error(status)) => {
-                    report.broken.push((path, status.as_u16()));
-                    progress.advance();
-                    continue;
-                }
-            };
-            // Media are copied whole from the library rather than fetched one by one.
-            for link in page.links.iter().filter(|link| !link.starts_with("/media/")) {
-                if seen.insert(link.clone()) {
-                    queue.push_back(link.clone());
-                    progress.grow(1);
+        for exported in exported {
+            match exported? {
+                Exported::Broken(path, status) => report.broken.push((path, status)),
+                Exported::File { file, digest, written, links } => {
+                    // Media are copied whole from the library rather than fetched one by one.
+                    for link in links.into_iter().filter(|link| !link.starts_with("/media/")) {
+                        if seen.insert(link.clone()) {
+                            queue.push_back(link);
+                            progress.grow(1);
+                        }
+                    }
+                    if written {
+                        report.written += 1;
+                    } else {
+                        report.unchanged += 1;
+                    }
+                    manifest.insert(file, digest);
+                    report.pages += 1;
                 }
             }
-            let file = file_for(&path);
-            let digest = hex::encode(Sha256::digest(&page.body));
-            let target = out.join(&file);
-            if previous.get(&file) == Some(&digest) && target.is_file() {
-                report.unchanged += 1;
-            } else {
-                write_file(&target, &page.body)?;
-                report.written += 1;
-            }
-            manifest.insert(file, digest);
-            report.pages += 1;
             progress.advance();
         }
     }
@@ -124,6 +122,34 @@ pub async fn export_site(location: &SiteLocation, base_url: &str, out: &Path, pr
     std::fs::write(out.join(MANIFEST), serde_json::to_vec(&manifest)?)?;
     store.close().await;
     Ok(report)
+}
+
+/// What became of one address.
+enum Exported {
+    File { file: String, digest: String, written: bool, links: Vec<String> },
+    Broken(String, u16),
+}
+
+/// Renders `path` and writes its file unless the last export wrote the same.
+async fn export_page(
+    router: axum::Router,
+    path: String,
+    base_url: &str,
+    out: &Path,
+    previous: &BTreeMap<String, String>,
+) -> anyhow::Result<Exported> {
+    let page = match render(router, &path, base_url).await? {
+        Rendered::Page(page) => page,
+        Rendered::Error(status) => return Ok(Exported::Broken(path, status.as_u16())),
+    };
+    let file = file_for(&path);
+    let digest = hex::encode(Sha256::digest(&page.body));
+    let target = out.join(&file);
+    let written = previous.get(&file) != Some(&digest) || !target.is_file();
+    if written {
+        write_file(&target, &page.body)?;
+    }
+    Ok(Exported::File { file, digest, written, links: page.links })
 }
 
 enum Rendered {
@@ -170,24 +196,30 @@ async fn render(router: axum::Router, path: &str, base_url: &str) -> anyhow::Res
     if !is_text {
         return Ok(Rendered::Page(Page { body, links: Vec::new() }));
     }
-    let text = String::from_utf8_lossy(&body).into_owned();
-    let links = links_in(&text, base_url);
-    let body = if is_html { rewrite_html(&text, base_url).into_bytes() } else { body };
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return Ok(Rendered::Page(Page { body, links: Vec::new() }));
+    };
+    let links = links_in(text, base_url);
+    let body = if is_html { rewrite_html(text, base_url).into_bytes() } else { body };
     Ok(Rendered::Page(Page { body, links }))
 }
 
 /// The addresses on the site that `text` links to, as the static copy's paths.
 fn links_in(text: &str, base_url: &str) -> Vec<String> {
+    // Found without capture groups, which lets the regex crate use its fastest engine on pages
+    // of tens of kilobytes; the value is the text between the first `"` or `>` and the last.
     static LINK: OnceLock<Regex> = OnceLock::new();
-    let link = LINK.get_or_init(|| {
-        Regex::new(r#"(?:href|src)="([^"]*)"|srcset="([^"]*)"|<loc>([^<]*)</loc>|"url": ?"([^"]*)""#).expect("a valid pattern")
-    });
+    let link = LINK.get_or_init(|| Regex::new(r#"(?:href|src|srcset)="[^"]*"|<loc>[^<]*</loc>|"url": ?"[^"]*""#).expect("a valid pattern"));
     let mut links = Vec::new();
-    for caps in link.captures_iter(text) {
-        let values: Vec<&str> = match (caps.get(1), caps.get(2), caps.get(3), caps.get(4)) {
-            (Some(v), ..) | (_, _, Some(v), _) | (_, _, _, Some(v)) => vec![v.as_str()],
-            (_, Some(srcset), ..) => srcset.as_str().split(',').filter_map(|c| c.split_whitespace().next()).collect(),
-            _ => Vec::new(),
+    for found in link.find_iter(text) {
+        let found = found.as_str();
+        let (start, end) =
+            if found.starts_with("<loc>") { (5, found.len() - 6) } else { (found.find('"').map_or(0, |i| i + 1), found.len() - 1) };
+        let value = found.get(start..end).unwrap_or_default();
+        let values: Vec<&str> = if found.starts_with("srcset") {
+            value.split(',').filter_map(|candidate| candidate.split_whitespace().next()).collect()
+        } else {
+            vec![value]
         };
         for value in values {
             let value = value.replace("&amp;", "&");
@@ -267,24 +299,31 @@ fn file_for(path: &str) -> String {
 /// A page's links as the static copy serves them: `?page=N` as a path; search, preferences and
 /// anything else with a query on the live site.
 fn rewrite_html(html: &str, base_url: &str) -> String {
-    static ATTRIBUTE: OnceLock<Regex> = OnceLock::new();
-    let attribute = ATTRIBUTE.get_or_init(|| Regex::new(r#"(href|action)="(/[^"]*)""#).expect("a valid pattern"));
-    attribute
-        .replace_all(html, |caps: &Captures| {
-            let (name, value) = (&caps[1], caps[2].replace("&amp;", "&"));
-            let path = value.split('#').next().unwrap_or_default();
-            let live = name == "action"
-                || is_live_only(path)
-                || (path.contains('?') && page_number(path.split_once('?').map_or("", |(_, q)| q)).is_none());
-            if live {
-                return format!("{name}=\"{base_url}{}\"", &caps[2]);
-            }
-            if path.contains('?') {
-                return format!("{name}=\"{}\"", static_address(path));
-            }
-            caps[0].to_owned()
-        })
-        .into_owned()
+    // Only the attributes that change are found: a form's action, a link to what only the live
+    // site does, and a link with a query.
+    static CHANGING: OnceLock<Regex> = OnceLock::new();
+    let changing = CHANGING.get_or_init(|| {
+        Regex::new(r#"action="/[^"]*"|href="/(?:prefs/|admin|api/|log/)[^"]*"|href="/[^"?]*\?[^"]*""#).expect("a valid pattern")
+    });
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut last = 0;
+    for found in changing.find_iter(html) {
+        out.push_str(&html[last..found.start()]);
+        last = found.end();
+        let found = found.as_str();
+        let (name, raw) = found.split_once("=\"").unwrap_or_default();
+        let raw = raw.strip_suffix('"').unwrap_or(raw);
+        let value = raw.replace("&amp;", "&");
+        let path = value.split('#').next().unwrap_or_default();
+        let live = name == "action" || is_live_only(path) || page_number(path.split_once('?').map_or("", |(_, q)| q)).is_none();
+        if live {
+            out.push_str(&format!("{name}=\"{base_url}{raw}\""));
+        } else {
+            out.push_str(&format!("{name}=\"{}\"", static_address(path)));
+        }
+    }
+    out.push_str(&html[last..]);
+    out
 }
 
 fn write_file(target: &Path, bytes: &[u8]) -> anyhow::Result<()> {

@@ -22,7 +22,7 @@ pub use folder::{parse_article, parse_tags, write_article, write_tags, ContentFi
 pub use generate::generate;
 pub use redirects::import_redirects;
 pub use table::{import_table, TableFormat};
-pub use wordpress::{import_wordpress, CategoryUse, MediaLibrary, WordpressOptions, WordpressReport, WxrError};
+pub use wordpress::{import_wordpress, write_wxr, CategoryUse, MediaLibrary, WordpressOptions, WordpressReport, WxrError};
 
 /// A problem with one file of a content folder.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,14 +20,30 @@ pub struct GenerateArgs {
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Write a content folder here instead of into the site.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "wxr")]
     out: Option<PathBuf>,
+    /// Write a WordPress export (WXR, with Polylang languages) here instead, for benchmarks of
+    /// import-wordpress.
+    #[arg(long)]
+    wxr: Option<PathBuf>,
+    /// With --wxr: write a featured image for every tenth post into this copy of
+    /// wp-content/uploads.
+    #[arg(long, requires = "wxr")]
+    uploads: Option<PathBuf>,
 }
 
 pub async fn run(args: GenerateArgs) -> anyhow::Result<()> {
     let bar = Bar::new("generating");
     bar.start(args.articles as u64);
     let drafts = pressroom_transfer::generate(args.articles, args.seed);
+    if let Some(file) = &args.wxr {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(file)?);
+        let attachments = pressroom_transfer::write_wxr(&drafts, &mut out, args.uploads.as_deref(), &|| bar.advance())?;
+        std::io::Write::flush(&mut out)?;
+        bar.finish();
+        println!("Wrote {} post(s) and {attachments} attachment(s) to {}.", drafts.len(), file.display());
+        return Ok(());
+    }
     match args.out {
         Some(folder) => {
             let written = pressroom_transfer::write_drafts(&drafts, &folder, &|| bar.advance())?;

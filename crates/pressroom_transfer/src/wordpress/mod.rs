@@ -7,6 +7,7 @@
 //! addresses it had on WordPress kept as redirects to its new one.
 
 mod content;
+mod fixture;
 mod report;
 mod text;
 mod wxr;
@@ -16,11 +17,14 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use futures_util::StreamExt;
+
 use pressroom_domain::{slugify, ArticleInput, OldPath, Slug, Status};
 use pressroom_editorial::{Editor, ImportCheck, ImportFailure, ImportItem, ImportWrite};
 use pressroom_store::Store;
 use regex::{Captures, Regex};
 
+pub use fixture::write_wxr;
 pub use report::{CategoryUse, WordpressReport};
 pub use wxr::WxrError;
 
@@ -28,6 +32,9 @@ use crate::{FileProblem, Progress, TransferError};
 use content::convert;
 use text::plain_text;
 use wxr::{Item, WxrReader};
+
+/// Uploads brought into the library at once.
+const MEDIA_CONCURRENCY: usize = 4;
 
 /// What the command line asks for.
 #[derive(Debug, Clone, Default)]
@@ -160,8 +167,15 @@ pub async fn import_wordpress<M: MediaLibrary>(
         let mut used: Vec<String> = scan.used_uploads.iter().filter(|r| !report.media.missing.contains(r)).cloned().collect();
         used.sort();
         progress.start(used.len() as u64);
-        for relative in used {
-            match media.bring(&uploads.join(&relative)).await {
+        // Decoding and resizing take a core each: both cores are kept busy.
+        let mut brought = futures_util::stream::iter(used)
+            .map(|relative| async move {
+                let result = media.bring(&uploads.join(&relative)).await;
+                (relative, result)
+            })
+            .buffer_unordered(MEDIA_CONCURRENCY);
+        while let Some((relative, result)) = brought.next().await {
+            match result {
                 Ok(entry) => {
                     scan.library.insert(relative, entry);
                     report.media.imported += 1;
