@@ -205,6 +205,11 @@ fn state(
     let renderer = Renderer::new(theme.is_dir().then_some(theme.as_path())).context("the theme could not be loaded")?;
     let pages = Arc::new(pressroom_web::page_cache::PageCache::new(config.page_cache_bytes));
     let static_files = Arc::new(pressroom_web::public::assets::StaticFiles::new(renderer.assets()));
+    // The old addresses are read at once, not on the first request (a large table takes seconds).
+    let redirects: Arc<pressroom_web::redirects::Redirects> = Arc::default();
+    let (preload, current) = (redirects.clone(), *changes.borrow());
+    let preload_store = store.clone();
+    tokio::spawn(async move { preload.follow(&preload_store, current).await });
     Ok(AppState {
         store,
         static_files,
@@ -214,6 +219,6 @@ fn state(
         health: Arc::new(DbHealth::default()),
         search,
         pages,
-        redirects: Arc::default(),
+        redirects,
     })
 }

@@ -3,7 +3,7 @@
 //! when articles it leads to change, only their addresses are read again.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use axum::extract::{Request, State};
@@ -22,12 +22,17 @@ const MAX_CHANGES_READ: i64 = 1_000;
 /// How long browsers and shared caches may keep a redirect: an administrator may still change it.
 const REDIRECT_CACHE: &str = "public, max-age=3600";
 
+/// How long a request waits for the table to be read again after a change.
+const RELOAD_WAIT: std::time::Duration = std::time::Duration::from_millis(100);
+
 #[derive(Default)]
 pub struct Redirects {
     /// The latest change of the feed the table reflects.
     seen: AtomicI64,
     table: RwLock<Arc<Table>>,
-    catching_up: tokio::sync::Mutex<()>,
+    /// Whether a reading of the table is under way, and its end announced.
+    reloading: AtomicBool,
+    loaded: tokio::sync::Notify,
 }
 
 #[derive(Default)]
@@ -72,12 +77,30 @@ impl Redirects {
         (OldPath::of_request(to_path, to_query) != request).then_some(found)
     }
 
-    /// Brings the table up to change `current` of the feed.
-    pub async fn follow(&self, store: &Store, current: i64) {
+    /// Brings the table up to change `current` of the feed. The reading runs in the background:
+    /// a request waits for it [`RELOAD_WAIT`] at most, then is answered from the table as it was,
+    /// so that a large table (150,000 rows take seconds to read) never stalls the site.
+    pub async fn follow(self: &Arc<Self>, store: &Store, current: i64) {
         if self.seen.load(Ordering::Acquire) >= current {
             return;
         }
-        let _turn = self.catching_up.lock().await;
+        let loaded = self.loaded.notified();
+        tokio::pin!(loaded);
+        loaded.as_mut().enable();
+        if !self.reloading.swap(true, Ordering::AcqRel) {
+            let (redirects, store) = (self.clone(), store.clone());
+            tokio::spawn(async move {
+                redirects.catch_up(&store, current).await;
+                redirects.reloading.store(false, Ordering::Release);
+                redirects.loaded.notify_waiters();
+            });
+        }
+        if self.seen.load(Ordering::Acquire) < current {
+            let _ = tokio::time::timeout(RELOAD_WAIT, loaded).await;
+        }
+    }
+
+    async fn catch_up(&self, store: &Store, current: i64) {
         let from = self.seen.load(Ordering::Acquire);
         if from >= current {
             return;
