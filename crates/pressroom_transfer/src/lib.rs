@@ -68,8 +68,12 @@ pub async fn import_files(store: &Store, files: &[ContentFile], progress: &dyn P
 /// What an import reads, in order: article versions, tag definitions, and problems found in
 /// the format before the editorial rules are applied.
 pub(crate) enum Entry {
-    Item(ImportItem),
-    Tags { file: String, text: String },
+    /// Boxed: a version is large beside the other entries.
+    Item(Box<ImportItem>),
+    Tags {
+        file: String,
+        text: String,
+    },
     Problem(FileProblem),
 }
 
@@ -120,7 +124,7 @@ fn file_entries(file: Result<Result<ContentFile, FileProblem>, TransferError>) -
             }
             // Checked all the same, so that every problem of the file is named at once.
             let item = ImportItem { name: file.path, input, status: status.unwrap_or(Status::Draft), old_paths: Vec::new() };
-            entries.push(Ok(Entry::Item(item)));
+            entries.push(Ok(Entry::Item(Box::new(item))));
             entries
         }
         Err(problem) => vec![Ok(Entry::Problem(FileProblem { file: file.path, problem }))],
@@ -137,7 +141,7 @@ pub(crate) async fn import_entries(
     let mut tags = Vec::new();
     for entry in source.entries()? {
         match entry? {
-            Entry::Item(item) => check.check(item),
+            Entry::Item(item) => check.check(*item),
             Entry::Tags { file, text } => match parse_tags(&text, check.site()) {
                 Ok(defs) => tags = defs,
                 Err(problem) => check.problem(&file, problem),
@@ -151,7 +155,7 @@ pub(crate) async fn import_entries(
     for entry in source.entries()? {
         match entry? {
             Entry::Item(item) => {
-                write.save(item).await.map_err(failure)?;
+                write.save(*item).await.map_err(failure)?;
                 progress.advance();
             }
             Entry::Tags { .. } => {}

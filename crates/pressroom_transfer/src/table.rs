@@ -172,5 +172,5 @@ fn row_entry(place: String, row: Row) -> Entry {
     if let Some(problem) = problems.into_iter().reduce(|a, b| format!("{a}; {b}")) {
         return Entry::Problem(FileProblem { file: place, problem });
     }
-    Entry::Item(ImportItem { name: place, input, status: status.unwrap_or(Status::Draft), old_paths })
+    Entry::Item(Box::new(ImportItem { name: place, input, status: status.unwrap_or(Status::Draft), old_paths }))
 }
