@@ -186,12 +186,9 @@ async fn render(router: axum::Router, path: &str, base_url: &str) -> anyhow::Res
     if status != StatusCode::OK {
         return Ok(Rendered::Error(status));
     }
-    let is_html = response.headers().get(header::CONTENT_TYPE).and_then(|t| t.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
-    let is_text = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|t| t.to_str().ok())
-        .is_some_and(|t| t.starts_with("text/") || t.contains("xml") || t.contains("json"));
+    let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|t| t.to_str().ok()).unwrap_or_default();
+    let is_html = content_type.starts_with("text/html");
+    let is_text = content_type.starts_with("text/") || content_type.contains("xml") || content_type.contains("json");
     let body = axum::body::to_bytes(response.into_body(), usize::MAX).await?.to_vec();
     if !is_text {
         return Ok(Rendered::Page(Page { body, links: Vec::new() }));

@@ -1,6 +1,6 @@
 //! Old addresses answered with `301` from memory, before any page is looked for. The table is
-//! read whole when the server first needs it and again after a change to it in any process;
-//! when articles it leads to change, only their addresses are read again.
+//! read whole, in the background, when the server starts and again after a change to it in any
+//! process; when articles it leads to change, only their addresses are read again.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -105,7 +105,9 @@ impl Redirects {
         if from >= current {
             return;
         }
-        let reloaded = match store.changes_since(from, MAX_CHANGES_READ).await {
+        // Nothing read yet: the whole table, without reading the feed first.
+        let changes = if from == 0 { Ok(Vec::new()) } else { store.changes_since(from, MAX_CHANGES_READ).await };
+        let reloaded = match changes {
             Ok(changes) if from > 0 && (changes.len() as i64) < MAX_CHANGES_READ && changes.iter().all(|c| c.article_id.is_some()) => {
                 let table = self.table.read().expect("the redirect table lock is never poisoned").clone();
                 let moved: HashSet<i64> =

@@ -28,7 +28,7 @@ pub use fixture::write_wxr;
 pub use report::{CategoryUse, WordpressReport};
 pub use wxr::WxrError;
 
-use crate::{FileProblem, Progress, TransferError};
+use crate::{failure, FileProblem, Progress, TransferError};
 use content::convert;
 use text::plain_text;
 use wxr::{Item, WxrReader};
@@ -222,10 +222,6 @@ fn wxr_failure(file: &Path, err: WxrError) -> TransferError {
     }
 }
 
-fn failure(err: ImportFailure) -> TransferError {
-    crate::failure(err)
-}
-
 /// A refusal with the report's findings, so that the person importing sees both.
 fn with_report(err: TransferError, report: &WordpressReport) -> TransferError {
     match err {
@@ -310,8 +306,7 @@ fn article_input(
     converted: content::Converted,
     scan: &Scan,
 ) -> (ArticleInput, Vec<OldPath>) {
-    let language =
-        item.terms("language").next().map(|t| t.nicename.clone()).or_else(|| item.meta("_wpml_import_language_code").map(str::to_owned));
+    let language = item.language();
     let group = item
         .terms("post_translations")
         .next()

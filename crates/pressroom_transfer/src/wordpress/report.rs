@@ -61,12 +61,7 @@ pub struct WordpressReport {
 impl WordpressReport {
     pub(super) fn count_item(&mut self, item: &Item, status: Status) {
         *self.items.entry((item.post_type.clone(), status.as_str())).or_default() += 1;
-        let language = item
-            .terms("language")
-            .next()
-            .map(|t| t.nicename.clone())
-            .or_else(|| item.meta("_wpml_import_language_code").map(str::to_owned));
-        *self.languages.entry(language.unwrap_or_else(|| "(the site's language)".into())).or_default() += 1;
+        *self.languages.entry(item.language().unwrap_or_else(|| "(the site's language)".into())).or_default() += 1;
         *self.authors.entry(item.creator.clone()).or_default() += 1;
         if let Some(id) = item.meta("_thumbnail_id").and_then(|id| id.trim().parse().ok()) {
             self.thumbnails.push(id);

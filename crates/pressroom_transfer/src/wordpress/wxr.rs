@@ -50,6 +50,11 @@ impl Item {
         self.meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
+    /// The language Polylang or WPML gives the post, if either does.
+    pub fn language(&self) -> Option<String> {
+        self.terms("language").next().map(|t| t.nicename.clone()).or_else(|| self.meta("_wpml_import_language_code").map(str::to_owned))
+    }
+
     pub fn terms(&self, domain: &str) -> impl Iterator<Item = &Term> {
         let domain = domain.to_owned();
         self.terms.iter().filter(move |t| t.domain == domain)
