@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use pressroom_domain::{Role, Site};
+use pressroom_domain::{Role, Site, SiteZone};
 use pressroom_record::LogKey;
 use pressroom_render::Renderer;
-use pressroom_store::{redact, Actor, Store};
+use pressroom_store::{redact, Actor, Store, TIME_ZONE_SETTING};
 use pressroom_web::{auth, AppState, DbHealth, SiteCache, WebConfig};
 
 /// Where a site lives: its data directory, and its database when that is not the SQLite file
@@ -71,11 +71,20 @@ pub struct Opened {
 
 pub const FIRST_ADMIN_EMAIL: &str = "admin@localhost";
 
+/// The demo institution's time zone: its seed is a Moscow press centre's.
+const DEMO_TIME_ZONE: &str = "Europe/Moscow";
+
 /// Opens the site at `location`: creates the data directory and database when missing, applies
 /// pending migrations (refusing a database from a newer Pressroom), writes the standard site
 /// into an empty database, loads the demo content when asked and the site has no articles, and
 /// creates the first administrator when there is none.
 pub async fn open_site(location: &SiteLocation, demo: bool) -> anyhow::Result<(Store, Opened)> {
+    open_site_in(location, demo, None).await
+}
+
+/// [`open_site`], with the institution's time zone: a new site starts in `zone` (the demo's in
+/// Moscow, others in UTC when none is given), and an existing one moves to it.
+pub async fn open_site_in(location: &SiteLocation, demo: bool, zone: Option<&SiteZone>) -> anyhow::Result<(Store, Opened)> {
     std::fs::create_dir_all(&location.data).with_context(|| format!("cannot create the data directory {}", location.data.display()))?;
     if location.database.is_none() {
         check_database_file(location)?;
@@ -83,7 +92,15 @@ pub async fn open_site(location: &SiteLocation, demo: bool) -> anyhow::Result<(S
     let url = location.database_url();
     let store = Store::connect(&url).await.with_context(|| format!("cannot open the database {}", redact(&url)))?;
     let mut opened = Opened { migrations_applied: store.migrate().await?, ..Opened::default() };
-    store.ensure_site(&Site::standard()).await?;
+    let new_zone = match zone {
+        Some(zone) => zone.clone(),
+        None if demo => SiteZone::parse(DEMO_TIME_ZONE).map_err(anyhow::Error::msg)?,
+        None => SiteZone::default(),
+    };
+    let created = store.ensure_site(&Site { zone: new_zone, ..Site::standard() }).await?;
+    if let Some(zone) = zone.filter(|_| !created) {
+        store.set_setting(TIME_ZONE_SETTING, zone.name(), &Actor::system("init")).await?;
+    }
     let (_, created) = log_key(location)?;
     opened.new_log_key = created;
     opened.logged_existing = store.log_existing_publications().await?;

@@ -308,7 +308,9 @@ async fn an_editor_publishes_schedules_and_archives(site: TestSite) {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let soon = time::OffsetDateTime::now_utc() + std::time::Duration::from_secs(61);
+    // Typed on the site's clock (the demo's is Moscow's).
+    let moscow = pressroom_domain::SiteZone::parse("Europe/Moscow").unwrap();
+    let soon = moscow.local(time::OffsetDateTime::now_utc() + std::time::Duration::from_secs(61));
     let when = format!("{}T{:02}:{:02}", soon.date(), soon.hour(), soon.minute());
     assert_eq!(
         post(&site, &editor, &format!("/admin/articles/{id}/status"), &[("csrf", &token), ("action", "schedule"), ("date", &when)]).await.0,
@@ -664,7 +666,13 @@ async fn a_second_factor_is_set_up_checked_and_can_be_required(site: TestSite) {
         &site,
         &admin,
         "/admin/settings",
-        &[("csrf", &admin_token), ("site_name_ru", "Пресс-центр"), ("site_name_en", "Press Centre"), ("require_totp", "on")],
+        &[
+            ("csrf", &admin_token),
+            ("site_name_ru", "Пресс-центр"),
+            ("site_name_en", "Press Centre"),
+            ("time_zone", "Europe/Moscow"),
+            ("require_totp", "on"),
+        ],
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -697,13 +705,30 @@ async fn admins_keep_the_site_settings_sections_and_languages(site: TestSite) {
 
     let admin = signed_in(&site, "admin@example.org").await;
     let token = csrf(&site, &admin).await;
+    // The demo's clock is Moscow's: its newest item, dated 7 July, is of 7 July.
+    let newest = || async { texts(&site.ok("/en/news/").await, ".news-item time").first().cloned().unwrap_or_default() };
+    assert_eq!(newest().await, "07.07.2025");
+    let (status, html, _) = post(
+        &site,
+        &admin,
+        "/admin/settings",
+        &[("csrf", &token), ("site_name_ru", "Сломано"), ("site_name_en", "Broken"), ("time_zone", "Europe/Atlantis")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an unknown zone is named, and nothing is saved");
+    assert!(html.contains("IANA"));
+    assert_eq!(site.store.site().await.unwrap().zone.name(), "Europe/Moscow");
     post(
         &site,
         &admin,
         "/admin/settings",
-        &[("csrf", &token), ("site_name_ru", "Пресс-центр ОДКБ"), ("site_name_en", "CSTO Press Centre")],
+        &[("csrf", &token), ("site_name_ru", "Пресс-центр ОДКБ"), ("site_name_en", "CSTO Press Centre"), ("time_zone", "America/New_York")],
     )
     .await;
+    // Moscow's midnight of 7 July is still 6 July in New York: every date follows the setting.
+    assert_eq!(newest().await, "06.07.2025");
+    assert!(site.ok("/en/feed.xml").await.contains("Sun, 06 Jul 2025 17:00:00 -0400"), "feeds carry the zone's offset");
+    assert_eq!(site.page("/en/archive/2025/07/").await.0, StatusCode::OK);
     post(
         &site,
         &admin,

@@ -88,7 +88,7 @@ async fn the_exported_site_has_every_page_and_no_broken_link_and_updates_only_wh
     let mut article = store.all_articles().await.unwrap().into_iter().find(|a| a.lang.as_str() == "en").unwrap();
     article.cover = Some(format!("/media/{key}/original.png"));
     article.body = format!("{}\n\n![The map](/media/{key}/original.png)\n\nA [link to nowhere](/en/news/no-such-item).", article.body);
-    let file = ContentFile { path: "changed.md".into(), text: write_article(&article) };
+    let file = ContentFile { path: "changed.md".into(), text: write_article(&article, &Default::default()) };
     import_files(&store, &[file], &Quiet).await.unwrap();
 
     let out = dir.path().join("copy");
@@ -123,7 +123,9 @@ async fn the_exported_site_has_every_page_and_no_broken_link_and_updates_only_wh
     let untouched = std::fs::metadata(&path).unwrap().modified().unwrap();
     let mut changed = article.clone();
     changed.title = "A corrected title".into();
-    import_files(&store, &[ContentFile { path: "changed.md".into(), text: write_article(&changed) }], &Quiet).await.unwrap();
+    import_files(&store, &[ContentFile { path: "changed.md".into(), text: write_article(&changed, &Default::default()) }], &Quiet)
+        .await
+        .unwrap();
     let gone = store
         .all_articles()
         .await

@@ -8,7 +8,7 @@
 
 use time::OffsetDateTime;
 
-use crate::{parse_publication_date, slugify, Article, ArticleDraft, AttachedMedia, FieldError, Site, Slug, Status};
+use crate::{slugify, Article, ArticleDraft, AttachedMedia, FieldError, Site, Slug, Status};
 
 /// An article version as given, every field optional. `Some("")` clears an optional text
 /// (`cover`) or, for a slug or translation key, asks for the default.
@@ -22,7 +22,7 @@ pub struct ArticleInput {
     pub body: Option<String>,
     pub cover: Option<String>,
     pub featured: Option<bool>,
-    /// `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS]` (UTC) or RFC 3339.
+    /// `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS]` (in the site's time zone) or RFC 3339.
     pub published_at: Option<String>,
     pub tags: Option<Vec<String>>,
     pub translation_key: Option<String>,
@@ -41,18 +41,6 @@ pub struct Base<'a> {
 /// file, and never links two unrelated items; a translation names its source's key.
 pub fn default_translation_key(draft: &ArticleDraft) -> String {
     format!("{}/{}/{}", draft.lang, draft.section, draft.slug)
-}
-
-/// Parses a publication date as any way in may send it: a bare date, a `datetime-local` value
-/// (taken as UTC), or RFC 3339.
-pub fn parse_date_input(text: &str) -> Result<OffsetDateTime, String> {
-    let text = text.trim();
-    let candidate = match text.len() {
-        16 if text.as_bytes()[10] == b'T' => format!("{text}:00Z"),
-        19 if text.as_bytes()[10] == b'T' => format!("{text}Z"),
-        _ => text.to_owned(),
-    };
-    parse_publication_date(&candidate).map_err(|_| parse_publication_date(text).err().unwrap_or_default())
 }
 
 /// Whether a cover may be shown: an address on this site (`/media/…`), never another site's
@@ -131,7 +119,9 @@ impl ArticleInput {
             None => Some(stored.map_or_else(|| slugify(&title), |a| a.slug.clone())),
         };
         let published_at = match self.published_at.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-            Some(text) => parse_date_input(text)
+            Some(text) => site
+                .zone
+                .parse_date(text)
                 .map_err(|e| errors.push(FieldError::new("published_at", "error_date_invalid").detail(format!("invalid date: {e}"))))
                 .ok(),
             None => Some(stored.map_or_else(|| now.replace_nanosecond(0).unwrap_or(now), |a| a.published_at)),
@@ -195,7 +185,7 @@ impl ArticleInput {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ArticleId, Lang, SectionKey, TagKey, TagRef};
+    use crate::{parse_publication_date, ArticleId, Lang, SectionKey, TagKey, TagRef};
 
     fn now() -> OffsetDateTime {
         parse_publication_date("2026-01-02T10:00:00Z").unwrap()
@@ -286,10 +276,13 @@ mod tests {
     }
 
     #[test]
-    fn dates_come_in_every_form_a_way_in_sends() {
-        for text in ["2025-06-30T14:05", "2025-06-30T14:05:00", "2025-06-30T14:05:00Z", "2025-06-30T17:05:00+03:00"] {
-            assert_eq!(parse_date_input(text).unwrap(), parse_publication_date("2025-06-30T14:05:00Z").unwrap(), "{text}");
+    fn dates_come_in_every_form_a_way_in_sends_and_are_local_to_the_site() {
+        let site = Site { zone: crate::SiteZone::parse("Europe/Moscow").unwrap(), ..Site::standard() };
+        for text in ["2025-06-30T17:05", "2025-06-30T17:05:00", "2025-06-30T14:05:00Z", "2025-06-30T17:05:00+03:00"] {
+            let draft = ArticleInput { published_at: Some(text.into()), ..input() }.resolve(&site, None, Status::Draft, now()).unwrap();
+            assert_eq!(draft.published_at, parse_publication_date("2025-06-30T14:05:00Z").unwrap(), "{text}");
         }
-        assert!(parse_date_input("30.06.2025").unwrap_err().contains("YYYY-MM-DD"));
+        let bad = ArticleInput { published_at: Some("30.06.2025".into()), ..input() }.resolve(&site, None, Status::Draft, now());
+        assert!(bad.unwrap_err()[0].detail.as_deref().unwrap_or_default().contains("YYYY-MM-DD"));
     }
 }

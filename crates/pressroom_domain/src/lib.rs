@@ -18,9 +18,9 @@ pub use article::{
     Amendment, Article, ArticleDraft, ArticleSummary, AttachedMedia, ChangeNote, FieldError, Status, TagRef, TranslationRef,
     BODY_MAX_BYTES, CHANGE_NOTE_MAX,
 };
-pub use dates::{archive_period, format_publication_date, parse_publication_date, PublicationDate};
+pub use dates::{format_publication_date, parse_publication_date, PublicationDate, SiteZone};
 pub use ids::{ArticleId, InvalidKey, Lang, SectionKey, Slug, TagKey, UserId};
-pub use input::{default_translation_key, is_site_image_path, parse_date_input, ArticleInput, Base};
+pub use input::{default_translation_key, is_site_image_path, ArticleInput, Base};
 pub use media::{MediaItem, MediaKind};
 pub use redirect::{parse_target, OldPath, RedirectError, REDIRECT_MAX_LEN};
 pub use scope::{scope_list, Scope};

@@ -1,6 +1,6 @@
 //! The site: its languages in order (the first is the default) and its sections.
 
-use crate::{Lang, SectionKey};
+use crate::{Lang, SectionKey, SiteZone};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Language {
@@ -29,6 +29,8 @@ impl Section {
 pub struct Site {
     pub languages: Vec<Language>,
     pub sections: Vec<Section>,
+    /// The institution's time zone, in which every date is shown and typed.
+    pub zone: SiteZone,
 }
 
 impl Site {
@@ -64,6 +66,7 @@ impl Site {
                 section("events", "Мероприятия", "Events"),
                 section("documents", "Документы", "Documents"),
             ],
+            zone: SiteZone::default(),
         }
     }
 }

@@ -338,6 +338,9 @@ pub struct SettingsPage {
     pub layout: AdminLayout,
     pub site_names: Vec<NamedField>,
     pub require_totp: bool,
+    /// The site's time zone, and every name the form suggests.
+    pub time_zone: String,
+    pub time_zones: Vec<String>,
     pub sections: Vec<SectionForm>,
     pub new_section: SectionForm,
     pub languages: Vec<NamedField>,

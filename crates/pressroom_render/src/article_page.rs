@@ -1,7 +1,7 @@
 //! The article page's view, made from the article and what is shown beside it: its media, its
 //! other language versions, related items, and the schema.org `NewsArticle` for search engines.
 
-use pressroom_domain::{is_site_image_path, Article, ArticleSummary, Lang, MediaItem, Section, Site, TranslationRef};
+use pressroom_domain::{is_site_image_path, Article, ArticleSummary, Lang, MediaItem, Section, Site, SiteZone, TranslationRef};
 use time::format_description::well_known::Rfc3339;
 
 use crate::media::{file_extension, human_size, original_url, variants};
@@ -28,25 +28,26 @@ impl ArticlePage {
     /// address), which the web layer makes from the request.
     pub fn new(mut layout: Layout, article: &Article, around: &ArticleSurroundings<'_>) -> ArticlePage {
         let lang = &article.lang;
+        let zone = &around.site.zone;
         let catalogue = Catalogue::get();
         // Covers saved before they were checked may name another site: those are not shown.
         let cover = article.cover.as_deref().filter(|c| is_site_image_path(c));
         layout.og_type = "article";
         layout.image = cover.map(|cover| format!("{}{cover}", around.base_url));
-        let json_ld = script_json(&news_article_json(article, &layout.canonical, &layout.site_name, around.base_url));
+        let json_ld = script_json(&news_article_json(article, &layout.canonical, &layout.site_name, zone, around.base_url));
         ArticlePage {
             article: ArticleView {
                 title: article.title.clone(),
                 lead: article.lead.clone(),
                 body_html: render_markdown(&article.body),
                 cover: cover.map(str::to_owned),
-                date_long: catalogue.date_long(lang, article.published_at),
-                date_iso: article.published_at.date().to_string(),
-                updated: article.publicly_updated().map(|at| DateView::new(lang, at)),
+                date_long: catalogue.date_long(lang, zone, article.published_at),
+                date_iso: zone.local(article.published_at).date().to_string(),
+                updated: article.publicly_updated().map(|at| DateView::new(lang, zone, at)),
                 change_notes: article
                     .change_notes
                     .iter()
-                    .map(|n| ChangeNoteView { date: DateView::new(lang, n.at), note: n.note.clone() })
+                    .map(|n| ChangeNoteView { date: DateView::new(lang, zone, n.at), note: n.note.clone() })
                     .collect(),
                 record_url: urls::record(lang, &article.section, &article.slug),
                 section_name: around.section.name(lang).to_owned(),
@@ -64,8 +65,8 @@ impl ArticlePage {
 }
 
 impl DateView {
-    pub fn new(lang: &Lang, at: time::OffsetDateTime) -> DateView {
-        DateView { long: Catalogue::get().date_long(lang, at), iso: at.date().to_string() }
+    pub fn new(lang: &Lang, zone: &SiteZone, at: time::OffsetDateTime) -> DateView {
+        DateView { long: Catalogue::get().date_long(lang, zone, at), iso: zone.local(at).date().to_string() }
     }
 }
 
@@ -108,8 +109,8 @@ impl TranslationLink {
 }
 
 /// schema.org `NewsArticle` for search engines.
-fn news_article_json(article: &Article, canonical: &str, site_name: &str, base_url: &str) -> serde_json::Value {
-    let time = |t: time::OffsetDateTime| t.format(&Rfc3339).unwrap_or_default();
+fn news_article_json(article: &Article, canonical: &str, site_name: &str, zone: &SiteZone, base_url: &str) -> serde_json::Value {
+    let time = |t: time::OffsetDateTime| zone.local(t).format(&Rfc3339).unwrap_or_default();
     let mut json = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",

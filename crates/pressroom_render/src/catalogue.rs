@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use pressroom_domain::{Lang, PublicationDate};
+use pressroom_domain::{Lang, PublicationDate, SiteZone};
 
 pub struct Catalogue {
     messages: HashMap<String, HashMap<String, String>>,
@@ -36,13 +36,15 @@ impl Catalogue {
         self.messages.get(key).map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default()
     }
 
-    /// `30.06.2025`, the form lists use in every language.
-    pub fn date_short(&self, date: PublicationDate) -> String {
+    /// `30.06.2025`, the form lists use in every language, on the site's clock.
+    pub fn date_short(&self, zone: &SiteZone, date: PublicationDate) -> String {
+        let date = zone.local(date);
         format!("{:02}.{:02}.{}", date.day(), u8::from(date.month()), date.year())
     }
 
-    /// `30 June 2025` or `30 июня 2025` (the Russian genitive month).
-    pub fn date_long(&self, lang: &Lang, date: PublicationDate) -> String {
+    /// `30 June 2025` or `30 июня 2025` (the Russian genitive month), on the site's clock.
+    pub fn date_long(&self, lang: &Lang, zone: &SiteZone, date: PublicationDate) -> String {
+        let date = zone.local(date);
         let month = self.text(lang.as_str(), MONTH_KEYS[usize::from(u8::from(date.month())) - 1]);
         format!("{} {} {}", date.day(), month, date.year())
     }
@@ -91,9 +93,14 @@ mod tests {
     fn dates_in_both_languages() {
         let catalogue = Catalogue::get();
         let date = parse_publication_date("2025-06-30").unwrap();
-        assert_eq!(catalogue.date_short(date), "30.06.2025");
-        assert_eq!(catalogue.date_long(&Lang::parse("en").unwrap(), date), "30 June 2025");
-        assert_eq!(catalogue.date_long(&Lang::parse("ru").unwrap(), date), "30 июня 2025");
+        let utc = SiteZone::default();
+        assert_eq!(catalogue.date_short(&utc, date), "30.06.2025");
+        assert_eq!(catalogue.date_long(&Lang::parse("en").unwrap(), &utc, date), "30 June 2025");
+        assert_eq!(catalogue.date_long(&Lang::parse("ru").unwrap(), &utc, date), "30 июня 2025");
+        let almaty = SiteZone::parse("Asia/Almaty").unwrap();
+        let late = parse_publication_date("2025-06-30T21:00:00Z").unwrap();
+        assert_eq!(catalogue.date_short(&almaty, late), "01.07.2025");
+        assert_eq!(catalogue.date_long(&Lang::parse("ru").unwrap(), &almaty, late), "1 июля 2025");
         assert_eq!(catalogue.month_name(&Lang::parse("ru").unwrap(), 6), "Июнь");
     }
 }

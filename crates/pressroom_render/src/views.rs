@@ -90,8 +90,8 @@ impl ListItem {
             url: urls::article(&item.lang, &item.section, &item.slug),
             title: item.title.clone(),
             lead: item.lead.clone(),
-            date_short: catalogue.date_short(item.published_at),
-            date_iso: item.published_at.date().to_string(),
+            date_short: catalogue.date_short(&site.zone, item.published_at),
+            date_iso: site.zone.local(item.published_at).date().to_string(),
             section_name: site.section(item.section.as_str()).map_or_else(|| item.section.to_string(), |s| s.name(&item.lang).to_owned()),
         }
     }

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use pressroom_domain::{
-    archive_period, Article, ArticleId, ArticleSummary, ChangeNote, Lang, MediaItem, SectionKey, Slug, Status, Tag, TagKey, TagKind,
-    TagRef, TranslationRef, UserId,
+    Article, ArticleId, ArticleSummary, ChangeNote, Lang, MediaItem, SectionKey, SiteZone, Slug, Status, Tag, TagKey, TagKind, TagRef,
+    TranslationRef, UserId,
 };
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
@@ -12,7 +12,7 @@ use sqlx::AnyConnection;
 use sqlx::{Any, Row};
 
 use crate::site::parse_lang;
-use crate::{to_time, Engine, Result, Store, StoreError};
+use crate::{to_time, Result, Store, StoreError};
 
 /// A published page's address and last change, for the sitemap.
 #[derive(Debug, Clone)]
@@ -89,17 +89,13 @@ pub(crate) fn tags_of_sql(ids: &[i64]) -> String {
     )
 }
 
-pub(crate) fn archive_counts_sql(engine: Engine, unit: &str) -> String {
-    let part = match (engine, unit) {
-        (Engine::Sqlite, "year") => "CAST(strftime('%Y', published_at, 'unixepoch') AS INTEGER)".to_owned(),
-        (Engine::Sqlite, _) => "CAST(strftime('%m', published_at, 'unixepoch') AS INTEGER)".to_owned(),
-        (Engine::Postgres, unit) => format!("CAST(EXTRACT({unit} FROM to_timestamp(published_at) AT TIME ZONE 'UTC') AS BIGINT)"),
-    };
-    format!(
-        "SELECT {part} AS p, COUNT(*) FROM articles WHERE lang = $1 AND status = 'published' \
-         AND published_at >= $2 AND published_at < $3 GROUP BY p ORDER BY p DESC"
-    )
-}
+/// The published articles of a language in a period: one walk along its date index.
+pub(crate) const ARCHIVE_COUNT_SQL: &str =
+    "SELECT COUNT(*) FROM articles WHERE lang = $1 AND status = 'published' AND published_at >= $2 AND published_at < $3";
+
+/// The first and last publication dates of a language: the two ends of its date index.
+pub(crate) const ARCHIVE_SPAN_SQL: &str =
+    "SELECT MIN(published_at), MAX(published_at) FROM articles WHERE lang = $1 AND status = 'published'";
 
 impl Store {
     /// The latest `limit` published articles in `lang`, of one section or all, whole and with
@@ -242,28 +238,38 @@ impl Store {
         translations(&mut *self.pool.acquire().await?, article).await
     }
 
-    /// Years with published articles in `lang`, newest first, with their counts.
-    pub async fn archive_years(&self, lang: &Lang) -> Result<Vec<(i32, u64)>> {
-        self.archive_counts(lang, "year", i64::MIN, i64::MAX).await
+    /// Years with published articles in `lang`, newest first, with their counts. Years are the
+    /// site's: an article of 31 December 23:30 UTC is of the next year in Moscow.
+    pub async fn archive_years(&self, lang: &Lang, zone: &SiteZone) -> Result<Vec<(i32, u64)>> {
+        let key = format!("{lang}|years|{}", zone.name());
+        let count = async {
+            let (first, last): (Option<i64>, Option<i64>) =
+                sqlx::query_as(ARCHIVE_SPAN_SQL).bind(lang.as_str()).fetch_one(&self.pool).await?;
+            let (Some(first), Some(last)) = (first, last) else { return Ok(Vec::new()) };
+            let years = zone.local(to_time(first)).year()..=zone.local(to_time(last)).year();
+            self.count_periods(lang, years.rev().filter_map(|y| Some((y, zone.archive_period(y, None)?)))).await
+        };
+        Ok(self.cached_counts(key, count).await?.as_ref().clone())
     }
 
     /// Months (1–12) of `year` with published articles in `lang`, newest first, with counts.
-    pub async fn archive_months(&self, lang: &Lang, year: i32) -> Result<Vec<(i32, u64)>> {
-        let (from, to) = archive_period(year, None).ok_or(StoreError::NotFound)?;
-        self.archive_counts(lang, "month", from, to).await
+    pub async fn archive_months(&self, lang: &Lang, zone: &SiteZone, year: i32) -> Result<Vec<(i32, u64)>> {
+        zone.archive_period(year, None).ok_or(StoreError::NotFound)?;
+        let key = format!("{lang}|months|{year}|{}", zone.name());
+        let months = (1..=12u8).rev().filter_map(|m| Some((i32::from(m), zone.archive_period(year, Some(m))?)));
+        Ok(self.cached_counts(key, self.count_periods(lang, months)).await?.as_ref().clone())
     }
 
-    async fn archive_counts(&self, lang: &Lang, unit: &str, from: i64, to: i64) -> Result<Vec<(i32, u64)>> {
-        let key = format!("{lang}|{unit}|{from}|{to}");
-        Ok(self.cached_counts(key, self.count_archive(lang, unit, from, to)).await?.as_ref().clone())
-    }
-
-    /// Counts the articles of each year or month: a walk along the language's date index, so
-    /// kept until the next change.
-    async fn count_archive(&self, lang: &Lang, unit: &str, from: i64, to: i64) -> Result<Vec<(i32, u64)>> {
-        let rows: Vec<(i64, i64)> =
-            sqlx::query_as(&archive_counts_sql(self.engine, unit)).bind(lang.as_str()).bind(from).bind(to).fetch_all(&self.pool).await?;
-        Ok(rows.into_iter().map(|(p, n)| (p as i32, n.max(0) as u64)).collect())
+    /// The number of articles in each period that has any, kept until the next change.
+    async fn count_periods(&self, lang: &Lang, periods: impl Iterator<Item = (i32, (i64, i64))>) -> Result<Vec<(i32, u64)>> {
+        let mut counts = Vec::new();
+        for (label, (from, to)) in periods {
+            let (n,): (i64,) = sqlx::query_as(ARCHIVE_COUNT_SQL).bind(lang.as_str()).bind(from).bind(to).fetch_one(&self.pool).await?;
+            if n > 0 {
+                counts.push((label, n as u64));
+            }
+        }
+        Ok(counts)
     }
 
     /// A tag by key, with its names.

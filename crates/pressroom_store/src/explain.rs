@@ -6,8 +6,8 @@ use pressroom_domain::{SectionKey, Status, TagKey};
 use sqlx::Row;
 
 use crate::articles::{
-    archive_counts_sql, article_at_sql, bind_params, featured_sql, latest_articles_sql, tags_of_sql, Param, ARTICLE_TAGS_SQL,
-    MOVED_ARTICLE_SQL, SITEMAP_PART_SQL, TRANSLATIONS_SQL,
+    article_at_sql, bind_params, featured_sql, latest_articles_sql, tags_of_sql, Param, ARCHIVE_COUNT_SQL, ARCHIVE_SPAN_SQL,
+    ARTICLE_TAGS_SQL, MOVED_ARTICLE_SQL, SITEMAP_PART_SQL, TRANSLATIONS_SQL,
 };
 use crate::listings::{related_sql, ListSql};
 use crate::{ArticleQuery, Engine, Result, Store};
@@ -77,7 +77,8 @@ impl Store {
             list("section feed", "articles_by_section", latest_articles_sql(true, 50), vec![text("en"), text("news")]),
             list("featured", "articles_featured", featured_sql(4), vec![text("en"), Param::Int(1)]),
             case("sitemap part", Some("articles_sitemap"), SITEMAP_PART_SQL.to_owned(), vec![Param::Int(1), Param::Int(40_000)]),
-            case("archive years", None, archive_counts_sql(self.engine, "year"), vec![text("en"), Param::Int(0), Param::Int(1 << 40)]),
+            case("archive period", None, ARCHIVE_COUNT_SQL.to_owned(), vec![text("en"), Param::Int(0), Param::Int(1 << 40)]),
+            case("archive span", None, ARCHIVE_SPAN_SQL.to_owned(), vec![text("en")]),
         ]);
         let mut connection = self.pool.acquire().await?;
         if self.engine == Engine::Postgres {

@@ -49,6 +49,7 @@ pub use migrate::{SchemaStatus, LATEST_VERSION};
 pub use pressroom_domain::{MediaItem, MediaKind};
 pub use record::LoggedVersion;
 pub use redirects::{Redirect, RedirectTarget};
+pub use site::TIME_ZONE_SETTING;
 pub use tokens::TokenRecord;
 pub use users::{SessionRecord, UserRecord};
 pub use webhooks::{Delivery, DueDelivery, Webhook, WebhookEvent};

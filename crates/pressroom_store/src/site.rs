@@ -1,6 +1,6 @@
 //! Languages, sections and site names.
 
-use pressroom_domain::{Lang, Language, Section, SectionKey, Site};
+use pressroom_domain::{Lang, Language, Section, SectionKey, Site, SiteZone};
 
 use crate::{audit, Actor, Result, Store, StoreError};
 
@@ -35,7 +35,11 @@ impl Store {
         if languages.is_empty() {
             return Err(StoreError::Invalid("the site has no languages; run `pressroom init`".into()));
         }
-        Ok(Site { languages, sections })
+        let zone = match self.setting(TIME_ZONE_SETTING).await? {
+            Some(name) => SiteZone::parse(&name).map_err(StoreError::Invalid)?,
+            None => SiteZone::default(),
+        };
+        Ok(Site { languages, sections, zone })
     }
 
     /// Writes `site` into an empty database; returns false, changing nothing, if the site
@@ -70,6 +74,11 @@ impl Store {
                     .await?;
             }
         }
+        sqlx::query("INSERT INTO site_settings (key, value) VALUES ($1, $2)")
+            .bind(TIME_ZONE_SETTING)
+            .bind(site.zone.name())
+            .execute(&mut *w.tx)
+            .await?;
         w.record_change("site").await?;
         w.commit().await?;
         Ok(true)
@@ -88,6 +97,9 @@ impl Store {
         Ok(())
     }
 }
+
+/// The setting that holds the site's time zone, an IANA name; UTC when absent.
+pub const TIME_ZONE_SETTING: &str = "time_zone";
 
 pub(crate) fn parse_lang(code: &str) -> Result<Lang> {
     Lang::parse(code).map_err(|e| StoreError::Invalid(e.to_string()))

@@ -1,7 +1,7 @@
 //! The storage story: one sequence of use cases run against a real SQLite file (and against
 //! PostgreSQL once its harness lands), checking what each engine returns.
 
-use pressroom_domain::{parse_publication_date, ArticleDraft, Lang, SectionKey, Site, Slug, Status, TagKey, TagKind};
+use pressroom_domain::{parse_publication_date, ArticleDraft, Lang, SectionKey, Site, SiteZone, Slug, Status, TagKey, TagKind};
 use pressroom_store::testing::TempPostgres;
 use pressroom_store::{Actor, Cell, CopyProgress, Engine, Listing, QueryPlan, Store, StoreError, TagDef};
 
@@ -57,7 +57,7 @@ async fn story(store: &Store) {
     let mut drafts = vec![
         draft("cfm-2025", "en", "news", "cfm-meeting", "2025-06-30", &["Council of Foreign Ministers"]),
         draft("cfm-2025", "ru", "news", "zasedanie-smid", "2025-06-30", &["Совет министров иностранных дел"]),
-        draft("patriot", "en", "news", "patriot-park", "2025-07-07T09:00:00Z", &["Russia"]),
+        draft("patriot", "en", "news", "patriot-park", "2025-06-30T22:30:00Z", &["Russia"]),
         draft("tass", "en", "interviews", "tass-interview", "2024-06-24", &["Council of Foreign Ministers"]),
     ];
     drafts[3].featured = true;
@@ -73,10 +73,16 @@ async fn story(store: &Store) {
     assert_eq!(store.list_published(&en, Listing::Section(&news), 1).await.unwrap().total, 2);
     let tag = TagKey::parse("council-of-foreign-ministers").unwrap();
     assert_eq!(store.list_published(&en, Listing::Tag(&tag), 1).await.unwrap().total, 2);
-    let (from, to) = pressroom_domain::archive_period(2024, Some(6)).unwrap();
+    let utc = SiteZone::default();
+    let (from, to) = utc.archive_period(2024, Some(6)).unwrap();
     assert_eq!(store.list_published(&en, Listing::Period { from, to }, 1).await.unwrap().total, 1);
-    assert_eq!(store.archive_years(&en).await.unwrap(), vec![(2025, 2), (2024, 1)]);
-    assert_eq!(store.archive_months(&en, 2025).await.unwrap(), vec![(7, 1), (6, 1)]);
+    assert_eq!(store.archive_years(&en, &utc).await.unwrap(), vec![(2025, 2), (2024, 1)]);
+    assert_eq!(store.archive_months(&en, &utc, 2025).await.unwrap(), vec![(6, 2)]);
+    // 22:30 UTC on 30 June is 1 July in Moscow: the archive follows the site's clock.
+    let moscow = SiteZone::parse("Europe/Moscow").unwrap();
+    assert_eq!(store.archive_months(&en, &moscow, 2025).await.unwrap(), vec![(7, 1), (6, 1)]);
+    let (from, to) = moscow.archive_period(2025, Some(7)).unwrap();
+    assert_eq!(store.list_published(&en, Listing::Period { from, to }, 1).await.unwrap().items[0].slug.as_str(), "patriot-park");
     assert_eq!(store.featured(&en, 3).await.unwrap().len(), 1);
     assert_eq!(store.list_published(&en, Listing::All, 2).await.unwrap().items.len(), 0);
 

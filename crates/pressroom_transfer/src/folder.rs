@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use pressroom_domain::{format_publication_date, Article, ArticleInput, Lang, Site, Status, Tag, TagKey, TagKind, BODY_MAX_BYTES};
+use pressroom_domain::{Article, ArticleInput, Lang, Site, SiteZone, Status, Tag, TagKey, TagKind, BODY_MAX_BYTES};
 use pressroom_store::TagDef;
 use serde::{Deserialize, Serialize};
 
@@ -164,14 +164,15 @@ fn split_front_matter(text: &str) -> Result<(&str, &str), String> {
     }
 }
 
-/// Writes an article version in the folder format.
-pub fn write_article(article: &Article) -> String {
+/// Writes an article version in the folder format, its date on the site's clock (a bare date
+/// for the start of a local day, as it was read).
+pub fn write_article(article: &Article, zone: &SiteZone) -> String {
     let front = FrontMatterOut {
         title: &article.title,
         lang: article.lang.as_str(),
         section: article.section.as_str(),
         slug: article.slug.as_str(),
-        date: format_publication_date(article.published_at),
+        date: zone.format_date(article.published_at),
         lead: &article.lead,
         tags: article.tags.iter().map(|t| t.name.as_str()).collect(),
         translation: &article.translation_key,

@@ -182,6 +182,7 @@ pub(crate) fn failure(err: ImportFailure) -> TransferError {
 pub async fn export_folder(store: &Store, folder: &Path, progress: &dyn Progress) -> Result<usize, TransferError> {
     let articles = store.all_articles().await?;
     let tags = store.all_tags().await?;
+    let site = store.site().await?;
     progress.start(articles.len() as u64);
     let io = |path: &Path| {
         let path = path.to_owned();
@@ -194,7 +195,7 @@ pub async fn export_folder(store: &Store, folder: &Path, progress: &dyn Progress
         let dir = folder.join(article.lang.as_str()).join(article.section.as_str());
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         let path = dir.join(format!("{}.md", article.slug));
-        std::fs::write(&path, write_article(article)).map_err(io(&path))?;
+        std::fs::write(&path, write_article(article, &site.zone)).map_err(io(&path))?;
         progress.advance();
     }
     progress.finish();
@@ -233,7 +234,8 @@ pub fn write_drafts(drafts: &[pressroom_domain::ArticleDraft], folder: &Path, pr
         let dir = folder.join(article.lang.as_str()).join(article.section.as_str());
         std::fs::create_dir_all(&dir).map_err(|source| TransferError::Io { path: dir.clone(), source })?;
         let path = dir.join(format!("{}.md", article.slug));
-        std::fs::write(&path, write_article(&article)).map_err(|source| TransferError::Io { path, source })?;
+        std::fs::write(&path, write_article(&article, &pressroom_domain::SiteZone::default()))
+            .map_err(|source| TransferError::Io { path, source })?;
         progress();
     }
     Ok(drafts.len())

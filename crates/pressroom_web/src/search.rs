@@ -2,22 +2,22 @@
 
 use std::collections::HashMap;
 
-use pressroom_domain::{parse_publication_date, Lang, SectionKey};
+use pressroom_domain::{Lang, SectionKey, SiteZone};
 use pressroom_search::{SearchRequest, SearchResults};
 
 use crate::{AppState, WebError};
 
 /// A search from query parameters; anything unreadable is dropped rather than refused.
-pub(crate) fn request(query: &HashMap<String, String>, lang: Option<Lang>, prefer: Option<Lang>) -> SearchRequest {
-    let date = |name: &str| query.get(name).and_then(|d| parse_publication_date(d).ok()).map(|d| d.unix_timestamp());
+pub(crate) fn request(query: &HashMap<String, String>, zone: &SiteZone, lang: Option<Lang>, prefer: Option<Lang>) -> SearchRequest {
+    // Days are the site's: "from" is the start of the local day, "to" includes its end.
+    let day = |name: &str| query.get(name).and_then(|d| zone.day_period(d).ok());
     SearchRequest {
         text: query.get("q").cloned().unwrap_or_default(),
         lang,
         prefer,
         section: query.get("section").and_then(|s| SectionKey::parse(s).ok()),
-        from: date("from"),
-        // "To" includes the whole day.
-        to: date("to").map(|t| t + 24 * 3600),
+        from: day("from").map(|(start, _)| start),
+        to: day("to").map(|(_, end)| end),
         page: query.get("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(1),
     }
 }

@@ -55,8 +55,8 @@ pub async fn list(
             status: row.status.as_str().to_owned(),
             status_label: catalogue.text(lang, &format!("status_{}", row.status.as_str())).to_owned(),
             author: row.author.clone().unwrap_or_default(),
-            date: catalogue.date_short(row.published_at),
-            updated: format_time(row.updated_at),
+            date: catalogue.date_short(&desk.site.zone, row.published_at),
+            updated: desk.format_time(row.updated_at),
             translate_url: filter
                 .missing_in
                 .as_ref()
@@ -93,16 +93,6 @@ pub async fn list(
         text: get("q").unwrap_or_default().to_owned(),
     };
     Ok(respond(&state, StatusCode::OK, &page_view))
-}
-
-/// `30.06.2025 14:05` (UTC), for the back office's tables.
-pub fn format_time(time: time::OffsetDateTime) -> String {
-    format!("{:02}.{:02}.{} {:02}:{:02}", time.day(), u8::from(time.month()), time.year(), time.hour(), time.minute())
-}
-
-/// [`format_time`] of a Unix time in seconds.
-pub fn format_unix(seconds: i64) -> String {
-    format_time(time::OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(time::OffsetDateTime::UNIX_EPOCH))
 }
 
 fn encode(value: &str) -> String {

@@ -8,7 +8,6 @@ use axum::response::Response;
 use pressroom_render::admin_views::{AuditPage, AuditRow};
 use pressroom_render::views::Pagination;
 
-use super::articles::format_time;
 use super::session::Staff;
 use super::{page_number, respond, Desk};
 use crate::{AppState, WebError};
@@ -35,7 +34,7 @@ pub async fn log(
             .items
             .iter()
             .map(|e| AuditRow {
-                at: format_time(e.at),
+                at: desk.format_time(e.at),
                 actor: e.actor.clone(),
                 action: e.action.clone(),
                 target: e.target.clone(),

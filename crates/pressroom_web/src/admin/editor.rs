@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use pressroom_domain::{can_delete, can_edit, parse_date_input, transition, Action, Article, ArticleId, ArticleInput, FieldError, Status};
+use pressroom_domain::{can_delete, can_edit, transition, Action, Article, ArticleId, ArticleInput, FieldError, SiteZone, Status};
 use pressroom_editorial::{self as editorial, EditError};
 use pressroom_render::admin_views::{ActionButton, Choice, EditorForm, EditorPage, FieldDiff, FieldMessage};
 use pressroom_render::{render_checked, render_markdown, urls, Catalogue};
@@ -25,7 +25,11 @@ pub async fn new(
     desk: Desk,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let mut form = EditorForm { lang: desk.lang.to_string(), date: datetime_local(OffsetDateTime::now_utc()), ..EditorForm::default() };
+    let mut form = EditorForm {
+        lang: desk.lang.to_string(),
+        date: datetime_local(&desk.site.zone, OffsetDateTime::now_utc()),
+        ..EditorForm::default()
+    };
     form.section = desk.site.sections.first().map(|s| s.key.to_string()).unwrap_or_default();
     if let Some(source) = query.get("translation_of").and_then(|id| id.parse().ok()).map(ArticleId) {
         let source = state.store.article(source).await?;
@@ -44,7 +48,7 @@ pub async fn new(
             section: source.section.to_string(),
             lang: target.to_string(),
             translation: source.translation_key.clone(),
-            date: datetime_local(source.published_at),
+            date: datetime_local(&desk.site.zone, source.published_at),
             lead: source.lead.clone(),
             body: source.body.clone(),
             cover: source.cover.clone().unwrap_or_default(),
@@ -96,7 +100,7 @@ pub async fn edit(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let article = state.store.article(ArticleId(id)).await?;
-    let form = form_for(&state, &article).await?;
+    let form = form_for(&state, &desk, &article).await?;
     let preview = Some(render_markdown(&article.body));
     editor(&state, &desk, &staff, Some(&article), form, Vec::new(), preview, None, notice_from(&query), StatusCode::OK).await
 }
@@ -139,7 +143,7 @@ pub(crate) async fn save_as(state: &AppState, staff: &Staff, desk: &Desk, id: Ar
         }
         Err(EditError::Stale { current }) => {
             let saved = state.store.article(id).await?;
-            let diff = field_diffs(&comparable(&form_for(state, &saved).await?), &comparable(&form));
+            let diff = field_diffs(&comparable(&form_for(state, desk, &saved).await?), &comparable(&form));
             // Saving again from this form replaces the version shown: a choice, not an accident.
             let form = EditorForm { revision: current, ..form };
             editor(state, desk, staff, Some(&saved), form, Vec::new(), None, Some(diff), None, StatusCode::CONFLICT).await
@@ -162,11 +166,17 @@ pub async fn preview(staff: Staff, fields: Fields) -> Result<Response, WebError>
 }
 
 /// `POST /admin/articles/{id}/status`: one workflow step.
-pub async fn change_status(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, fields: Fields) -> Result<Response, WebError> {
+pub async fn change_status(
+    State(state): State<AppState>,
+    staff: Staff,
+    desk: Desk,
+    Path(id): Path<i64>,
+    fields: Fields,
+) -> Result<Response, WebError> {
     staff.check_csrf(fields.csrf())?;
     let action = Action::parse(fields.get("action")).ok_or(WebError::BadRequest("error_form_malformed"))?;
     let when = match action {
-        Action::Schedule => Some(parse_date_input(fields.get("date")).map_err(|_| WebError::BadRequest("error_date_invalid"))?),
+        Action::Schedule => Some(desk.site.zone.parse_date(fields.get("date")).map_err(|_| WebError::BadRequest("error_date_invalid"))?),
         _ => None,
     };
     editorial::step(&state.store, &staff.editor(), ArticleId(id), action, when).await?;
@@ -224,20 +234,20 @@ fn field_messages(desk: &Desk, err: EditError) -> Result<Vec<FieldMessage>, WebE
 }
 
 /// The form of a stored article, with its media.
-async fn form_for(state: &AppState, article: &Article) -> Result<EditorForm, WebError> {
+async fn form_for(state: &AppState, desk: &Desk, article: &Article) -> Result<EditorForm, WebError> {
     let (gallery, attachments) = state.store.article_media(article.id).await?;
     let ids = |items: &[pressroom_store::MediaItem]| items.iter().map(|m| m.id.to_string()).collect::<Vec<_>>().join(", ");
-    Ok(EditorForm { gallery: ids(&gallery), attachments: ids(&attachments), ..form_of(article) })
+    Ok(EditorForm { gallery: ids(&gallery), attachments: ids(&attachments), ..form_of(article, &desk.site.zone) })
 }
 
-fn form_of(article: &Article) -> EditorForm {
+fn form_of(article: &Article, zone: &SiteZone) -> EditorForm {
     EditorForm {
         title: article.title.clone(),
         slug: article.slug.to_string(),
         section: article.section.to_string(),
         lang: article.lang.to_string(),
         translation: article.translation_key.clone(),
-        date: datetime_local(article.published_at),
+        date: datetime_local(zone, article.published_at),
         lead: article.lead.clone(),
         body: article.body.clone(),
         cover: article.cover.clone().unwrap_or_default(),
@@ -323,7 +333,9 @@ fn input_from(form: &EditorForm) -> Result<ArticleInput, FieldError> {
     })
 }
 
-fn datetime_local(time: OffsetDateTime) -> String {
+/// A `datetime-local` value: the time as the site's clock shows it.
+fn datetime_local(zone: &SiteZone, time: OffsetDateTime) -> String {
+    let time = zone.local(time);
     format!("{}T{:02}:{:02}", time.date(), time.hour(), time.minute())
 }
 

@@ -10,7 +10,6 @@ use pressroom_domain::{can_edit, ArticleId};
 use pressroom_render::admin_views::{DiffLine, FieldDiff, FormerAddress, HistoryPage, RevisionView};
 use similar::{ChangeTag, TextDiff};
 
-use super::articles::format_time;
 use super::session::Staff;
 use super::{respond, see_other, Desk, Fields};
 use crate::{AppState, WebError};
@@ -42,7 +41,7 @@ pub async fn history(
             .map(|r| RevisionView {
                 number: r.number,
                 author: r.author.clone().unwrap_or_default(),
-                date: format_time(r.created_at),
+                date: desk.format_time(r.created_at),
                 current: r.number == article.revision,
             })
             .collect(),
@@ -56,7 +55,7 @@ pub async fn history(
             .former_addresses(article.id)
             .await?
             .into_iter()
-            .map(|(lang, section, slug, at)| FormerAddress { path: format!("/{lang}/{section}/{slug}"), date: format_time(at) })
+            .map(|(lang, section, slug, at)| FormerAddress { path: format!("/{lang}/{section}/{slug}"), date: desk.format_time(at) })
             .collect(),
     };
     Ok(respond(&state, StatusCode::OK, &page))

@@ -56,6 +56,17 @@ impl Desk {
         Catalogue::get().text(self.lang.as_str(), key).to_owned()
     }
 
+    /// `30.06.2025 14:05` on the site's clock, for the back office's tables.
+    pub fn format_time(&self, time: time::OffsetDateTime) -> String {
+        let time = self.site.zone.local(time);
+        format!("{:02}.{:02}.{} {:02}:{:02}", time.day(), u8::from(time.month()), time.year(), time.hour(), time.minute())
+    }
+
+    /// [`Desk::format_time`] of a Unix time in seconds.
+    pub fn format_unix(&self, seconds: i64) -> String {
+        self.format_time(time::OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(time::OffsetDateTime::UNIX_EPOCH))
+    }
+
     /// The layout of a page for a signed-in user; `current` marks the navigation entry.
     pub fn layout(&self, state: &AppState, staff: Option<&Staff>, title: &str, current: &str, notice: Option<&str>) -> AdminLayout {
         let mut entries = vec![("/admin/articles", "articles"), ("/admin/media", "media"), ("/admin/account", "account")];

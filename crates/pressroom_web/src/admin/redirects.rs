@@ -11,7 +11,6 @@ use pressroom_render::admin_views::{FieldMessage, RedirectView, RedirectsPage};
 use pressroom_render::urls;
 use pressroom_store::{RedirectTarget, StoreError};
 
-use super::articles::format_unix;
 use super::session::Staff;
 use super::{notice_from, respond, see_other, Desk, Fields};
 use crate::{AppState, WebError};
@@ -68,7 +67,7 @@ async fn redirects_page(
                     target,
                     article,
                     origin: r.origin,
-                    created: format_unix(r.created_at.unix_timestamp()),
+                    created: desk.format_unix(r.created_at.unix_timestamp()),
                 }
             })
             .collect(),

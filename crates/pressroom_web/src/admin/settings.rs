@@ -1,14 +1,14 @@
-//! Site settings, for admins: the site's name in each language, whether staff must use a
-//! second factor, sections and their names, and languages.
+//! Site settings, for admins: the site's name in each language, its time zone, whether staff
+//! must use a second factor, sections and their names, and languages.
 
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use pressroom_domain::{Lang, SectionKey};
+use pressroom_domain::{Lang, SectionKey, SiteZone};
 use pressroom_render::admin_views::{FieldMessage, NamedField, SectionForm, SettingsPage};
-use pressroom_store::StoreError;
+use pressroom_store::{StoreError, TIME_ZONE_SETTING};
 
 use super::session::{Staff, REQUIRE_TOTP};
 use super::{notice_from, respond, see_other, Desk, Fields};
@@ -53,6 +53,8 @@ async fn settings_page(
             .map(|l| NamedField { lang: l.code.to_string(), label: l.native_name.clone(), value: l.site_name.clone() })
             .collect(),
         require_totp: state.store.setting(REQUIRE_TOTP).await?.as_deref() == Some("1"),
+        time_zone: site.zone.name().to_owned(),
+        time_zones: SiteZone::known_names(),
         sections: site.sections.iter().map(|s| SectionForm { key: s.key.to_string(), names: names_of(Some(s)) }).collect(),
         new_section: SectionForm { key: String::new(), names: names_of(None) },
         languages: site
@@ -65,10 +67,15 @@ async fn settings_page(
     Ok(respond(state, status, &view))
 }
 
-/// `POST /admin/settings`: site names and the second-factor requirement.
+/// `POST /admin/settings`: site names, the time zone and the second-factor requirement.
 pub async fn save(State(state): State<AppState>, staff: Staff, desk: Desk, fields: Fields) -> Result<Response, WebError> {
     staff.check_csrf(fields.csrf())?;
     staff.require_admin()?;
+    // Checked first, so that a mistyped zone changes nothing.
+    let Ok(zone) = SiteZone::parse(fields.get("time_zone")) else {
+        let errors = vec![FieldMessage { field: "time_zone".into(), message: desk.text("error_time_zone") }];
+        return settings_page(&state, &staff, &desk, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
     let names: Vec<(Lang, String)> = desk
         .site
         .languages
@@ -79,6 +86,9 @@ pub async fn save(State(state): State<AppState>, staff: Staff, desk: Desk, field
     state.store.set_site_names(&names, &staff.actor()).await?;
     let require = if fields.get("require_totp") == "on" { "1" } else { "0" };
     state.store.set_setting(REQUIRE_TOTP, require, &staff.actor()).await?;
+    if zone != desk.site.zone {
+        state.store.set_setting(TIME_ZONE_SETTING, zone.name(), &staff.actor()).await?;
+    }
     Ok(see_other("/admin/settings?notice=settings_saved"))
 }
 

@@ -9,7 +9,6 @@ use axum::response::Response;
 use pressroom_domain::{scope_list, Scope, UserId};
 use pressroom_render::admin_views::{CheckChoice, Choice, FieldMessage, TokenView, TokensPage};
 
-use super::articles::format_unix;
 use super::session::Staff;
 use super::{notice_from, respond, see_other, Desk, Fields};
 use crate::auth::{hash_token, new_token};
@@ -53,8 +52,8 @@ async fn tokens_page(
                 name: k.name.clone(),
                 user: k.user_email.clone(),
                 scopes: k.scopes.iter().map(|s| desk.text(&format!("scope_{}", s.as_str()))).collect::<Vec<_>>().join("; "),
-                created: format_unix(k.created_at),
-                last_used: k.last_used_at.map_or_else(|| desk.text("never"), format_unix),
+                created: desk.format_unix(k.created_at),
+                last_used: k.last_used_at.map_or_else(|| desk.text("never"), |t| desk.format_unix(t)),
                 revoked: k.revoked_at.is_some(),
             })
             .collect(),

@@ -9,7 +9,6 @@ use axum::response::Response;
 use pressroom_render::admin_views::{CheckChoice, DeliveryView, FieldMessage, WebhookView, WebhooksPage};
 use pressroom_store::WebhookEvent;
 
-use super::articles::format_unix;
 use super::session::Staff;
 use super::{notice_from, respond, see_other, Desk, Fields};
 use crate::auth::new_token;
@@ -45,7 +44,7 @@ async fn webhooks_page(
         layout: desk.layout(state, Some(staff), &desk.text("webhooks"), "/admin/webhooks", notice),
         webhooks: webhooks
             .iter()
-            .map(|w| WebhookView { id: w.id, url: w.url.clone(), events: event_names(&w.events), created: format_unix(w.created_at) })
+            .map(|w| WebhookView { id: w.id, url: w.url.clone(), events: event_names(&w.events), created: desk.format_unix(w.created_at) })
             .collect(),
         deliveries: deliveries
             .iter()
@@ -58,7 +57,7 @@ async fn webhooks_page(
                 attempts: d.attempts,
                 last_status: d.last_status.map(|s| s.to_string()).unwrap_or_default(),
                 last_error: d.last_error.clone().unwrap_or_default(),
-                created: format_unix(d.created_at),
+                created: desk.format_unix(d.created_at),
             })
             .collect(),
         events: WebhookEvent::ALL

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use pressroom_domain::{parse_publication_date, ArticleId, Lang, SectionKey, Slug, Status, TagKey};
+use pressroom_domain::{ArticleId, Lang, SectionKey, Slug, Status, TagKey};
 use pressroom_search::hit_address;
 use pressroom_store::{ArticleQuery, Start};
 use serde::Deserialize;
@@ -83,15 +83,12 @@ pub async fn list_articles(
     if let Some(tag) = &query.tag {
         filter.tag = Some(TagKey::parse(tag).map_err(|_| ApiError::invalid("tag", "not a tag key"))?);
     }
-    let day = |field: &str, value: &Option<String>| -> Result<Option<i64>, ApiError> {
-        value
-            .as_deref()
-            .map(|d| parse_publication_date(d).map(|d| d.unix_timestamp()).map_err(|_| ApiError::invalid(field, "expected YYYY-MM-DD")))
-            .transpose()
+    // Days are the site's: "from" is the start of the local day, "to" includes its end.
+    let day = |field: &str, value: &Option<String>| -> Result<Option<(i64, i64)>, ApiError> {
+        value.as_deref().map(|d| site.zone.day_period(d).map_err(|_| ApiError::invalid(field, "expected YYYY-MM-DD"))).transpose()
     };
-    filter.from = day("from", &query.from)?;
-    // "To" includes the whole day.
-    filter.to = day("to", &query.to)?.map(|t| t + 24 * 3600);
+    filter.from = day("from", &query.from)?.map(|(start, _)| start);
+    filter.to = day("to", &query.to)?.map(|(_, end)| end);
     if let Some(status) = &query.status {
         let status = Status::parse(status).ok_or_else(|| ApiError::invalid("status", "not a status"))?;
         if status != Status::Published && !caller.reads_drafts() {
@@ -229,7 +226,7 @@ pub async fn search(State(state): State<AppState>, Query(query): Query<SearchQue
         return Err(ApiError::invalid("section", "not a section of this site"));
     }
     let lang = query.get("lang").and_then(|l| site.language(l)).map(|l| l.code.clone());
-    let found = run(&state, request(&query, lang.clone(), lang)).await?;
+    let found = run(&state, request(&query, &site.zone, lang.clone(), lang)).await?;
     let base_url = &state.config.base_url;
     let results = found
         .hits

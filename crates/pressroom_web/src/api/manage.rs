@@ -6,7 +6,7 @@ use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use pressroom_domain::{parse_publication_date, Action, ArticleId, ArticleInput, Scope};
+use pressroom_domain::{Action, ArticleId, ArticleInput, Scope};
 use pressroom_editorial as editorial;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -240,7 +240,8 @@ pub async fn change_status(
 ) -> Result<Json<ArticleDetail>, ApiError> {
     let action = Action::from(change.action);
     // A time is read whenever one is sent, so that a malformed one is never silently ignored.
-    let at = change.at.as_deref().map(|at| parse_publication_date(at).map_err(|e| ApiError::invalid("at", e))).transpose()?;
+    let zone = state.site.get(&state.store).await?.zone.clone();
+    let at = change.at.as_deref().map(|at| zone.parse_date(at).map_err(|e| ApiError::invalid("at", e))).transpose()?;
     let when = match (at, action) {
         (None, Action::Schedule) => return Err(ApiError::invalid("at", "scheduling needs the time the article goes live")),
         (at, Action::Schedule) => at,

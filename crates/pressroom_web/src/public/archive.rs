@@ -2,7 +2,6 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use pressroom_domain::archive_period;
 use pressroom_render::views::{ArchivePage, PeriodLink, SectionLink};
 use pressroom_render::{urls, Catalogue};
 use pressroom_store::Listing;
@@ -13,7 +12,7 @@ use crate::extract::{Equivalents, PageNumber, Reader};
 use crate::{AppState, WebError};
 
 pub async fn index(State(state): State<AppState>, reader: Reader) -> PageResult {
-    let years = state.store.archive_years(&reader.lang).await?;
+    let years = state.store.archive_years(&reader.lang, &reader.site.zone).await?;
     let title = Catalogue::get().text(reader.lang.as_str(), "archive");
     let page = ArchivePage {
         layout: reader.layout(&state, title, "", Some(Equivalents::SamePath), None),
@@ -55,7 +54,7 @@ fn parse_year(text: &str) -> Result<i32, WebError> {
 /// A year or a month: its items, with links to the months of that year. An empty period is
 /// not part of the archive: 404.
 async fn period_page(state: AppState, reader: Reader, year: i32, month: Option<u8>, PageNumber(page): PageNumber) -> PageResult {
-    let (from, to) = archive_period(year, month).ok_or(WebError::NotFound)?;
+    let (from, to) = reader.site.zone.archive_period(year, month).ok_or(WebError::NotFound)?;
     let items = state.store.list_published(&reader.lang, Listing::Period { from, to }, page).await?;
     if items.total == 0 {
         return Err(WebError::NotFound);
@@ -65,7 +64,7 @@ async fn period_page(state: AppState, reader: Reader, year: i32, month: Option<u
         Some(m) => format!("{} {year}", catalogue.month_name(&reader.lang, m)),
         None => format!("{} {year}", catalogue.text(reader.lang.as_str(), "archive")),
     };
-    let months = state.store.archive_months(&reader.lang, year).await?;
+    let months = state.store.archive_months(&reader.lang, &reader.site.zone, year).await?;
     let mut view = list_view(&state, &reader, heading, None, items, None)?;
     view.periods = months
         .into_iter()

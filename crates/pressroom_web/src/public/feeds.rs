@@ -5,7 +5,7 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use pressroom_domain::{Article, Lang};
+use pressroom_domain::{Article, Lang, SiteZone};
 use pressroom_render::urls::FeedFormat;
 use pressroom_render::{render_markdown, urls, Catalogue};
 use serde_json::json;
@@ -27,6 +27,8 @@ struct Channel {
     /// The feed's own address.
     self_url: String,
     site_name: String,
+    /// The site's clock: feed times carry its offset.
+    zone: SiteZone,
 }
 
 /// One item, with what every format needs.
@@ -91,6 +93,7 @@ async fn feed(State(state): State<AppState>, reader: Reader, section: Option<Str
         page_url: format!("{base}{page_path}"),
         self_url: format!("{base}{self_path}"),
         site_name,
+        zone: reader.site.zone.clone(),
     };
     let articles = state.store.latest_articles(&lang, section.as_ref().map(|s| &s.key), FEED_LENGTH).await?;
     let items: Vec<Item> = articles
@@ -142,7 +145,7 @@ fn rss_document(channel: &Channel, items: &[Item]) -> String {
         link: channel.page_url.clone(),
         description: channel.description.clone(),
         language: Some(channel.lang.to_string()),
-        last_build_date: items.first().map(|i| rfc2822(i.article.last_public_change())),
+        last_build_date: items.first().map(|i| rfc2822(&channel.zone, i.article.last_public_change())),
         atom_ext: Some(rss::extension::atom::AtomExtension { links: vec![self_link] }),
         items: items
             .iter()
@@ -151,7 +154,7 @@ fn rss_document(channel: &Channel, items: &[Item]) -> String {
                 link: Some(item.url.clone()),
                 description: Some(item.article.lead.clone()),
                 guid: Some(rss::Guid { value: item.url.clone(), permalink: true }),
-                pub_date: Some(rfc2822(item.article.published_at)),
+                pub_date: Some(rfc2822(&channel.zone, item.article.published_at)),
                 categories: item.article.tags.iter().map(|t| rss::Category { name: t.name.clone(), domain: None }).collect(),
                 enclosure: item.cover.as_ref().map(|(url, mime)| rss::Enclosure {
                     url: url.clone(),
@@ -179,7 +182,7 @@ fn atom_document(channel: &Channel, items: &[Item]) -> String {
     let feed = atom_syndication::Feed {
         title: atom_syndication::Text::plain(channel.title.clone()),
         id: channel.self_url.clone(),
-        updated: fixed(updated.unwrap_or(time::OffsetDateTime::UNIX_EPOCH)),
+        updated: fixed(&channel.zone, updated.unwrap_or(time::OffsetDateTime::UNIX_EPOCH)),
         authors: vec![atom_syndication::Person { name: channel.site_name.clone(), ..Default::default() }],
         links: vec![
             link(&channel.page_url, "alternate", Some("text/html")),
@@ -197,8 +200,8 @@ fn atom_document(channel: &Channel, items: &[Item]) -> String {
                 atom_syndication::Entry {
                     title: atom_syndication::Text::plain(item.article.title.clone()),
                     id: item.url.clone(),
-                    updated: fixed(item.article.last_public_change()),
-                    published: Some(fixed(item.article.published_at)),
+                    updated: fixed(&channel.zone, item.article.last_public_change()),
+                    published: Some(fixed(&channel.zone, item.article.published_at)),
                     summary: Some(atom_syndication::Text::plain(item.article.lead.clone())),
                     content: Some(atom_syndication::Content {
                         value: Some(item.content_html.clone()),
@@ -237,11 +240,11 @@ fn json_document(channel: &Channel, items: &[Item]) -> String {
                 "title": item.article.title,
                 "summary": item.article.lead,
                 "content_html": item.content_html,
-                "date_published": rfc3339(item.article.published_at),
+                "date_published": rfc3339(&channel.zone, item.article.published_at),
                 "tags": item.article.tags.iter().map(|t| t.name.clone()).collect::<Vec<_>>(),
             });
             if let Some(updated) = item.article.publicly_updated() {
-                entry["date_modified"] = json!(rfc3339(updated));
+                entry["date_modified"] = json!(rfc3339(&channel.zone, updated));
             }
             if let Some((url, _)) = &item.cover {
                 entry["image"] = json!(url);
@@ -252,15 +255,15 @@ fn json_document(channel: &Channel, items: &[Item]) -> String {
     feed.to_string()
 }
 
-fn rfc2822(time: time::OffsetDateTime) -> String {
-    time.format(&Rfc2822).unwrap_or_default()
+fn rfc2822(zone: &SiteZone, time: time::OffsetDateTime) -> String {
+    zone.local(time).format(&Rfc2822).unwrap_or_default()
 }
 
-fn rfc3339(time: time::OffsetDateTime) -> String {
-    time.format(&Rfc3339).unwrap_or_default()
+fn rfc3339(zone: &SiteZone, time: time::OffsetDateTime) -> String {
+    zone.local(time).format(&Rfc3339).unwrap_or_default()
 }
 
 /// An Atom timestamp (the crate keeps chrono's type).
-fn fixed(time: time::OffsetDateTime) -> atom_syndication::FixedDateTime {
-    atom_syndication::FixedDateTime::parse_from_rfc3339(&rfc3339(time)).unwrap_or_default()
+fn fixed(zone: &SiteZone, time: time::OffsetDateTime) -> atom_syndication::FixedDateTime {
+    atom_syndication::FixedDateTime::parse_from_rfc3339(&rfc3339(zone, time)).unwrap_or_default()
 }

@@ -96,7 +96,7 @@ pub async fn page(State(state): State<AppState>, reader: Reader, Path((_, sectio
             .map(|v| RecordRow {
                 index: v.index,
                 event: catalogue.text(lang, &format!("record_event_{}", v.event.as_str())).to_owned(),
-                date: DateView::new(&reader.lang, v.at),
+                date: DateView::new(&reader.lang, &reader.site.zone, v.at),
                 address: v.address.clone(),
                 note: v.note.clone(),
                 content_hash: v.content_hash.clone(),

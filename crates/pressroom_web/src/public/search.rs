@@ -21,7 +21,7 @@ pub async fn page(State(state): State<AppState>, reader: Reader, Query(query): Q
     let text = query.get("q").cloned().unwrap_or_default();
     let searched = !text.trim().is_empty();
     let lang = (!all).then(|| reader.lang.clone());
-    let search = request(&query, lang, Some(reader.lang.clone()));
+    let search = request(&query, &reader.site.zone, lang, Some(reader.lang.clone()));
     let results = if searched { run(&state, search.clone()).await? } else { SearchResults { hits: Vec::new(), total: 0, page: 1 } };
     let catalogue = Catalogue::get();
     let title = catalogue.text(reader.lang.as_str(), "search");
@@ -47,7 +47,7 @@ pub async fn page(State(state): State<AppState>, reader: Reader, Query(query): Q
                     url: urls::article(&lang, &section, &slug),
                     title: hit.title.clone(),
                     lang: hit.lang.clone(),
-                    date_short: catalogue.date_short(hit.published_at),
+                    date_short: catalogue.date_short(&reader.site.zone, hit.published_at),
                     section_name: reader
                         .site
                         .section(section.as_str())
