@@ -12,7 +12,7 @@ use anyhow::Context;
 use pressroom_domain::{Role, Site, SiteZone};
 use pressroom_record::LogKey;
 use pressroom_render::Renderer;
-use pressroom_store::{redact, Actor, Store, TIME_ZONE_SETTING};
+use pressroom_store::{redact, Actor, Store};
 use pressroom_web::{auth, AppState, DbHealth, SiteCache, WebConfig};
 
 /// Where a site lives: its data directory, and its database when that is not the SQLite file
@@ -99,7 +99,7 @@ pub async fn open_site_in(location: &SiteLocation, demo: bool, zone: Option<&Sit
     };
     let created = store.ensure_site(&Site { zone: new_zone, ..Site::standard() }).await?;
     if let Some(zone) = zone.filter(|_| !created) {
-        store.set_setting(TIME_ZONE_SETTING, zone.name(), &Actor::system("init")).await?;
+        store.set_time_zone(zone, &Actor::system("init")).await?;
     }
     let (_, created) = log_key(location)?;
     opened.new_log_key = created;

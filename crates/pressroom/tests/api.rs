@@ -209,7 +209,7 @@ async fn the_admin_api_acts_under_roles_and_scopes(site: TestSite) {
         post.clone(),
         "/api/v1/articles",
         Some(&author),
-        Some(json!({"lang": "ru", "section": "events", "title": "Учения в Минске", "gallery": [media["id"]], "cover": media["url"]})),
+        Some(json!({"lang": "ru", "section": "events", "title": "Учения в Минске", "gallery": [media["id"]], "cover": media["url"], "event": {"start": "2026-03-01"}})),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");

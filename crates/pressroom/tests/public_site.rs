@@ -142,6 +142,8 @@ async fn add_news(site: &TestSite, count: usize) {
             published_at: parse_publication_date(&format!("2020-01-{:02}", i % 28 + 1)).unwrap(),
             tags: vec![],
             media: None,
+            event: None,
+            report_of: None,
         })
         .collect();
     site.store.import(&[], &drafts, &Actor::system("test"), &|| {}).await.unwrap();
@@ -205,6 +207,8 @@ async fn an_archived_article_says_it_was_withdrawn(site: TestSite) {
         published_at: article.published_at,
         tags: vec![],
         media: None,
+        event: None,
+        report_of: None,
     };
     site.store.import(&[], &[draft], &Actor::system("test"), &|| {}).await.unwrap();
     let (status, html) = site.page(EN_CFM).await;

@@ -1,6 +1,6 @@
 //! Articles: one language version of one item, linked to its translations by a shared key.
 
-use crate::{ArticleId, Lang, PublicationDate, SectionKey, Slug, TagKey, UserId};
+use crate::{ArticleId, EventFacts, Lang, PublicationDate, SectionKey, Slug, TagKey, UserId};
 
 /// Where an article is in the editorial workflow. Only `Published` items reach readers;
 /// `Archived` ones answer 410 Gone so that a removed statement says so rather than vanishing.
@@ -63,6 +63,11 @@ pub struct Article {
     pub revision: i64,
     /// The public notes of its updates since publication, oldest first.
     pub change_notes: Vec<ChangeNote>,
+    /// When and where, for an item of the events section.
+    #[serde(skip)]
+    pub event: Option<EventFacts>,
+    /// The translation key of the event a news item reports on.
+    pub report_of: Option<String>,
 }
 
 impl Article {
@@ -144,6 +149,10 @@ pub struct ArticleDraft {
     /// The gallery and attachments to set; `None` leaves them as they are (imports do not
     /// carry media).
     pub media: Option<AttachedMedia>,
+    /// When and where, for an item of the events section (required there, absent elsewhere).
+    pub event: Option<EventFacts>,
+    /// The translation key of the event a news item reports on.
+    pub report_of: Option<String>,
 }
 
 /// Media attached to an article, by media id, in order.
@@ -182,6 +191,16 @@ const TRANSLATION_KEY_MAX: usize = 200;
 pub const BODY_MAX_BYTES: usize = 1 << 20;
 
 impl ArticleDraft {
+    /// An event's city and country are also its tags, so that their pages and calendars list it.
+    pub fn add_place_tags(&mut self) {
+        let places = self.event.iter().flat_map(|e| [e.city.clone(), e.country.clone()]).flatten();
+        for place in places.collect::<Vec<_>>() {
+            if !self.tags.iter().any(|t| t.eq_ignore_ascii_case(&place)) {
+                self.tags.push(place);
+            }
+        }
+    }
+
     /// Checks what the types cannot: required text, lengths, printable keys.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
@@ -206,6 +225,9 @@ impl ArticleDraft {
             errors.push(FieldError::new("translation_key", "error_translation_key_invalid").detail(format!(
                 "the translation key must be non-empty, at most {TRANSLATION_KEY_MAX} characters, without control characters"
             )));
+        }
+        if self.report_of.as_ref().is_some_and(|k| k.chars().count() > TRANSLATION_KEY_MAX || k.chars().any(char::is_control)) {
+            errors.push(FieldError::new("report_of", "error_report_of_invalid").detail("report_of is not an event's translation key"));
         }
         if self.tags.iter().any(|t| t.trim().is_empty()) {
             errors.push(FieldError::new("tags", "error_tag_empty").detail("a tag is empty"));
@@ -238,6 +260,8 @@ mod tests {
             published_at: parse_publication_date("2025-06-30").unwrap(),
             tags: vec![],
             media: None,
+            event: None,
+            report_of: None,
         }
     }
 

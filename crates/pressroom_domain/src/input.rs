@@ -8,7 +8,7 @@
 
 use time::OffsetDateTime;
 
-use crate::{slugify, Article, ArticleDraft, AttachedMedia, FieldError, Site, Slug, Status};
+use crate::{slugify, Article, ArticleDraft, AttachedMedia, EventInput, FieldError, Site, Slug, Status, EVENTS_SECTION};
 
 /// An article version as given, every field optional. `Some("")` clears an optional text
 /// (`cover`) or, for a slug or translation key, asks for the default.
@@ -28,6 +28,10 @@ pub struct ArticleInput {
     pub translation_key: Option<String>,
     pub gallery: Option<Vec<i64>>,
     pub attachments: Option<Vec<i64>>,
+    /// An event's facts, read only for an item of the events section.
+    pub event: Option<EventInput>,
+    /// The translation key of the event a news item reports on; `Some("")` clears it.
+    pub report_of: Option<String>,
 }
 
 /// The stored version an update starts from, with its media.
@@ -145,6 +149,20 @@ impl ArticleInput {
                 attachments: attachments.or_else(|| base.map(|b| b.media.attachments.clone())).unwrap_or_default(),
             }),
         };
+        // Only the events section's items are events; a stored item moved out of it loses its facts.
+        let event = match (section.as_ref().map(|s| s.as_str() == EVENTS_SECTION), self.event) {
+            (Some(true), Some(given)) => given.resolve(&site.zone).map_err(|problems| errors.extend(problems)).ok(),
+            (Some(true), None) => match stored.and_then(|a| a.event.clone()) {
+                Some(facts) => Some(facts),
+                None => EventInput::default().resolve(&site.zone).map_err(|problems| errors.extend(problems)).ok(),
+            },
+            _ => None,
+        };
+        let report_of = match self.report_of.map(|k| k.trim().to_owned()) {
+            Some(key) if key.is_empty() => None,
+            Some(key) => Some(key),
+            None => stored.and_then(|a| a.report_of.clone()),
+        };
         let (Some(lang), Some(section), Some(slug), Some(published_at)) = (lang, section, slug, published_at) else {
             return Err(errors);
         };
@@ -166,7 +184,10 @@ impl ArticleInput {
                 .or_else(|| stored.map(|a| a.tags.iter().map(|t| t.name.clone()).collect()))
                 .unwrap_or_default(),
             media,
+            event,
+            report_of,
         };
+        draft.add_place_tags();
         draft.translation_key = match self.translation_key.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()) {
             Some(key) => key,
             None => stored.map_or_else(|| default_translation_key(&draft), |a| a.translation_key.clone()),
@@ -219,6 +240,8 @@ mod tests {
             author: None,
             revision: 3,
             change_notes: Vec::new(),
+            event: None,
+            report_of: None,
         }
     }
 

@@ -113,6 +113,14 @@ pub struct EditorForm {
     pub gallery: String,
     pub attachments: String,
     pub featured: bool,
+    /// An event's facts (read only for the events section) as typed.
+    pub event_start: String,
+    pub event_end: String,
+    pub event_status: String,
+    pub event_city: String,
+    pub event_country: String,
+    /// The translation key of the event a news item reports on.
+    pub report_of: String,
     pub revision: i64,
     /// For a published item: `minor` or `update`, and the update's public note.
     pub change: String,

@@ -4,6 +4,7 @@
 use pressroom_domain::{is_site_image_path, Article, ArticleSummary, Lang, MediaItem, Section, Site, SiteZone, TranslationRef};
 use time::format_description::well_known::Rfc3339;
 
+use crate::event_views::{event_json, EventBlock};
 use crate::media::{file_extension, human_size, original_url, variants};
 use crate::views::{
     script_json, ArticlePage, ArticleView, AttachmentLink, ChangeNoteView, DateView, GalleryImage, Layout, ListItem, TagLink,
@@ -19,6 +20,10 @@ pub struct ArticleSurroundings<'a> {
     pub attachments: &'a [MediaItem],
     pub related: &'a [ArticleSummary],
     pub site: &'a Site,
+    /// The news items that report on this event.
+    pub reports: &'a [ArticleSummary],
+    /// The event this news item reports on.
+    pub report_of: Option<&'a ArticleSummary>,
     /// The site's public address, for absolute addresses in link previews and JSON-LD.
     pub base_url: &'a str,
 }
@@ -34,7 +39,10 @@ impl ArticlePage {
         let cover = article.cover.as_deref().filter(|c| is_site_image_path(c));
         layout.og_type = "article";
         layout.image = cover.map(|cover| format!("{}{cover}", around.base_url));
-        let json_ld = script_json(&news_article_json(article, &layout.canonical, &layout.site_name, zone, around.base_url));
+        let json_ld = script_json(&match &article.event {
+            Some(facts) => event_json(article, facts, &layout.canonical, &layout.site_name, zone, around.base_url),
+            None => news_article_json(article, &layout.canonical, &layout.site_name, zone, around.base_url),
+        });
         ArticlePage {
             article: ArticleView {
                 title: article.title.clone(),
@@ -58,6 +66,8 @@ impl ArticlePage {
             },
             translations: around.translations.iter().map(TranslationLink::new).collect(),
             related: ListItem::list(around.related, around.site),
+            event: article.event.as_ref().map(|facts| EventBlock::new(article, facts, ListItem::list(around.reports, around.site), zone)),
+            report_of: around.report_of.map(|event| ListItem::new(event, around.site)),
             json_ld,
             layout,
         }

@@ -1,7 +1,7 @@
 //! Every public URL of the site, built in one place. Lists end with `/`; articles do not.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use pressroom_domain::{Lang, SectionKey, Slug, TagKey};
+use pressroom_domain::{Lang, SectionKey, Slug, TagKey, EVENTS_SECTION};
 
 pub fn home(lang: &Lang) -> String {
     format!("/{lang}/")
@@ -41,6 +41,24 @@ pub fn feed(lang: &Lang, section: Option<&SectionKey>, file: &str) -> String {
     match section {
         Some(key) => format!("/{lang}/{key}/{file}"),
         None => format!("/{lang}/{file}"),
+    }
+}
+
+/// A month of the events calendar.
+pub fn events_month(lang: &Lang, year: i32, month: u8) -> String {
+    format!("/{lang}/{EVENTS_SECTION}/{year}/{month:02}/")
+}
+
+/// The iCalendar file of one event.
+pub fn event_ics(lang: &Lang, slug: &Slug) -> String {
+    format!("/{lang}/{EVENTS_SECTION}/{slug}.ics")
+}
+
+/// The iCalendar feed of every event in `lang`, or of one tag's.
+pub fn events_feed(lang: &Lang, tag: Option<&TagKey>) -> String {
+    match tag {
+        Some(tag) => format!("/{lang}/tags/{tag}/events.ics"),
+        None => format!("/{lang}/events.ics"),
     }
 }
 

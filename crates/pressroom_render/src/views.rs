@@ -308,7 +308,11 @@ pub struct ArticlePage {
     pub article: ArticleView,
     pub translations: Vec<TranslationLink>,
     pub related: Vec<ListItem>,
-    /// schema.org NewsArticle, as JSON safe to place inside a `<script>` element.
+    /// An event's dates, place, status and reports.
+    pub event: Option<crate::event_views::EventBlock>,
+    /// The event a news item reports on.
+    pub report_of: Option<ListItem>,
+    /// schema.org NewsArticle (Event for an event), as JSON safe to place inside a `<script>`.
     pub json_ld: String,
 }
 

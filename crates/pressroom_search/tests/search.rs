@@ -23,6 +23,8 @@ fn article(id: i64, lang: &str, key: &str, title: &str, body: &str, date: &str) 
         author: None,
         revision: 1,
         change_notes: Vec::new(),
+        event: None,
+        report_of: None,
     }
 }
 

@@ -32,6 +32,8 @@ fn draft(i: usize, status: Status) -> ArticleDraft {
         published_at: parse_publication_date("2025-06-30").unwrap() - time::Duration::hours(i as i64),
         tags: vec!["Council".into(), format!("Topic {}", i % 50)],
         media: None,
+        event: None,
+        report_of: None,
     }
 }
 

@@ -23,6 +23,7 @@ const TABLES: &[&str] = &[
     "articles",
     "article_tags",
     "article_media",
+    "event_dates",
     "revisions",
     "former_addresses",
     "redirects",

@@ -9,6 +9,7 @@ use crate::articles::{
     article_at_sql, bind_params, featured_sql, latest_articles_sql, tags_of_sql, Param, ARCHIVE_COUNT_SQL, ARCHIVE_SPAN_SQL,
     ARTICLE_TAGS_SQL, MOVED_ARTICLE_SQL, SITEMAP_PART_SQL, TRANSLATIONS_SQL,
 };
+use crate::events::{event_feed_sql, events_between_sql, EVENT_BY_KEY_SQL, REPORTS_SQL};
 use crate::listings::{related_sql, ListSql};
 use crate::{ArticleQuery, Engine, Result, Store};
 
@@ -79,6 +80,16 @@ impl Store {
             case("sitemap part", Some("articles_sitemap"), SITEMAP_PART_SQL.to_owned(), vec![Param::Int(1), Param::Int(40_000)]),
             case("archive period", None, ARCHIVE_COUNT_SQL.to_owned(), vec![text("en"), Param::Int(0), Param::Int(1 << 40)]),
             case("archive span", None, ARCHIVE_SPAN_SQL.to_owned(), vec![text("en")]),
+            list(
+                "events of a month",
+                "event_dates_by_start",
+                events_between_sql(500),
+                vec![text("en"), Param::Int(1 << 30), Param::Int(1 << 31), Param::Int(1 << 29)],
+            ),
+            list("events feed", "event_dates_by_start", event_feed_sql(false), vec![text("en")]),
+            list("events feed of a tag", "event_dates_by_start", event_feed_sql(true), vec![text("en"), text("kyrgyzstan")]),
+            case("reports of an event", Some("articles_by_report"), REPORTS_SQL.to_owned(), vec![text("2025-key"), text("en")]),
+            case("event of a report", None, EVENT_BY_KEY_SQL.to_owned(), vec![text("2025-key"), text("en")]),
         ]);
         let mut connection = self.pool.acquire().await?;
         if self.engine == Engine::Postgres {

@@ -14,7 +14,9 @@ use sqlx::Row;
 
 use crate::changes::ArticleReach;
 use crate::record::KnownItem;
-use crate::write::{bind_fields, insert_tag_links, resolve_tags, save_tag, save_version, SiteKeys, Snapshot, TagDef, TagLink, Target};
+use crate::write::{
+    bind_fields, insert_tag_links, resolve_tags, save_tag, save_version, set_event_dates, SiteKeys, Snapshot, TagDef, TagLink, Target,
+};
 use crate::{audit, now, Actor, Engine, ImportReport, Result, Store, StoreError, WriteTx};
 
 /// Versions saved together. Small enough that binding stays cheap (SQLite finds a bound value's
@@ -205,13 +207,13 @@ impl ImportSession<'_> {
         let (author, at) = (self.actor.user.map(|u| u.0), now());
         let rows: Vec<String> = (0..new.len())
             .map(|r| {
-                let p = |i: usize| format!("${}", r * 13 + i);
-                format!("({}, {}, 1)", (1..=13).map(p).collect::<Vec<_>>().join(", "), p(13))
+                let p = |i: usize| format!("${}", r * 15 + i);
+                format!("({}, {}, 1)", (1..=15).map(p).collect::<Vec<_>>().join(", "), p(15))
             })
             .collect();
         let sql = format!(
             "INSERT INTO articles (translation_key, lang, section_id, slug, title, lead, body, cover, featured, status, \
-             published_at, author_id, created_at, updated_at, revision) VALUES {} RETURNING id, translation_key, lang",
+             published_at, event, report_of, author_id, created_at, updated_at, revision) VALUES {} RETURNING id, translation_key, lang",
             rows.join(", ")
         );
         let mut query = sqlx::query(&sql);
@@ -254,6 +256,9 @@ impl ImportSession<'_> {
 
         for ((id, (_, draft, old_paths)), tags) in ids.iter().zip(new).zip(&tag_keys) {
             self.keep_old_paths(*id, draft, old_paths).await?;
+            if draft.event.is_some() {
+                set_event_dates(&mut self.w.tx, &self.keys.zone, *id, draft, false).await?;
+            }
             let public = draft.status == pressroom_domain::Status::Published;
             if public {
                 self.w.record_public_event(*id, pressroom_record::Event::Publish, "", Some(KnownItem::of(draft, 1, tags)));

@@ -66,6 +66,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_redirects.sql"),
         postgres: include_str!("../migrations/postgres/0009_redirects.sql"),
     },
+    Migration {
+        version: 10,
+        name: "events",
+        sqlite: include_str!("../migrations/sqlite/0010_events.sql"),
+        postgres: include_str!("../migrations/postgres/0010_events.sql"),
+    },
 ];
 
 /// The schema version this program writes and reads.

@@ -7,7 +7,8 @@
 use std::collections::HashMap;
 
 use pressroom_domain::{
-    format_publication_date, slugify, Amendment, ArticleDraft, AttachedMedia, ChangeNote, Lang, Status, TagKey, TagKind,
+    format_publication_date, slugify, Amendment, ArticleDraft, AttachedMedia, ChangeNote, EventFacts, EventTime, Lang, SiteZone, Status,
+    TagKey, TagKind,
 };
 use pressroom_record::Event;
 use sqlx::any::AnyArguments;
@@ -16,6 +17,7 @@ use sqlx::{Any, Row, Transaction};
 
 use crate::changes::ArticleReach;
 use crate::record::KnownItem;
+use crate::site::TIME_ZONE_SETTING;
 use crate::{now, Result, StoreError, WriteTx};
 
 /// A tag as a content folder defines it: key, kind and names per language.
@@ -73,6 +75,8 @@ impl<'a> Snapshot<'a> {
 pub(crate) struct SiteKeys {
     pub(crate) sections: HashMap<String, i64>,
     pub(crate) languages: Vec<String>,
+    /// The site's clock, on which an event's days begin.
+    pub(crate) zone: SiteZone,
     /// Tags (id, key) by (language, name as written), as resolved earlier in this transaction:
     /// an import of many articles with the same tags looks each one up once.
     tags: std::sync::Mutex<HashMap<(String, String), (i64, String)>>,
@@ -82,9 +86,12 @@ impl SiteKeys {
     pub(crate) async fn load(tx: &mut Transaction<'static, Any>) -> Result<SiteKeys> {
         let sections = sqlx::query_as::<_, (i64, String)>("SELECT id, key FROM sections").fetch_all(&mut **tx).await?;
         let languages = sqlx::query_as::<_, (String,)>("SELECT code FROM languages").fetch_all(&mut **tx).await?;
+        let zone: Option<(String,)> =
+            sqlx::query_as("SELECT value FROM site_settings WHERE key = $1").bind(TIME_ZONE_SETTING).fetch_optional(&mut **tx).await?;
         Ok(SiteKeys {
             sections: sections.into_iter().map(|(id, k)| (k, id)).collect(),
             languages: languages.into_iter().map(|(c,)| c).collect(),
+            zone: zone.map_or_else(|| Ok(SiteZone::default()), |(name,)| SiteZone::parse(&name)).map_err(StoreError::Invalid)?,
             tags: std::sync::Mutex::default(),
         })
     }
@@ -184,23 +191,28 @@ pub(crate) async fn save_version(
         return Err(StoreError::Rejected { index, field: "translation_key", reason });
     }
     let now = now();
+    let rescheduled = match (existing, &draft.event) {
+        (Some((id, _)), Some(facts)) => event_rescheduled(&mut w.tx, id, facts).await?,
+        _ => false,
+    };
     let (id, revision) = match existing {
         Some((id, revision)) => {
             let update = "UPDATE articles SET translation_key = $1, lang = $2, section_id = $3, slug = $4, title = $5, lead = $6, \
-                          body = $7, cover = $8, featured = $9, status = $10, published_at = $11, updated_at = $12, revision = $13 \
-                          WHERE id = $14";
+                          body = $7, cover = $8, featured = $9, status = $10, published_at = $11, event = $12, report_of = $13, \
+                          updated_at = $14, revision = $15 WHERE id = $16";
             bind_fields(sqlx::query(update), draft, section_id).bind(now).bind(revision + 1).bind(id).execute(&mut *w.tx).await?;
             (id, revision + 1)
         }
         None => {
             let insert = "INSERT INTO articles (translation_key, lang, section_id, slug, title, lead, body, cover, featured, status, \
-                          published_at, author_id, created_at, updated_at, revision) \
-                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, 1) RETURNING id";
+                          published_at, event, report_of, author_id, created_at, updated_at, revision) \
+                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 1) RETURNING id";
             let row = bind_fields(sqlx::query(insert), draft, section_id).bind(author).bind(now).fetch_one(&mut *w.tx).await?;
             (row.try_get(0)?, 1)
         }
     };
     let tag_keys = set_article_tags(&mut w.tx, keys, id, existing.is_some(), draft).await?;
+    set_event_dates(&mut w.tx, &keys.zone, id, draft, rescheduled).await?;
     if let Some(media) = &draft.media {
         set_article_media(&mut w.tx, index, id, media).await?;
     }
@@ -234,6 +246,60 @@ pub(crate) async fn save_version(
     };
     w.record_article_change(id, &reach);
     Ok((id, revision))
+}
+
+/// Whether saving `facts` over the stored event of article `id` changes its time or status.
+async fn event_rescheduled(tx: &mut Transaction<'static, Any>, id: i64, facts: &EventFacts) -> Result<bool> {
+    let stored: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT event FROM articles WHERE id = $1").bind(id).fetch_optional(&mut **tx).await?;
+    let before = stored.and_then(|(json,)| json).and_then(|json| EventFacts::from_json(&json).ok());
+    Ok(before.is_some_and(|before| facts.reschedules(&before)))
+}
+
+/// Keeps the calendar's index of article `id` in step with its facts: its row for an event
+/// (the sequence one higher when the time or status changed), none otherwise.
+pub(crate) async fn set_event_dates(
+    tx: &mut Transaction<'static, Any>,
+    zone: &SiteZone,
+    id: i64,
+    draft: &ArticleDraft,
+    rescheduled: bool,
+) -> Result<()> {
+    let Some(facts) = &draft.event else {
+        sqlx::query("DELETE FROM event_dates WHERE article_id = $1").bind(id).execute(&mut **tx).await?;
+        return Ok(());
+    };
+    let (starts, ends) = event_span(facts, zone);
+    let updated =
+        sqlx::query("UPDATE event_dates SET lang = $1, starts_at = $2, ends_at = $3, sequence = sequence + $4 WHERE article_id = $5")
+            .bind(draft.lang.as_str())
+            .bind(starts)
+            .bind(ends)
+            .bind(i64::from(rescheduled))
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    if updated.rows_affected() == 0 {
+        sqlx::query("INSERT INTO event_dates (article_id, lang, starts_at, ends_at, sequence) VALUES ($1, $2, $3, $4, 0)")
+            .bind(id)
+            .bind(draft.lang.as_str())
+            .bind(starts)
+            .bind(ends)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// An event's `[start, end)` in Unix seconds: a day ends at the next local midnight, a moment
+/// without an end lasts no time.
+pub(crate) fn event_span(facts: &EventFacts, zone: &SiteZone) -> (i64, i64) {
+    let starts = facts.start.instant(zone).unix_timestamp();
+    let end = |time: EventTime| match time {
+        EventTime::Day(day) => day.next_day().map_or(i64::MAX, |next| zone.midnight(next).unix_timestamp()),
+        EventTime::At(at) => at.unix_timestamp(),
+    };
+    (starts, end(facts.end.unwrap_or(facts.start)).max(starts))
 }
 
 /// What readers see of a save, for the public record: the event and its change note.
@@ -304,6 +370,8 @@ pub(crate) fn bind_fields<'q>(
         .bind(i64::from(draft.featured))
         .bind(draft.status.as_str())
         .bind(draft.published_at.unix_timestamp())
+        .bind(draft.event.as_ref().map(EventFacts::to_json))
+        .bind(draft.report_of.as_deref())
 }
 
 pub(crate) async fn save_tag(tx: &mut Transaction<'static, Any>, tag: &TagDef) -> Result<i64> {

@@ -21,6 +21,8 @@ fn draft(key: &str, slug: &str, title: &str) -> ArticleDraft {
         published_at: parse_publication_date("2025-06-30").unwrap(),
         tags: vec!["Topic A".into(), "Topic B".into()],
         media: None,
+        event: None,
+        report_of: None,
     }
 }
 

@@ -25,6 +25,8 @@ fn draft(i: usize) -> ArticleDraft {
         published_at: parse_publication_date(&day.to_string()).unwrap(),
         tags: if i % 2 == 0 { vec!["Even".into()] } else { vec![] },
         media: None,
+        event: None,
+        report_of: None,
     }
 }
 

@@ -24,6 +24,8 @@ fn draft(key: &str, status: Status) -> ArticleDraft {
         published_at: parse_publication_date("2025-06-30").unwrap(),
         tags: vec!["Council".into()],
         media: None,
+        event: None,
+        report_of: None,
     }
 }
 

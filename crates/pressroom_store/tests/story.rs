@@ -24,6 +24,8 @@ fn draft(key: &str, l: &str, section: &str, slug: &str, date: &str, tags: &[&str
         published_at: parse_publication_date(date).unwrap(),
         tags: tags.iter().map(|t| t.to_string()).collect(),
         media: None,
+        event: None,
+        report_of: None,
     }
 }
 

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use pressroom_domain::{Article, ArticleInput, Lang, Site, SiteZone, Status, Tag, TagKey, TagKind, BODY_MAX_BYTES};
+use pressroom_domain::{Article, ArticleInput, EventInput, Lang, Site, SiteZone, Status, Tag, TagKey, TagKind, BODY_MAX_BYTES};
 use pressroom_store::TagDef;
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +36,24 @@ pub(crate) struct FrontMatterIn {
     pub status: Option<String>,
     pub cover: Option<String>,
     pub featured: Option<bool>,
+    pub event: Option<EventFront>,
+    pub report_of: Option<String>,
+}
+
+/// An event's facts in front matter: days as `YYYY-MM-DD`, times in RFC 3339 (or local
+/// `YYYY-MM-DDTHH:MM`).
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EventFront {
+    start: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    end: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    city: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    country: String,
 }
 
 /// Written keys in the order the format documents them; empty optional keys are left out.
@@ -56,6 +74,10 @@ struct FrontMatterOut<'a> {
     cover: Option<&'a str>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     featured: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event: Option<EventFront>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report_of: Option<&'a str>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -147,6 +169,8 @@ impl FrontMatterIn {
             translation_key: front.translation,
             gallery: None,
             attachments: None,
+            event: front.event.map(|e| EventInput { start: e.start, end: e.end, status: e.status, city: e.city, country: e.country }),
+            report_of: front.report_of,
         };
         (input, status)
     }
@@ -179,6 +203,11 @@ pub fn write_article(article: &Article, zone: &SiteZone) -> String {
         status: article.status.as_str(),
         cover: article.cover.as_deref(),
         featured: article.featured,
+        event: article.event.as_ref().map(|facts| {
+            let e = EventInput::of(facts, zone);
+            EventFront { start: e.start, end: e.end, status: e.status, city: e.city, country: e.country }
+        }),
+        report_of: article.report_of.as_deref(),
     };
     let yaml = serde_yaml_ng::to_string(&front).expect("front matter of plain strings always serialises");
     if article.body.is_empty() {

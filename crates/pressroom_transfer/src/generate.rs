@@ -363,6 +363,8 @@ pub fn generate(count: usize, seed: u64) -> Vec<ArticleDraft> {
                 published_at: published,
                 tags: text.tags.clone(),
                 media: None,
+                event: None,
+                report_of: None,
             });
         }
     }

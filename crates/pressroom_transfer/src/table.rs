@@ -157,6 +157,8 @@ fn row_entry(place: String, row: Row) -> Entry {
         status: row.status,
         cover: row.cover,
         featured,
+        // A table of news carries no event facts.
+        ..FrontMatterIn::default()
     };
     let mut old_paths = Vec::new();
     for url in row.old_url.map(|u| u.split(&[';', ' ', '\t', '\n'])).unwrap_or_default() {

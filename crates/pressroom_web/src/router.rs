@@ -12,7 +12,7 @@ use crate::admin::{
     account, articles, audit, editor, history, login, media as media_library, redirects as redirects_admin, settings, tokens, users,
     webhooks,
 };
-use crate::public::{archive, article, assets, feeds, home, lists, media, prefs, record, search, sitemap};
+use crate::public::{archive, article, assets, events, feeds, home, lists, media, prefs, record, search, sitemap};
 use crate::{api, error_pages, http_cache, redirects, AppState};
 
 pub fn router(state: AppState) -> Router {
@@ -82,6 +82,9 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/archive/{year}/", get(archive::year))
         .route("/{lang}/archive/{year}/{month}/", get(archive::month))
         .route("/{lang}/tags/{tag}", get(lists::tag))
+        .route("/{lang}/tags/{tag}/events.ics", get(events::tag_feed))
+        .route("/{lang}/events.ics", get(events::feed))
+        .route("/{lang}/{section}/{year}/{month}/", get(events::month))
         .route("/{lang}/search", get(search::page))
         .route("/{lang}/{section}", get(lists::add_slash))
         .route("/{lang}/{section}/", get(lists::section))

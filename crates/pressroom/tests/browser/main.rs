@@ -259,8 +259,9 @@ async fn a_scheduled_article_appears_by_itself() {
     let title = "Collective Security Council to meet in Astana";
     new_english_news(&chrome, &site, title, "The session will be held in the capital of Kazakhstan.").await;
     chrome.click("button[value=save]").await;
-    // A minute ahead, to the minute the form can say (the back office's times are UTC).
-    let at = OffsetDateTime::now_utc() + Duration::from_secs(60);
+    // A minute ahead, to the minute the form can say, on the site's clock (the demo's is Moscow's).
+    let moscow = pressroom_domain::SiteZone::parse("Europe/Moscow").expect("a known zone");
+    let at = moscow.local(OffsetDateTime::now_utc() + Duration::from_secs(60));
     let at = format!("{:04}-{:02}-{:02}T{:02}:{:02}", at.year(), u8::from(at.month()), at.day(), at.hour(), at.minute());
     chrome.run("document.getElementById('when-schedule').value = arguments[0]", vec![at.into()]).await;
     chrome.click("section.workflow form:has(input[value=schedule]) button").await;

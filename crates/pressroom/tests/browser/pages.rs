@@ -64,7 +64,11 @@ pub async fn check_every_page_type() {
         let record = format!("{article}/record");
         let published = latest["published_at"].as_str().expect("a date");
         let (year, month) = (&published[..4], &published[5..7]);
+        let event = path_of(&api(&site, &format!("/api/v1/articles?lang={lang}&section=events&per_page=1")).await["items"][0]["url"]);
         let pages = [
+            ("events", format!("/{lang}/events/")),
+            ("events-month", format!("/{lang}/events/2025/06/")),
+            ("event", event),
             ("home", format!("/{lang}/")),
             ("news", format!("/{lang}/news/")),
             ("news-page-2", format!("/{lang}/news/?page=2")),

@@ -364,6 +364,8 @@ fn article_input(
         translation_key: Some(group.unwrap_or_else(|| format!("wp/{}", item.post_id))),
         gallery: (!gallery.is_empty()).then_some(gallery),
         attachments: None,
+        event: None,
+        report_of: None,
     };
     (input, old_paths(item, scan))
 }

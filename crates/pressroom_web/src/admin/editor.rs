@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use pressroom_domain::{can_delete, can_edit, transition, Action, Article, ArticleId, ArticleInput, FieldError, SiteZone, Status};
+use pressroom_domain::{
+    can_delete, can_edit, transition, Action, Article, ArticleId, ArticleInput, EventInput, FieldError, SiteZone, Status,
+};
 use pressroom_editorial::{self as editorial, EditError};
 use pressroom_render::admin_views::{ActionButton, Choice, EditorForm, EditorPage, FieldDiff, FieldMessage};
 use pressroom_render::{render_checked, render_markdown, urls, Catalogue};
@@ -53,7 +55,8 @@ pub async fn new(
             body: source.body.clone(),
             cover: source.cover.clone().unwrap_or_default(),
             tags: tags.join(", "),
-            ..EditorForm::default()
+            report_of: source.report_of.clone().unwrap_or_default(),
+            ..with_event(EditorForm::default(), &source, &desk.site.zone)
         };
     }
     editor(&state, &desk, &staff, None, form, Vec::new(), None, None, None, StatusCode::OK).await
@@ -256,7 +259,26 @@ fn form_of(article: &Article, zone: &SiteZone) -> EditorForm {
         attachments: String::new(),
         featured: article.featured,
         revision: article.revision,
-        ..EditorForm::default()
+        report_of: article.report_of.clone().unwrap_or_default(),
+        ..with_event(EditorForm::default(), article, zone)
+    }
+}
+
+/// `form` with the event facts of `article`, if it has any.
+fn with_event(form: EditorForm, article: &Article, zone: &SiteZone) -> EditorForm {
+    match &article.event {
+        Some(facts) => {
+            let e = EventInput::of(facts, zone);
+            EditorForm {
+                event_start: e.start,
+                event_end: e.end,
+                event_status: e.status,
+                event_city: e.city,
+                event_country: e.country,
+                ..form
+            }
+        }
+        None => form,
     }
 }
 
@@ -276,6 +298,12 @@ fn form_from(fields: &Fields, revision: i64) -> EditorForm {
         gallery: text("gallery"),
         attachments: text("attachments"),
         featured: fields.get("featured") == "on",
+        event_start: text("event_start").trim().to_owned(),
+        event_end: text("event_end").trim().to_owned(),
+        event_status: text("event_status"),
+        event_city: text("event_city").trim().to_owned(),
+        event_country: text("event_country").trim().to_owned(),
+        report_of: text("report_of").trim().to_owned(),
         revision,
         change: fields.get("change").to_owned(),
         change_note: text("change_note").trim().to_owned(),
@@ -304,6 +332,12 @@ fn comparable(form: &EditorForm) -> Vec<(&'static str, String)> {
         ("tags", form.tags.clone()),
         ("gallery", form.gallery.clone()),
         ("attachments", form.attachments.clone()),
+        ("event_start", form.event_start.clone()),
+        ("event_end", form.event_end.clone()),
+        ("event_status", form.event_status.clone()),
+        ("event_city", form.event_city.clone()),
+        ("event_country", form.event_country.clone()),
+        ("report_of", form.report_of.clone()),
     ]
 }
 
@@ -330,6 +364,14 @@ fn input_from(form: &EditorForm) -> Result<ArticleInput, FieldError> {
         translation_key: Some(form.translation.clone()),
         gallery: Some(media("gallery", &form.gallery)?),
         attachments: Some(media("attachments", &form.attachments)?),
+        event: Some(EventInput {
+            start: form.event_start.clone(),
+            end: form.event_end.clone(),
+            status: form.event_status.clone(),
+            city: form.event_city.clone(),
+            country: form.event_country.clone(),
+        }),
+        report_of: Some(form.report_of.clone()),
     })
 }
 

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use pressroom_domain::{Lang, SectionKey, SiteZone};
 use pressroom_render::admin_views::{FieldMessage, NamedField, SectionForm, SettingsPage};
-use pressroom_store::{StoreError, TIME_ZONE_SETTING};
+use pressroom_store::StoreError;
 
 use super::session::{Staff, REQUIRE_TOTP};
 use super::{notice_from, respond, see_other, Desk, Fields};
@@ -87,7 +87,7 @@ pub async fn save(State(state): State<AppState>, staff: Staff, desk: Desk, field
     let require = if fields.get("require_totp") == "on" { "1" } else { "0" };
     state.store.set_setting(REQUIRE_TOTP, require, &staff.actor()).await?;
     if zone != desk.site.zone {
-        state.store.set_setting(TIME_ZONE_SETTING, zone.name(), &staff.actor()).await?;
+        state.store.set_time_zone(&zone, &staff.actor()).await?;
     }
     Ok(see_other("/admin/settings?notice=settings_saved"))
 }

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use super::auth::Client;
 use super::error::{ApiError, ErrorBody};
-use super::views::ArticleDetail;
+use super::views::{ArticleDetail, EventBody};
 use crate::media::save_upload;
 use crate::AppState;
 
@@ -107,6 +107,11 @@ pub struct ArticleFields {
     pub gallery: Option<Vec<i64>>,
     /// Media numbers of attached files, in order.
     pub attachments: Option<Vec<i64>>,
+    /// When and where, for an item of the `events` section (required there, ignored elsewhere).
+    pub event: Option<EventBody>,
+    /// The translation key of the event a news item reports on; `""` removes the link.
+    #[schema(max_length = 200)]
+    pub report_of: Option<String>,
 }
 
 impl ArticleFields {
@@ -126,6 +131,8 @@ impl ArticleFields {
             translation_key: self.translation_key,
             gallery: self.gallery,
             attachments: self.attachments,
+            event: self.event.map(EventBody::into_input),
+            report_of: self.report_of,
         }
     }
 }

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use pressroom_domain::{Article, ArticleSummary, Page, Section, Tag, TranslationRef};
+use pressroom_domain::{Article, ArticleSummary, EventFacts, EventInput, Page, Section, SiteZone, Tag, TranslationRef};
 use pressroom_render::{render_markdown, urls};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -118,6 +118,42 @@ pub struct ArticleDetail {
     pub url: String,
     /// Published versions in other languages.
     pub translations: Vec<TranslationItem>,
+    /// When and where, for an item of the `events` section.
+    pub event: Option<EventBody>,
+    /// The translation key of the event a news item reports on.
+    pub report_of: Option<String>,
+}
+
+/// An event's facts. Days are `YYYY-MM-DD` (a whole day of the site's calendar); times are
+/// RFC 3339 (a local `YYYY-MM-DDTHH:MM` is read on the site's clock).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventBody {
+    #[schema(example = "2025-06-30T10:00:00+03:00")]
+    pub start: String,
+    /// The last day, or the end time.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub end: String,
+    /// `planned` (the default), `held`, `postponed` (the dates are the new ones) or `cancelled`.
+    #[serde(default)]
+    pub status: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[schema(max_length = 100)]
+    pub city: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[schema(max_length = 100)]
+    pub country: String,
+}
+
+impl EventBody {
+    pub fn of(facts: &EventFacts) -> EventBody {
+        let e = EventInput::of(facts, &SiteZone::default());
+        EventBody { start: e.start, end: e.end, status: e.status, city: e.city, country: e.country }
+    }
+
+    pub fn into_input(self) -> EventInput {
+        EventInput { start: self.start, end: self.end, status: self.status, city: self.city, country: self.country }
+    }
 }
 
 impl ArticleDetail {
@@ -148,6 +184,8 @@ impl ArticleDetail {
                     url: format!("{base_url}{}", urls::article(&t.lang, &t.section, &t.slug)),
                 })
                 .collect(),
+            event: article.event.as_ref().map(EventBody::of),
+            report_of: article.report_of.clone(),
         }
     }
 }

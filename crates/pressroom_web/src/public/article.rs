@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
-use pressroom_domain::{SectionKey, Slug, Status};
+use pressroom_domain::{SectionKey, Slug, Status, EVENTS_SECTION};
 use pressroom_render::views::ArticlePage;
 use pressroom_render::{urls, ArticleSurroundings};
 use pressroom_store::{ArticleView, StoreError};
@@ -36,6 +36,9 @@ pub async fn article(
     Path((_, section, slug)): Path<(String, String, String)>,
 ) -> PageResult {
     let section = reader.site.section(&section).ok_or(WebError::NotFound)?.clone();
+    if let Some(event) = slug.strip_suffix(".ics").filter(|_| section.key.as_str() == EVENTS_SECTION) {
+        return super::events::event_file(&state, &reader, event).await;
+    }
     let slug = Slug::parse(&slug).map_err(|_| WebError::NotFound)?;
     let view = match state.store.article_view(&reader.lang, &section.key, &slug, RELATED).await {
         Err(StoreError::NotFound) => return moved(&state, &reader, &section.key, &slug).await,
@@ -47,6 +50,14 @@ pub async fn article(
         Status::Archived => return Err(WebError::Gone),
         Status::Draft | Status::Review | Status::Scheduled => return Err(WebError::NotFound),
     }
+    let reports = match &article.event {
+        Some(_) => state.store.reports_of(&article.translation_key, &article.lang).await?,
+        None => Vec::new(),
+    };
+    let report_of = match &article.report_of {
+        Some(key) => state.store.event_by_key(key, &article.lang).await?,
+        None => None,
+    };
     let equivalents = translations.iter().map(|t| (t.lang.clone(), urls::article(&t.lang, &t.section, &t.slug))).collect();
     let layout = reader.layout(&state, &article.title, &article.lead, Some(Equivalents::Only(equivalents)), Some(section.key.as_str()));
     let around = ArticleSurroundings {
@@ -56,6 +67,8 @@ pub async fn article(
         attachments: &attachments,
         related: &related,
         site: &reader.site,
+        reports: &reports,
+        report_of: report_of.as_ref(),
         base_url: &state.config.base_url,
     };
     let mut response = respond_html(&state, StatusCode::OK, &ArticlePage::new(layout, &article, &around));

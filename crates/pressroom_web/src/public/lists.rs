@@ -24,6 +24,9 @@ pub async fn section(
     PageNumber(page): PageNumber,
 ) -> PageResult {
     let section = reader.site.section(&key).ok_or(WebError::NotFound)?.clone();
+    if section.key.as_str() == pressroom_domain::EVENTS_SECTION {
+        return super::events::index(&state, &reader).await;
+    }
     let items = state.store.list_published(&reader.lang, Listing::Section(&section.key), page).await?;
     let heading = section.name(&reader.lang).to_owned();
     let page = list_view(&state, &reader, heading, None, items, Some(&section.key))?;
