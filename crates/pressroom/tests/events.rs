@@ -150,6 +150,11 @@ async fn calendars_read_the_feeds_and_follow_a_change(site: TestSite) {
     assert_eq!(detail["event"]["start"], "2025-07-01T07:00:00Z", "the local time typed is read on the site's clock");
     let after = calendar_of(&site, "/en/tags/council-of-foreign-ministers/events.ics").await;
     assert_eq!((value(&after[0], "DTSTART"), value(&after[0], "SEQUENCE")), ("20250701T070000Z", "1"));
+    // The Russian version moves with it, keeping its own place names.
+    let russian = calendar_of(&site, "/ru/tags/council-of-foreign-ministers/events.ics").await;
+    assert_eq!((value(&russian[0], "DTSTART"), value(&russian[0], "SEQUENCE")), ("20250701T070000Z", "1"));
+    assert_eq!(value(&russian[0], "LOCATION"), "Чолпон-Ата\\, Кыргызстан");
+    assert_eq!(texts(&site.ok("/ru/events/2025/07/").await, ".calendar-day h2"), ["1 июля 2025"]);
     let (status, _) = update(json!({"minor": true, "event": {"start": "2025-07-01T10:00", "end": "2025-07-01T14:00", "status": "postponed", "city": "Bishkek", "country": "Kyrgyzstan"}})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(

@@ -213,6 +213,7 @@ pub(crate) async fn save_version(
     };
     let tag_keys = set_article_tags(&mut w.tx, keys, id, existing.is_some(), draft).await?;
     set_event_dates(&mut w.tx, &keys.zone, id, draft, rescheduled).await?;
+    follow_event_group(w, &keys.zone, id, draft).await?;
     if let Some(media) = &draft.media {
         set_article_media(&mut w.tx, index, id, media).await?;
     }
@@ -287,6 +288,37 @@ pub(crate) async fn set_event_dates(
             .bind(ends)
             .execute(&mut **tx)
             .await?;
+    }
+    Ok(())
+}
+
+/// An event's time and status are the item's, not one language's: saving one version moves the
+/// item's other versions with it (their place names stay their own) and raises their sequence,
+/// so that every language's calendar follows.
+async fn follow_event_group(w: &mut WriteTx<'_>, zone: &SiteZone, id: i64, draft: &ArticleDraft) -> Result<()> {
+    let Some(facts) = &draft.event else { return Ok(()) };
+    let others: Vec<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, lang, status, event FROM articles WHERE translation_key = $1 AND id <> $2 AND event IS NOT NULL")
+            .bind(&draft.translation_key)
+            .bind(id)
+            .fetch_all(&mut *w.tx)
+            .await?;
+    for (other, lang, status, json) in others {
+        let theirs = EventFacts::from_json(&json).map_err(StoreError::Invalid)?;
+        let moved = EventFacts { start: facts.start, end: facts.end, status: facts.status, ..theirs.clone() };
+        if !moved.reschedules(&theirs) {
+            continue;
+        }
+        sqlx::query("UPDATE articles SET event = $1 WHERE id = $2").bind(moved.to_json()).bind(other).execute(&mut *w.tx).await?;
+        let (starts, ends) = event_span(&moved, zone);
+        sqlx::query("UPDATE event_dates SET starts_at = $1, ends_at = $2, sequence = sequence + 1 WHERE article_id = $3")
+            .bind(starts)
+            .bind(ends)
+            .bind(other)
+            .execute(&mut *w.tx)
+            .await?;
+        let public = status == Status::Published.as_str();
+        w.record_article_change(other, &ArticleReach::new(public, &lang, &draft.translation_key));
     }
     Ok(())
 }

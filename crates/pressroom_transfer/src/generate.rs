@@ -3,7 +3,7 @@
 //! ministers, member states, cities, exercises, agreements — with every Russian word given in
 //! the case its place in the sentence needs. The same seed always gives the same corpus.
 
-use pressroom_domain::{slugify, ArticleDraft, Lang, SectionKey, Status};
+use pressroom_domain::{slugify, ArticleDraft, EventFacts, EventStatus, EventTime, Lang, SectionKey, Status, EVENTS_SECTION};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -363,12 +363,26 @@ pub fn generate(count: usize, seed: u64) -> Vec<ArticleDraft> {
                 published_at: published,
                 tags: text.tags.clone(),
                 media: None,
-                event: None,
+                event: (section == EVENTS_SECTION).then(|| event_facts(item, published)),
                 report_of: None,
             });
         }
     }
     drafts
+}
+
+/// An event's facts, made from the item's number and date alone (no draw from the generator),
+/// so that a seed gives the same texts as before events had facts: a meeting of one to three
+/// days some weeks after it was announced; one in twenty cancelled, one in twenty postponed.
+fn event_facts(item: usize, announced: OffsetDateTime) -> EventFacts {
+    let start = announced.date() + Duration::days((item % 30 + 7) as i64);
+    let status = match item % 20 {
+        0 => EventStatus::Cancelled,
+        1 => EventStatus::Postponed,
+        _ => EventStatus::Held,
+    };
+    let end = (item % 3 > 0).then(|| EventTime::Day(start + Duration::days((item % 3) as i64)));
+    EventFacts { start: EventTime::Day(start), end, status, city: None, country: None }
 }
 
 struct Text {

@@ -102,9 +102,10 @@ pub async fn check_every_page_type() {
     chrome.quit().await;
     // The back office speaks the editor's language: every page in each.
     let article = api(&site, "/api/v1/articles?lang=en&per_page=1").await["items"][0]["id"].as_i64().expect("an article");
+    let event = api(&site, "/api/v1/articles?lang=en&section=events&per_page=1").await["items"][0]["id"].as_i64().expect("an event");
     for lang in ["en", "ru"] {
         let chrome = Chrome::start_in(lang, true).await;
-        check_the_back_office(&chrome, &site, &mut findings, lang, article).await;
+        check_the_back_office(&chrome, &site, &mut findings, lang, article, event).await;
         chrome.quit().await;
     }
 
@@ -113,7 +114,7 @@ pub async fn check_every_page_type() {
     assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
 }
 
-async fn check_the_back_office(chrome: &Chrome, site: &BrowserSite, findings: &mut Findings, lang: &str, article: i64) {
+async fn check_the_back_office(chrome: &Chrome, site: &BrowserSite, findings: &mut Findings, lang: &str, article: i64, event: i64) {
     findings.check(chrome, site, &format!("admin-login-{lang}"), "/admin/login").await;
     sign_in(chrome, site, "admin@localhost", &site.admin_password).await;
     let admin_pages = [
@@ -121,6 +122,8 @@ async fn check_the_back_office(chrome: &Chrome, site: &BrowserSite, findings: &m
         ("admin-articles", "/admin/articles".to_owned()),
         ("admin-new-article", "/admin/articles/new".to_owned()),
         ("admin-edit-article", format!("/admin/articles/{article}")),
+        // An event's editor shows its facts and not the report field.
+        ("admin-edit-event", format!("/admin/articles/{event}")),
         ("admin-history", format!("/admin/articles/{article}/history")),
         ("admin-media", "/admin/media".to_owned()),
         ("admin-users", "/admin/users".to_owned()),
