@@ -230,8 +230,8 @@ pub fn write_drafts(drafts: &[pressroom_domain::ArticleDraft], folder: &Path, pr
             author: None,
             revision: 1,
             change_notes: Vec::new(),
-            event: None,
-            report_of: None,
+            event: draft.event.clone(),
+            report_of: draft.report_of.clone(),
         };
         let dir = folder.join(article.lang.as_str()).join(article.section.as_str());
         std::fs::create_dir_all(&dir).map_err(|source| TransferError::Io { path: dir.clone(), source })?;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use pressroom_domain::Site;
 use pressroom_store::Store;
-use pressroom_transfer::{export_folder, import_folder, load_demo, Quiet, TransferError};
+use pressroom_transfer::{export_folder, generate, import_folder, load_demo, write_drafts, Quiet, TransferError};
 
 async fn new_site(dir: &Path) -> Store {
     let store = Store::connect(&format!("sqlite://{}", dir.join("site.db").display())).await.unwrap();
@@ -51,6 +51,22 @@ async fn the_demo_round_trips_exactly() {
     assert_same_files(&one, &read_tree(&dir.path().join("export2")), "second export");
     // The demo folder in the repository is itself in the exported form.
     assert_same_files(&one, &read_tree(&demo_folder()), "demo/ (keep it as `pressroom export` writes it)");
+}
+
+#[tokio::test]
+async fn a_generated_corpus_written_as_a_folder_imports_with_its_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let drafts = generate(400, 3);
+    let events = drafts.iter().filter(|d| d.event.is_some()).count();
+    assert!(events > 10, "about a tenth of the items are events: {events}");
+    let folder = dir.path().join("corpus");
+    write_drafts(&drafts, &folder, &|| {}).unwrap();
+    let store = new_site(&dir.path().join("site").tap_mkdir()).await;
+    let report = import_folder(&store, &folder, &Quiet).await.unwrap();
+    assert_eq!(report.created, 400);
+    let en = pressroom_domain::Lang::parse("en").unwrap();
+    let feed = store.event_feed(&en, None).await.unwrap();
+    assert_eq!(feed.len(), drafts.iter().filter(|d| d.event.is_some() && d.lang == en).count(), "every event is in the calendar");
 }
 
 fn assert_same_files(expected: &[(String, String)], actual: &[(String, String)], what: &str) {
