@@ -177,6 +177,16 @@ impl EventInput {
 }
 
 impl EventFacts {
+    /// The city and the country, those given.
+    pub fn places(&self) -> impl Iterator<Item = &str> {
+        [&self.city, &self.country].into_iter().flatten().map(String::as_str)
+    }
+
+    /// `Cholpon-Ata, Kyrgyzstan`.
+    pub fn place(&self) -> String {
+        self.places().collect::<Vec<_>>().join(", ")
+    }
+
     /// Whether a calendar that subscribed must be told: the time or the status changed.
     pub fn reschedules(&self, before: &EventFacts) -> bool {
         self.start != before.start || self.end != before.end || self.status != before.status

@@ -52,11 +52,10 @@ impl StatusView {
 
 /// `Cholpon-Ata, Kyrgyzstan`, each linked to its tag's page when the item has that tag.
 fn place_links(facts: &EventFacts, lang: &Lang, tags: &[TagRef]) -> Vec<TagLink> {
-    [&facts.city, &facts.country]
-        .into_iter()
-        .flatten()
+    facts
+        .places()
         .map(|name| TagLink {
-            name: name.clone(),
+            name: name.to_owned(),
             url: tags.iter().find(|t| t.name.eq_ignore_ascii_case(name)).map(|t| urls::tag(lang, &t.key)).unwrap_or_default(),
         })
         .collect()
@@ -101,7 +100,7 @@ pub fn event_json(
         EventStatus::Postponed => "EventRescheduled",
         EventStatus::Cancelled => "EventCancelled",
     };
-    let place = [&facts.city, &facts.country].into_iter().flatten().cloned().collect::<Vec<_>>().join(", ");
+    let place = facts.place();
     let mut json = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "Event",
@@ -149,7 +148,7 @@ impl EventItem {
             when: when_text(facts, lang, zone),
             start_iso: facts.start.format(zone),
             status: StatusView::new(facts.status, lang),
-            place: [&facts.city, &facts.country].into_iter().flatten().cloned().collect::<Vec<_>>().join(", "),
+            place: facts.place(),
         }
     }
 }

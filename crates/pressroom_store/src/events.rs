@@ -2,11 +2,12 @@
 //! the links between an event and the news items that report on it. Every query walks
 //! `event_dates` by language and start, so its cost follows the period shown, not the archive.
 
-use pressroom_domain::{ArticleSummary, EventFacts, Lang, SiteZone, TagKey};
+use pressroom_domain::{ArticleSummary, EventFacts, Lang, SiteZone, Slug, TagKey, EVENTS_SECTION};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::articles::{summary_from_row, SUMMARY_COLUMNS};
+use crate::site::put_setting;
 use crate::write::event_span;
 use crate::{now, to_time, Result, Store, StoreError};
 
@@ -48,6 +49,15 @@ pub(crate) fn event_feed_sql(by_tag: bool) -> String {
         ""
     };
     listing_sql(filter, "DESC", FEED_EVENTS)
+}
+
+/// One event by its address: found through the articles' unique (language, section, slug).
+pub(crate) fn published_event_sql() -> String {
+    listing_sql(
+        &format!(" AND a.lang = $1 AND a.section_id = (SELECT id FROM sections WHERE key = '{EVENTS_SECTION}') AND a.slug = $2"),
+        "ASC",
+        1,
+    )
 }
 
 pub(crate) const REPORTS_SQL: &str = "SELECT a.id, a.lang, s.key, a.slug, a.title, a.lead, a.cover, a.published_at \
@@ -120,23 +130,17 @@ impl Store {
         row.as_ref().map(summary_from_row).transpose()
     }
 
-    /// The sequence of article `id`'s event (0 for a new one).
-    pub async fn event_sequence(&self, id: i64) -> Result<i64> {
-        let row: Option<(i64,)> =
-            sqlx::query_as("SELECT sequence FROM event_dates WHERE article_id = $1").bind(id).fetch_optional(&self.pool).await?;
-        Ok(row.map_or(0, |(s,)| s))
+    /// The published event in `lang` at `slug` of the events section, as the calendar lists it.
+    pub async fn published_event(&self, lang: &Lang, slug: &Slug) -> Result<Option<EventListing>> {
+        let row = sqlx::query(&published_event_sql()).bind(lang.as_str()).bind(slug.as_str()).fetch_optional(&self.pool).await?;
+        row.as_ref().map(listing_from_row).transpose()
     }
 
     /// Moves the site to another time zone: the setting, and every event's days re-read on
     /// the new clock, in one transaction.
     pub async fn set_time_zone(&self, zone: &SiteZone, actor: &crate::Actor) -> Result<()> {
         let mut w = self.begin_write().await?;
-        sqlx::query("DELETE FROM site_settings WHERE key = $1").bind(crate::TIME_ZONE_SETTING).execute(&mut *w.tx).await?;
-        sqlx::query("INSERT INTO site_settings (key, value) VALUES ($1, $2)")
-            .bind(crate::TIME_ZONE_SETTING)
-            .bind(zone.name())
-            .execute(&mut *w.tx)
-            .await?;
+        put_setting(&mut w.tx, crate::TIME_ZONE_SETTING, zone.name()).await?;
         let events: Vec<(i64, String)> =
             sqlx::query_as("SELECT id, event FROM articles WHERE event IS NOT NULL").fetch_all(&mut *w.tx).await?;
         for (id, json) in events {

@@ -9,7 +9,7 @@ use crate::articles::{
     article_at_sql, bind_params, featured_sql, latest_articles_sql, tags_of_sql, Param, ARCHIVE_COUNT_SQL, ARCHIVE_SPAN_SQL,
     ARTICLE_TAGS_SQL, MOVED_ARTICLE_SQL, SITEMAP_PART_SQL, TRANSLATIONS_SQL,
 };
-use crate::events::{event_feed_sql, events_between_sql, EVENT_BY_KEY_SQL, REPORTS_SQL};
+use crate::events::{event_feed_sql, events_between_sql, published_event_sql, EVENT_BY_KEY_SQL, REPORTS_SQL};
 use crate::listings::{related_sql, ListSql};
 use crate::{ArticleQuery, Engine, Result, Store};
 
@@ -88,6 +88,12 @@ impl Store {
             ),
             list("events feed", "event_dates_by_start", event_feed_sql(false), vec![text("en")]),
             list("events feed of a tag", "event_dates_by_start", event_feed_sql(true), vec![text("en"), text("kyrgyzstan")]),
+            case(
+                "an event's calendar file",
+                Some("sqlite_autoindex_articles_1"),
+                published_event_sql(),
+                vec![text("en"), text("some-slug")],
+            ),
             case("reports of an event", Some("articles_by_report"), REPORTS_SQL.to_owned(), vec![text("2025-key"), text("en")]),
             case("event of a report", None, EVENT_BY_KEY_SQL.to_owned(), vec![text("2025-key"), text("en")]),
         ]);

@@ -2,6 +2,8 @@
 
 use pressroom_domain::{Lang, Language, Section, SectionKey, Site, SiteZone};
 
+use sqlx::{Any, Transaction};
+
 use crate::{audit, Actor, Result, Store, StoreError};
 
 impl Store {
@@ -35,10 +37,7 @@ impl Store {
         if languages.is_empty() {
             return Err(StoreError::Invalid("the site has no languages; run `pressroom init`".into()));
         }
-        let zone = match self.setting(TIME_ZONE_SETTING).await? {
-            Some(name) => SiteZone::parse(&name).map_err(StoreError::Invalid)?,
-            None => SiteZone::default(),
-        };
+        let zone = stored_zone(self.setting(TIME_ZONE_SETTING).await?)?;
         Ok(Site { languages, sections, zone })
     }
 
@@ -74,11 +73,7 @@ impl Store {
                     .await?;
             }
         }
-        sqlx::query("INSERT INTO site_settings (key, value) VALUES ($1, $2)")
-            .bind(TIME_ZONE_SETTING)
-            .bind(site.zone.name())
-            .execute(&mut *w.tx)
-            .await?;
+        put_setting(&mut w.tx, TIME_ZONE_SETTING, site.zone.name()).await?;
         w.record_change("site").await?;
         w.commit().await?;
         Ok(true)
@@ -101,6 +96,18 @@ impl Store {
 /// The setting that holds the site's time zone, an IANA name; UTC when absent.
 pub const TIME_ZONE_SETTING: &str = "time_zone";
 
+/// Sets a site setting in the caller's transaction.
+pub(crate) async fn put_setting(tx: &mut Transaction<'static, Any>, key: &str, value: &str) -> Result<()> {
+    sqlx::query("DELETE FROM site_settings WHERE key = $1").bind(key).execute(&mut **tx).await?;
+    sqlx::query("INSERT INTO site_settings (key, value) VALUES ($1, $2)").bind(key).bind(value).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// The site's zone from its setting: UTC when never set.
+pub(crate) fn stored_zone(name: Option<String>) -> Result<SiteZone> {
+    name.map_or_else(|| Ok(SiteZone::default()), |name| SiteZone::parse(&name)).map_err(StoreError::Invalid)
+}
+
 pub(crate) fn parse_lang(code: &str) -> Result<Lang> {
     Lang::parse(code).map_err(|e| StoreError::Invalid(e.to_string()))
 }
@@ -115,8 +122,7 @@ impl Store {
 
     pub async fn set_setting(&self, key: &str, value: &str, actor: &Actor) -> Result<()> {
         let mut w = self.begin_write().await?;
-        sqlx::query("DELETE FROM site_settings WHERE key = $1").bind(key).execute(&mut *w.tx).await?;
-        sqlx::query("INSERT INTO site_settings (key, value) VALUES ($1, $2)").bind(key).bind(value).execute(&mut *w.tx).await?;
+        put_setting(&mut w.tx, key, value).await?;
         w.record_change("site").await?;
         audit(&mut w.tx, actor, "settings", key, value).await?;
         w.commit().await?;

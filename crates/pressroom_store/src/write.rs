@@ -17,7 +17,7 @@ use sqlx::{Any, Row, Transaction};
 
 use crate::changes::ArticleReach;
 use crate::record::KnownItem;
-use crate::site::TIME_ZONE_SETTING;
+use crate::site::{stored_zone, TIME_ZONE_SETTING};
 use crate::{now, Result, StoreError, WriteTx};
 
 /// A tag as a content folder defines it: key, kind and names per language.
@@ -91,7 +91,7 @@ impl SiteKeys {
         Ok(SiteKeys {
             sections: sections.into_iter().map(|(id, k)| (k, id)).collect(),
             languages: languages.into_iter().map(|(c,)| c).collect(),
-            zone: zone.map_or_else(|| Ok(SiteZone::default()), |(name,)| SiteZone::parse(&name)).map_err(StoreError::Invalid)?,
+            zone: stored_zone(zone.map(|(name,)| name))?,
             tags: std::sync::Mutex::default(),
         })
     }

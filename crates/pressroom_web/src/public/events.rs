@@ -9,7 +9,7 @@ use icalendar::{Calendar, Component, EventLike, Property};
 use pressroom_domain::{EventStatus, EventTime, Lang, SectionKey, SiteZone, Slug, TagKey, EVENTS_SECTION};
 use pressroom_render::event_views::{CalendarYear, EventItem, EventMonthPage, EventsPage, MonthLink};
 use pressroom_render::{urls, Catalogue};
-use pressroom_store::{EventListing, StoreError};
+use pressroom_store::EventListing;
 use time::{Date, Month, OffsetDateTime};
 
 use super::{respond_html, PageResult};
@@ -126,27 +126,8 @@ pub async fn tag_feed(State(state): State<AppState>, reader: Reader, Path((_, ta
 /// `/{lang}/events/{slug}.ics`: one event, to add to a calendar.
 pub async fn event_file(state: &AppState, reader: &Reader, slug: &str) -> Result<Response, WebError> {
     let slug = Slug::parse(slug).map_err(|_| WebError::NotFound)?;
-    let article = match state.store.article_at(&reader.lang, &events_key(), &slug).await {
-        Err(StoreError::NotFound) => return Err(WebError::NotFound),
-        found => found?,
-    };
-    let facts = article.event.clone().filter(|_| article.status == pressroom_domain::Status::Published).ok_or(WebError::NotFound)?;
-    let listing = EventListing {
-        summary: pressroom_domain::ArticleSummary {
-            id: article.id,
-            lang: article.lang.clone(),
-            section: article.section.clone(),
-            slug: article.slug.clone(),
-            title: article.title.clone(),
-            lead: article.lead.clone(),
-            cover: article.cover.clone(),
-            published_at: article.published_at,
-        },
-        facts,
-        sequence: state.store.event_sequence(article.id.0).await?,
-        updated_at: article.updated_at,
-    };
-    Ok(ics_response(&calendar(state, reader, &article.title, std::slice::from_ref(&listing)), Some(&slug)))
+    let listing = state.store.published_event(&reader.lang, &slug).await?.ok_or(WebError::NotFound)?;
+    Ok(ics_response(&calendar(state, reader, &listing.summary.title, std::slice::from_ref(&listing)), Some(&slug)))
 }
 
 fn ics_response(body: &str, download: Option<&Slug>) -> Response {
@@ -202,9 +183,9 @@ fn event_component(listing: &EventListing, zone: &SiteZone, base: &str, host: &s
             _ => icalendar::EventStatus::Confirmed,
         });
     let facts = &listing.facts;
-    let place: Vec<&str> = [&facts.city, &facts.country].into_iter().flatten().map(String::as_str).collect();
+    let place = facts.place();
     if !place.is_empty() {
-        event.location(&place.join(", "));
+        event.location(&place);
     }
     match facts.start {
         EventTime::Day(day) => {
