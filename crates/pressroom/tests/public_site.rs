@@ -144,6 +144,7 @@ async fn add_news(site: &TestSite, count: usize) {
             media: None,
             event: None,
             report_of: None,
+            document: None,
         })
         .collect();
     site.store.import(&[], &drafts, &Actor::system("test"), &|| {}).await.unwrap();
@@ -209,6 +210,7 @@ async fn an_archived_article_says_it_was_withdrawn(site: TestSite) {
         media: None,
         event: None,
         report_of: None,
+        document: None,
     };
     site.store.import(&[], &[draft], &Actor::system("test"), &|| {}).await.unwrap();
     let (status, html) = site.page(EN_CFM).await;

@@ -1,6 +1,6 @@
 //! Articles: one language version of one item, linked to its translations by a shared key.
 
-use crate::{ArticleId, EventFacts, Lang, PublicationDate, SectionKey, Slug, TagKey, UserId};
+use crate::{ArticleId, DocumentFacts, EventFacts, Lang, PublicationDate, SectionKey, Slug, TagKey, UserId};
 
 /// Where an article is in the editorial workflow. Only `Published` items reach readers;
 /// `Archived` ones answer 410 Gone so that a removed statement says so rather than vanishing.
@@ -66,6 +66,9 @@ pub struct Article {
     /// When and where, for an item of the events section.
     #[serde(skip)]
     pub event: Option<EventFacts>,
+    /// Type, number, adoption and status, for an item of the documents section.
+    #[serde(skip)]
+    pub document: Option<DocumentFacts>,
     /// The translation key of the event a news item reports on.
     pub report_of: Option<String>,
 }
@@ -151,6 +154,9 @@ pub struct ArticleDraft {
     pub media: Option<AttachedMedia>,
     /// When and where, for an item of the events section (required there, absent elsewhere).
     pub event: Option<EventFacts>,
+    /// Type, number, adoption and status, for an item of the documents section (required
+    /// there, absent elsewhere).
+    pub document: Option<DocumentFacts>,
     /// The translation key of the event a news item reports on.
     pub report_of: Option<String>,
 }
@@ -191,9 +197,11 @@ const TRANSLATION_KEY_MAX: usize = 200;
 pub const BODY_MAX_BYTES: usize = 1 << 20;
 
 impl ArticleDraft {
-    /// An event's city and country are also its tags, so that their pages and calendars list it.
+    /// An event's city and country, and a document's place and adopting body, are also its
+    /// tags, so that their pages and calendars list it.
     pub fn add_place_tags(&mut self) {
         let places = self.event.iter().flat_map(|e| [e.city.clone(), e.country.clone()]).flatten();
+        let places = places.chain(self.document.iter().flat_map(|d| d.names().map(str::to_owned)));
         for place in places.collect::<Vec<_>>() {
             if !self.tags.iter().any(|t| t.eq_ignore_ascii_case(&place)) {
                 self.tags.push(place);
@@ -261,6 +269,7 @@ mod tests {
             tags: vec![],
             media: None,
             event: None,
+            document: None,
             report_of: None,
         }
     }

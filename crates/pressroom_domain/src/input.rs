@@ -8,7 +8,10 @@
 
 use time::OffsetDateTime;
 
-use crate::{slugify, Article, ArticleDraft, AttachedMedia, EventInput, FieldError, Site, Slug, Status, EVENTS_SECTION};
+use crate::{
+    slugify, Article, ArticleDraft, AttachedMedia, DocumentInput, EventInput, FieldError, Site, Slug, Status, DOCUMENTS_SECTION,
+    EVENTS_SECTION,
+};
 
 /// An article version as given, every field optional. `Some("")` clears an optional text
 /// (`cover`) or, for a slug or translation key, asks for the default.
@@ -32,6 +35,8 @@ pub struct ArticleInput {
     pub event: Option<EventInput>,
     /// The translation key of the event a news item reports on; `Some("")` clears it.
     pub report_of: Option<String>,
+    /// A document's facts, read only for an item of the documents section.
+    pub document: Option<DocumentInput>,
 }
 
 /// The stored version an update starts from, with its media.
@@ -158,6 +163,14 @@ impl ArticleInput {
             },
             _ => None,
         };
+        let document = match (section.as_ref().map(|s| s.as_str() == DOCUMENTS_SECTION), self.document) {
+            (Some(true), Some(given)) => given.resolve(Some(&site.document_types)).map_err(|problems| errors.extend(problems)).ok(),
+            (Some(true), None) => match stored.and_then(|a| a.document.clone()) {
+                Some(facts) => Some(facts),
+                None => DocumentInput::default().resolve(Some(&site.document_types)).map_err(|problems| errors.extend(problems)).ok(),
+            },
+            _ => None,
+        };
         let report_of = match self.report_of.map(|k| k.trim().to_owned()) {
             Some(key) if key.is_empty() => None,
             Some(key) => Some(key),
@@ -185,6 +198,7 @@ impl ArticleInput {
                 .unwrap_or_default(),
             media,
             event,
+            document,
             report_of,
         };
         draft.add_place_tags();
@@ -241,6 +255,7 @@ mod tests {
             revision: 3,
             change_notes: Vec::new(),
             event: None,
+            document: None,
             report_of: None,
         }
     }

@@ -1,6 +1,6 @@
 //! The site: its languages in order (the first is the default) and its sections.
 
-use crate::{Lang, SectionKey, SiteZone};
+use crate::{DocumentType, Lang, SectionKey, SiteZone};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Language {
@@ -31,6 +31,8 @@ pub struct Site {
     pub sections: Vec<Section>,
     /// The institution's time zone, in which every date is shown and typed.
     pub zone: SiteZone,
+    /// The kinds of document the register knows, in the order editors pick them.
+    pub document_types: Vec<DocumentType>,
 }
 
 impl Site {
@@ -40,6 +42,10 @@ impl Site {
 
     pub fn language(&self, code: &str) -> Option<&Language> {
         self.languages.iter().find(|l| l.code.as_str() == code)
+    }
+
+    pub fn document_type(&self, key: &str) -> Option<&DocumentType> {
+        self.document_types.iter().find(|t| t.key == key)
     }
 
     pub fn section(&self, key: &str) -> Option<&Section> {
@@ -67,6 +73,7 @@ impl Site {
                 section("documents", "Документы", "Documents"),
             ],
             zone: SiteZone::default(),
+            document_types: DocumentType::standard(),
         }
     }
 }

@@ -121,6 +121,17 @@ pub struct EditorForm {
     pub event_country: String,
     /// The translation key of the event a news item reports on.
     pub report_of: String,
+    /// A document's facts (read only for the documents section) as typed; relations are
+    /// translation keys, one per line.
+    pub document_type: String,
+    pub document_number: String,
+    pub document_adopted_on: String,
+    pub document_place: String,
+    pub document_body: String,
+    pub document_status: String,
+    pub document_status_since: String,
+    pub document_amends: String,
+    pub document_supersedes: String,
     pub revision: i64,
     /// For a published item: `minor` or `update`, and the update's public note.
     pub change: String,
@@ -151,6 +162,8 @@ pub struct FieldDiff {
 
 #[derive(Debug, Serialize)]
 pub struct EditorPage {
+    /// The site's document types, for a document's type field.
+    pub document_types: Vec<Choice>,
     #[serde(flatten)]
     pub layout: AdminLayout,
     /// Where the form posts: the article's URL, or the list's for a new one.

@@ -6,21 +6,23 @@
 //! The index is derived data: it can always be rebuilt from the database, and is kept current
 //! from the change feed by whoever owns it (see the web layer).
 
+mod pdf;
 mod schema;
 
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::Mutex;
 
-use pressroom_domain::{Article, Lang, SectionKey, Slug, Status};
+use pressroom_domain::{number_query, Article, Lang, SectionKey, Slug, Status};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TokenStream;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, TantivyDocument, Term};
 use time::OffsetDateTime;
 
+pub use pdf::{pdf_text, text_pdf};
 use schema::Fields;
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +47,8 @@ const RERANK_POOL: usize = 100;
 const RECENCY_WEIGHT: f32 = 0.15;
 /// A title match counts this many times a body mention.
 const TITLE_BOOST: f32 = 3.0;
+/// A document whose number a query names comes before any that merely mentions it.
+const NUMBER_BOOST: f32 = 20.0;
 const MAX_QUERY_CHARS: usize = 500;
 
 /// A search as a reader asks it.
@@ -137,13 +141,13 @@ impl SearchIndex {
         self.len() == 0
     }
 
-    /// Puts an article into the index, or takes it out when it is not published. Changes are
-    /// seen by searches after [`SearchIndex::commit`].
-    pub fn update(&self, article: &Article) -> Result<()> {
+    /// Puts an article into the index with `attached`, the text of its files, or takes it out
+    /// when it is not published. Changes are seen by searches after [`SearchIndex::commit`].
+    pub fn update(&self, article: &Article, attached: &str) -> Result<()> {
         let writer = self.writer.lock().expect("the index writer lock is never poisoned");
         writer.delete_term(Term::from_field_u64(self.fields.id, article.id.0 as u64));
         if article.status == Status::Published {
-            writer.add_document(self.fields.document(article))?;
+            writer.add_document(self.fields.document(article, attached))?;
         }
         Ok(())
     }
@@ -179,14 +183,24 @@ impl SearchIndex {
             parser.set_field_boost(title, TITLE_BOOST);
         }
         let (text_query, _unread) = parser.parse_query_lenient(&text);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
         let exact = |field, value: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
         };
+        // `№ 12` or `12/2025` also finds the document of that number, first.
+        let number = number_query(&text);
+        let text_query: Box<dyn Query> = match &number {
+            Some(number) => Box::new(BooleanQuery::new(vec![
+                (Occur::Should, text_query),
+                (Occur::Should, Box::new(BoostQuery::new(exact(self.fields.number, number), NUMBER_BOOST))),
+            ])),
+            None => text_query,
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
         // A language's words are looked for in its own fields, which only its documents have, so
         // it needs no clause of its own (intersecting with one cost a fifth of the time) unless
-        // the query names fields itself (`body_ru:…`).
-        if let Some(lang) = request.lang.as_ref().filter(|_| text.contains(':')) {
+        // the query names fields itself (`body_ru:…`) or asks for a number, which every language's
+        // version has.
+        if let Some(lang) = request.lang.as_ref().filter(|_| text.contains(':') || number.is_some()) {
             clauses.push((Occur::Must, exact(self.fields.lang, lang.as_str())));
         }
         if let Some(section) = &request.section {

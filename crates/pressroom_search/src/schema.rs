@@ -21,6 +21,8 @@ pub(crate) struct Fields {
     pub translation: Field,
     pub published_at: Field,
     pub title_stored: Field,
+    /// A document's number as readers look it up (`12`, `12/2025`), lower-cased, whole.
+    pub number: Field,
     /// (language code or "other", title field, body field)
     by_lang: Vec<(String, Field, Field)>,
 }
@@ -34,6 +36,7 @@ pub(crate) fn build() -> (Schema, Fields) {
     let translation = builder.add_text_field("translation", STRING | STORED);
     let published_at = builder.add_i64_field("published_at", INDEXED | STORED | FAST);
     let title_stored = builder.add_text_field("title", STORED);
+    let number = builder.add_text_field("number", STRING);
     let mut by_lang = Vec::new();
     for name in STEMMED.iter().map(|(code, _)| *code).chain(["other"]) {
         let analyzer = if name == "other" { "plain" } else { name };
@@ -43,7 +46,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         let body = builder.add_text_field(&format!("body_{name}"), text(analyzer, true));
         by_lang.push((name.to_owned(), title, body));
     }
-    let fields = Fields { id, lang, section, slug, translation, published_at, title_stored, by_lang };
+    let fields = Fields { id, lang, section, slug, translation, published_at, title_stored, number, by_lang };
     (builder.build(), fields)
 }
 
@@ -94,9 +97,14 @@ impl Fields {
         self.by_lang.iter().map(|(_, title, _)| *title).collect()
     }
 
-    pub fn document(&self, article: &Article) -> TantivyDocument {
+    /// The index's document for `article`, with `attached`, the text of its files.
+    pub fn document(&self, article: &Article, attached: &str) -> TantivyDocument {
         let (_, title, body) = self.of_lang(article.lang.as_str());
-        let text = normalise(&format!("{}\n\n{}", article.lead, article.body));
+        let mut text = normalise(&format!("{}\n\n{}", article.lead, article.body));
+        if !attached.is_empty() {
+            text.push_str("\n\n");
+            text.push_str(&normalise(attached));
+        }
         let mut doc = TantivyDocument::default();
         doc.add_u64(self.id, article.id.0 as u64);
         doc.add_text(self.lang, article.lang.as_str());
@@ -107,6 +115,9 @@ impl Fields {
         doc.add_text(self.title_stored, &article.title);
         doc.add_text(*title, normalise(&article.title));
         doc.add_text(*body, &text);
+        for number in article.document.iter().flat_map(|d| d.number_forms()) {
+            doc.add_text(self.number, number);
+        }
         doc
     }
 

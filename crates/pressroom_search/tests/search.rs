@@ -1,8 +1,8 @@
 //! Search behaviour readers rely on: morphology in both languages, phrases, exclusion, ranking,
 //! filters, what is never found, and safe snippets.
 
-use pressroom_domain::{parse_publication_date, Article, ArticleId, Lang, SectionKey, Slug, Status};
-use pressroom_search::{SearchIndex, SearchRequest};
+use pressroom_domain::{parse_publication_date, Article, ArticleId, DocumentInput, Lang, SectionKey, Slug, Status};
+use pressroom_search::{pdf_text, text_pdf, SearchIndex, SearchRequest};
 
 fn article(id: i64, lang: &str, key: &str, title: &str, body: &str, date: &str) -> Article {
     Article {
@@ -24,6 +24,7 @@ fn article(id: i64, lang: &str, key: &str, title: &str, body: &str, date: &str) 
         revision: 1,
         change_notes: Vec::new(),
         event: None,
+        document: None,
         report_of: None,
     }
 }
@@ -31,7 +32,7 @@ fn article(id: i64, lang: &str, key: &str, title: &str, body: &str, date: &str) 
 fn index(articles: &[Article]) -> SearchIndex {
     let index = SearchIndex::in_memory().unwrap();
     for a in articles {
-        index.update(a).unwrap();
+        index.update(a, "").unwrap();
     }
     index.commit().unwrap();
     index
@@ -126,7 +127,7 @@ fn filters_languages_grouping_and_hidden_items() {
     assert_eq!(result.total, 1);
 
     // Unpublishing takes an item out.
-    index.update(&Article { status: Status::Draft, ..articles[0].clone() }).unwrap();
+    index.update(&Article { status: Status::Draft, ..articles[0].clone() }, "").unwrap();
     index.commit().unwrap();
     assert!(!ids(&index, Some("ru"), "встреча").contains(&1));
 }
@@ -170,4 +171,37 @@ fn snippets_come_from_where_the_word_is_even_deep_in_a_long_text() {
     let hit = &index.search(&request).unwrap().hits[0];
     let snippet = hit.snippet_html.as_deref().unwrap_or_default();
     assert!(snippet.contains("<b>protocol</b>"), "{snippet}");
+}
+
+#[test]
+fn a_document_is_found_by_its_number_and_by_the_words_of_its_pdf_in_either_language() {
+    let facts = |number: &str| {
+        DocumentInput { kind: "decision".into(), number: number.into(), adopted_on: "2025-06-30".into(), ..Default::default() }
+            .resolve(None)
+            .unwrap()
+    };
+    let document = |id: i64, lang: &str, number: &str| Article {
+        section: SectionKey::parse("documents").unwrap(),
+        document: Some(facts(number)),
+        ..article(id, lang, &format!("doc-{number}"), "On the strategy", "Adopted by the Council.", "2025-06-30")
+    };
+    let index = SearchIndex::in_memory().unwrap();
+    for a in corpus() {
+        index.update(&a, "").unwrap();
+    }
+    // The PDF's text, as the upload extracted it: words the item's own text does not have.
+    let en_pdf = pdf_text(&text_pdf(&["The parties agree on a joint air defence system."])).unwrap();
+    let ru_pdf = pdf_text(&text_pdf(&["Стороны договорились о совместной системе противовоздушной обороны."])).unwrap();
+    index.update(&document(20, "en", "12"), &en_pdf).unwrap();
+    index.update(&document(21, "ru", "12"), &ru_pdf).unwrap();
+    index.update(&document(22, "en", "120"), "").unwrap();
+    index.commit().unwrap();
+    assert_eq!(ids(&index, Some("en"), "air defence"), [20]);
+    assert_eq!(ids(&index, Some("ru"), "противовоздушная оборона"), [21], "stemmed, like any Russian text");
+    for query in ["№ 12", "№12", "No. 12", "12/2025"] {
+        assert_eq!(ids(&index, Some("en"), query), [20], "{query}");
+    }
+    assert_eq!(ids(&index, Some("ru"), "№ 12"), [21]);
+    assert_eq!(ids(&index, Some("en"), "№ 120"), [22]);
+    assert_eq!(ids(&index, Some("en"), "12/2024"), Vec::<i64>::new(), "another year's 12 is another document");
 }

@@ -34,6 +34,7 @@ fn draft(i: usize, status: Status) -> ArticleDraft {
         media: None,
         event: None,
         report_of: None,
+        document: None,
     }
 }
 

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use pressroom_domain::{
-    Article, ArticleId, ArticleSummary, ChangeNote, EventFacts, Lang, MediaItem, SectionKey, SiteZone, Slug, Status, Tag, TagKey, TagKind,
-    TagRef, TranslationRef, UserId,
+    Article, ArticleId, ArticleSummary, ChangeNote, DocumentFacts, EventFacts, Lang, MediaItem, SectionKey, SiteZone, Slug, Status, Tag,
+    TagKey, TagKind, TagRef, TranslationRef, UserId,
 };
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
@@ -29,7 +29,10 @@ pub struct SitemapEntry {
 pub(crate) const SUMMARY_COLUMNS: &str = "a.id, a.lang, s.key, a.slug, a.title, a.lead, a.cover, a.published_at";
 
 const ARTICLE_COLUMNS: &str = "a.id, a.lang, s.key, a.slug, a.title, a.lead, a.cover, a.published_at, a.translation_key, a.body, \
-                               a.featured, a.status, a.updated_at, a.author_id, a.revision, a.change_notes, a.event, a.report_of";
+                               a.featured, a.status, a.updated_at, a.author_id, a.revision, a.change_notes, a.event, a.report_of, a.document";
+
+/// How many columns [`ARTICLE_COLUMNS`] names.
+const ARTICLE_COLUMN_COUNT: usize = 19;
 
 /// The SQL behind public pages, named so that the test of query plans reads the very SQL the
 /// store runs (see `explain.rs`).
@@ -337,8 +340,9 @@ async fn article_at(conn: &mut AnyConnection, lang: &Lang, section: &SectionKey,
     let rows = sqlx::query(&article_at_sql()).bind(lang.as_str()).bind(section.as_str()).bind(slug.as_str()).fetch_all(conn).await?;
     let mut article = article_from_row(rows.first().ok_or(StoreError::NotFound)?)?;
     for row in &rows {
-        if let Some(key) = row.try_get::<Option<String>, _>(18)? {
-            article.tags.push(tag_ref(key, row.try_get(19)?)?);
+        // The tag's key and name follow the article's columns.
+        if let Some(key) = row.try_get::<Option<String>, _>(ARTICLE_COLUMN_COUNT)? {
+            article.tags.push(tag_ref(key, row.try_get(ARTICLE_COLUMN_COUNT + 1)?)?);
         }
     }
     Ok(article)
@@ -437,5 +441,10 @@ fn article_from_row(row: &AnyRow) -> Result<Article> {
         change_notes: change_notes(&row.try_get::<String, _>(15)?)?,
         event: row.try_get::<Option<String>, _>(16)?.map(|json| EventFacts::from_json(&json)).transpose().map_err(StoreError::Invalid)?,
         report_of: row.try_get(17)?,
+        document: row
+            .try_get::<Option<String>, _>(18)?
+            .map(|json| DocumentFacts::from_json(&json))
+            .transpose()
+            .map_err(StoreError::Invalid)?,
     })
 }

@@ -24,6 +24,8 @@ const TABLES: &[&str] = &[
     "article_tags",
     "article_media",
     "event_dates",
+    "document_register",
+    "document_links",
     "revisions",
     "former_addresses",
     "redirects",

@@ -9,9 +9,10 @@ use crate::articles::{
     article_at_sql, bind_params, featured_sql, latest_articles_sql, tags_of_sql, Param, ARCHIVE_COUNT_SQL, ARCHIVE_SPAN_SQL,
     ARTICLE_TAGS_SQL, MOVED_ARTICLE_SQL, SITEMAP_PART_SQL, TRANSLATIONS_SQL,
 };
+use crate::documents::{register_sql, DOCUMENTS_BEARING_ON_SQL, DOCUMENT_BY_KEY_SQL};
 use crate::events::{event_feed_sql, events_between_sql, published_event_sql, EVENT_BY_KEY_SQL, REPORTS_SQL};
 use crate::listings::{related_sql, ListSql};
-use crate::{ArticleQuery, Engine, Result, Store};
+use crate::{ArticleQuery, Engine, RegisterQuery, RegisterSort, Result, Store};
 
 /// What the test of query plans looks at.
 #[derive(Debug)]
@@ -96,7 +97,31 @@ impl Store {
             ),
             case("reports of an event", Some("articles_by_report"), REPORTS_SQL.to_owned(), vec![text("2025-key"), text("en")]),
             case("event of a report", None, EVENT_BY_KEY_SQL.to_owned(), vec![text("2025-key"), text("en")]),
+            case(
+                "documents bearing on a document",
+                Some("document_links_by_target"),
+                DOCUMENTS_BEARING_ON_SQL.to_owned(),
+                vec![text("2025-key"), text("en")],
+            ),
+            case("document of a relation", None, DOCUMENT_BY_KEY_SQL.to_owned(), vec![text("2025-key"), text("en")]),
         ]);
+        // The register, unfiltered and by each filter, read in the order of its index.
+        let registers = [
+            ("register", "document_register_by_date", RegisterQuery::default()),
+            ("register of a year", "document_register_by_date", RegisterQuery { year: Some(2025), ..RegisterQuery::default() }),
+            ("register by type", "document_register_by_kind", RegisterQuery { kind: Some("decision".into()), ..RegisterQuery::default() }),
+            ("register by body", "document_register_by_body", RegisterQuery { body: Some("Council".into()), ..RegisterQuery::default() }),
+            (
+                "register by status",
+                "document_register_by_status",
+                RegisterQuery { status: Some(pressroom_domain::DocumentStatus::InForce), ..RegisterQuery::default() },
+            ),
+            ("register by number", "document_register_by_number", RegisterQuery { sort: RegisterSort::Number, ..RegisterQuery::default() }),
+        ];
+        for (name, index, query) in registers {
+            let (sql, params) = register_sql(&query);
+            cases.push((name.to_owned(), Some(index), true, sql, std::iter::once(text("en")).chain(params).collect()));
+        }
         let mut connection = self.pool.acquire().await?;
         if self.engine == Engine::Postgres {
             sqlx::query("SET enable_seqscan = off").execute(&mut *connection).await?;

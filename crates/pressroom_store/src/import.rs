@@ -13,6 +13,7 @@ use pressroom_domain::{ArticleDraft, OldPath};
 use sqlx::Row;
 
 use crate::changes::ArticleReach;
+use crate::documents::set_document_facts;
 use crate::record::KnownItem;
 use crate::write::{
     bind_fields, insert_tag_links, resolve_tags, save_tag, save_version, set_event_dates, SiteKeys, Snapshot, TagDef, TagLink, Target,
@@ -207,13 +208,13 @@ impl ImportSession<'_> {
         let (author, at) = (self.actor.user.map(|u| u.0), now());
         let rows: Vec<String> = (0..new.len())
             .map(|r| {
-                let p = |i: usize| format!("${}", r * 15 + i);
-                format!("({}, {}, 1)", (1..=15).map(p).collect::<Vec<_>>().join(", "), p(15))
+                let p = |i: usize| format!("${}", r * 16 + i);
+                format!("({}, {}, 1)", (1..=16).map(p).collect::<Vec<_>>().join(", "), p(16))
             })
             .collect();
         let sql = format!(
             "INSERT INTO articles (translation_key, lang, section_id, slug, title, lead, body, cover, featured, status, \
-             published_at, event, report_of, author_id, created_at, updated_at, revision) VALUES {} RETURNING id, translation_key, lang",
+             published_at, event, report_of, document, author_id, created_at, updated_at, revision) VALUES {} RETURNING id, translation_key, lang",
             rows.join(", ")
         );
         let mut query = sqlx::query(&sql);
@@ -258,6 +259,9 @@ impl ImportSession<'_> {
             self.keep_old_paths(*id, draft, old_paths).await?;
             if draft.event.is_some() {
                 set_event_dates(&mut self.w.tx, &self.keys.zone, *id, draft, false).await?;
+            }
+            if draft.document.is_some() {
+                set_document_facts(&mut self.w.tx, *id, draft).await?;
             }
             let public = draft.status == pressroom_domain::Status::Published;
             if public {

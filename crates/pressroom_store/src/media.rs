@@ -21,6 +21,8 @@ pub struct NewMedia {
     pub width: Option<i64>,
     pub height: Option<i64>,
     pub sha256: String,
+    /// The text of a PDF, for the search index.
+    pub text: Option<String>,
 }
 
 const COLUMNS: &str = "m.id, m.kind, m.storage_key, m.original_name, m.content_type, m.byte_size, m.width, m.height, m.created_at";
@@ -29,8 +31,8 @@ impl Store {
     pub async fn create_media(&self, media: &NewMedia, actor: &Actor) -> Result<i64> {
         let mut w = self.begin_write().await?;
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO media (kind, storage_key, original_name, content_type, byte_size, width, height, sha256, uploaded_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            "INSERT INTO media (kind, storage_key, original_name, content_type, byte_size, width, height, sha256, uploaded_by, created_at, text) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(media.kind.as_str())
         .bind(&media.storage_key)
@@ -42,6 +44,7 @@ impl Store {
         .bind(&media.sha256)
         .bind(actor.user.map(|u| u.0))
         .bind(now())
+        .bind(media.text.as_deref())
         .fetch_one(&mut *w.tx)
         .await?;
         audit(&mut w.tx, actor, "media.upload", &format!("media:{id}"), &media.original_name).await?;

@@ -72,6 +72,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_events.sql"),
         postgres: include_str!("../migrations/postgres/0010_events.sql"),
     },
+    Migration {
+        version: 11,
+        name: "documents",
+        sqlite: include_str!("../migrations/sqlite/0011_documents.sql"),
+        postgres: include_str!("../migrations/postgres/0011_documents.sql"),
+    },
 ];
 
 /// The schema version this program writes and reads.

@@ -4,6 +4,7 @@ use pressroom_domain::{Lang, Language, Section, SectionKey, Site, SiteZone};
 
 use sqlx::{Any, Transaction};
 
+use crate::documents::{stored_document_types, DOCUMENT_TYPES_SETTING};
 use crate::{audit, Actor, Result, Store, StoreError};
 
 impl Store {
@@ -38,7 +39,8 @@ impl Store {
             return Err(StoreError::Invalid("the site has no languages; run `pressroom init`".into()));
         }
         let zone = stored_zone(self.setting(TIME_ZONE_SETTING).await?)?;
-        Ok(Site { languages, sections, zone })
+        let document_types = stored_document_types(self.setting(DOCUMENT_TYPES_SETTING).await?)?;
+        Ok(Site { languages, sections, zone, document_types })
     }
 
     /// Writes `site` into an empty database; returns false, changing nothing, if the site

@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 
 use pressroom_domain::{
-    format_publication_date, slugify, Amendment, ArticleDraft, AttachedMedia, ChangeNote, EventFacts, EventTime, Lang, SiteZone, Status,
-    TagKey, TagKind,
+    format_publication_date, slugify, Amendment, ArticleDraft, AttachedMedia, ChangeNote, DocumentFacts, EventFacts, EventTime, Lang,
+    SiteZone, Status, TagKey, TagKind,
 };
 use pressroom_record::Event;
 use sqlx::any::AnyArguments;
@@ -16,6 +16,7 @@ use sqlx::query::Query;
 use sqlx::{Any, Row, Transaction};
 
 use crate::changes::ArticleReach;
+use crate::documents::{follow_document_group, set_document_facts};
 use crate::record::KnownItem;
 use crate::site::{stored_zone, TIME_ZONE_SETTING};
 use crate::{now, Result, StoreError, WriteTx};
@@ -199,14 +200,14 @@ pub(crate) async fn save_version(
         Some((id, revision)) => {
             let update = "UPDATE articles SET translation_key = $1, lang = $2, section_id = $3, slug = $4, title = $5, lead = $6, \
                           body = $7, cover = $8, featured = $9, status = $10, published_at = $11, event = $12, report_of = $13, \
-                          updated_at = $14, revision = $15 WHERE id = $16";
+                          document = $14, updated_at = $15, revision = $16 WHERE id = $17";
             bind_fields(sqlx::query(update), draft, section_id).bind(now).bind(revision + 1).bind(id).execute(&mut *w.tx).await?;
             (id, revision + 1)
         }
         None => {
             let insert = "INSERT INTO articles (translation_key, lang, section_id, slug, title, lead, body, cover, featured, status, \
-                          published_at, event, report_of, author_id, created_at, updated_at, revision) \
-                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 1) RETURNING id";
+                          published_at, event, report_of, document, author_id, created_at, updated_at, revision) \
+                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, 1) RETURNING id";
             let row = bind_fields(sqlx::query(insert), draft, section_id).bind(author).bind(now).fetch_one(&mut *w.tx).await?;
             (row.try_get(0)?, 1)
         }
@@ -214,6 +215,8 @@ pub(crate) async fn save_version(
     let tag_keys = set_article_tags(&mut w.tx, keys, id, existing.is_some(), draft).await?;
     set_event_dates(&mut w.tx, &keys.zone, id, draft, rescheduled).await?;
     follow_event_group(w, &keys.zone, id, draft).await?;
+    set_document_facts(&mut w.tx, id, draft).await?;
+    follow_document_group(w, id, draft).await?;
     if let Some(media) = &draft.media {
         set_article_media(&mut w.tx, index, id, media).await?;
     }
@@ -404,6 +407,7 @@ pub(crate) fn bind_fields<'q>(
         .bind(draft.published_at.unix_timestamp())
         .bind(draft.event.as_ref().map(EventFacts::to_json))
         .bind(draft.report_of.as_deref())
+        .bind(draft.document.as_ref().map(DocumentFacts::to_json))
 }
 
 pub(crate) async fn save_tag(tx: &mut Transaction<'static, Any>, tag: &TagDef) -> Result<i64> {

@@ -23,6 +23,7 @@ fn draft(key: &str, slug: &str, title: &str) -> ArticleDraft {
         media: None,
         event: None,
         report_of: None,
+        document: None,
     }
 }
 

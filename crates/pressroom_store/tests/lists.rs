@@ -27,6 +27,7 @@ fn draft(i: usize) -> ArticleDraft {
         media: None,
         event: None,
         report_of: None,
+        document: None,
     }
 }
 

@@ -26,6 +26,7 @@ fn draft(key: &str, status: Status) -> ArticleDraft {
         media: None,
         event: None,
         report_of: None,
+        document: None,
     }
 }
 

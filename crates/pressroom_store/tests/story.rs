@@ -26,6 +26,7 @@ fn draft(key: &str, l: &str, section: &str, slug: &str, date: &str, tags: &[&str
         media: None,
         event: None,
         report_of: None,
+        document: None,
     }
 }
 

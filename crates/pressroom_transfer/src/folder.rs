@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use pressroom_domain::{Article, ArticleInput, EventInput, Lang, Site, SiteZone, Status, Tag, TagKey, TagKind, BODY_MAX_BYTES};
+use pressroom_domain::{
+    Article, ArticleInput, DocumentInput, EventInput, Lang, Site, SiteZone, Status, Tag, TagKey, TagKind, BODY_MAX_BYTES,
+};
 use pressroom_store::TagDef;
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +40,7 @@ pub(crate) struct FrontMatterIn {
     pub featured: Option<bool>,
     pub event: Option<EventFront>,
     pub report_of: Option<String>,
+    pub document: Option<DocumentInput>,
 }
 
 /// An event's facts in front matter: days as `YYYY-MM-DD`, times in RFC 3339 (or local
@@ -78,6 +81,8 @@ struct FrontMatterOut<'a> {
     event: Option<EventFront>,
     #[serde(skip_serializing_if = "Option::is_none")]
     report_of: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    document: Option<DocumentInput>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -171,6 +176,7 @@ impl FrontMatterIn {
             attachments: None,
             event: front.event.map(|e| EventInput { start: e.start, end: e.end, status: e.status, city: e.city, country: e.country }),
             report_of: front.report_of,
+            document: front.document,
         };
         (input, status)
     }
@@ -208,6 +214,7 @@ pub fn write_article(article: &Article, zone: &SiteZone) -> String {
             EventFront { start: e.start, end: e.end, status: e.status, city: e.city, country: e.country }
         }),
         report_of: article.report_of.as_deref(),
+        document: article.document.as_ref().map(DocumentInput::of),
     };
     let yaml = serde_yaml_ng::to_string(&front).expect("front matter of plain strings always serialises");
     if article.body.is_empty() {

@@ -3,7 +3,10 @@
 //! ministers, member states, cities, exercises, agreements — with every Russian word given in
 //! the case its place in the sentence needs. The same seed always gives the same corpus.
 
-use pressroom_domain::{slugify, ArticleDraft, EventFacts, EventStatus, EventTime, Lang, SectionKey, Status, EVENTS_SECTION};
+use pressroom_domain::{
+    slugify, ArticleDraft, DocumentFacts, DocumentStatus, DocumentType, EventFacts, EventStatus, EventTime, Lang, SectionKey, Status,
+    DOCUMENTS_SECTION, EVENTS_SECTION,
+};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -324,7 +327,7 @@ const MONTHS_EN: [&str; 12] =
     ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 /// Every section of the standard site, most items being news.
-const SECTIONS: &[(&str, u32)] = &[("news", 70), ("statements", 12), ("events", 10), ("interviews", 4), ("documents", 4)];
+const SECTIONS: &[(&str, u32)] = &[("news", 69), ("statements", 12), ("events", 10), ("interviews", 4), ("documents", 5)];
 
 /// Makes `count` article versions: `count / 2` items in Russian and English, linked as
 /// translations (an odd count adds one Russian item).
@@ -364,6 +367,7 @@ pub fn generate(count: usize, seed: u64) -> Vec<ArticleDraft> {
                 tags: text.tags.clone(),
                 media: None,
                 event: (section == EVENTS_SECTION).then(|| event_facts(item, published)),
+                document: (section == DOCUMENTS_SECTION).then(|| document_facts(item, published, lang)),
                 report_of: None,
             });
         }
@@ -383,6 +387,30 @@ fn event_facts(item: usize, announced: OffsetDateTime) -> EventFacts {
     };
     let end = (item % 3 > 0).then(|| EventTime::Day(start + Duration::days((item % 3) as i64)));
     EventFacts { start: EventTime::Day(start), end, status, city: None, country: None }
+}
+
+/// A document's facts, like [`event_facts`] made from the item's number and date alone: every
+/// standard type, numbers restarting each year's hundred, a tenth terminated or superseded.
+fn document_facts(item: usize, adopted: OffsetDateTime, lang: &Lang) -> DocumentFacts {
+    let kinds = DocumentType::standard();
+    let body = &BODIES[item % BODIES.len()];
+    let status = match item % 10 {
+        0 => DocumentStatus::Terminated,
+        1 => DocumentStatus::Superseded,
+        2 => DocumentStatus::Amended,
+        _ => DocumentStatus::InForce,
+    };
+    DocumentFacts {
+        kind: kinds[item % kinds.len()].key.clone(),
+        number: (item % 100 + 1).to_string(),
+        adopted_on: adopted.date(),
+        place: None,
+        body: Some(if lang.as_str() == "ru" { body.nom } else { body.en }.to_owned()),
+        status,
+        status_since: None,
+        amends: Vec::new(),
+        supersedes: Vec::new(),
+    }
 }
 
 struct Text {

@@ -231,6 +231,7 @@ pub fn write_drafts(drafts: &[pressroom_domain::ArticleDraft], folder: &Path, pr
             revision: 1,
             change_notes: Vec::new(),
             event: draft.event.clone(),
+            document: draft.document.clone(),
             report_of: draft.report_of.clone(),
         };
         let dir = folder.join(article.lang.as_str()).join(article.section.as_str());

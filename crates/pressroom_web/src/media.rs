@@ -23,6 +23,8 @@ pub struct Inspected {
     pub sha256: String,
     /// File name within the media item's folder, and its bytes.
     pub files: Vec<(String, Vec<u8>)>,
+    /// A PDF's text, for the search index.
+    pub text: Option<String>,
 }
 
 /// Checks an upload by its content and prepares what to store; an error is a message key.
@@ -48,7 +50,7 @@ pub fn inspect(bytes: Vec<u8>, original_name: &str) -> Result<Inspected, &'stati
         for target in IMAGE_WIDTHS.into_iter().filter(|w| *w < width) {
             files.push(resized(&decoded, target, format)?);
         }
-        return Ok(Inspected { image: true, content_type, width: Some(width), height: Some(height), sha256, files });
+        return Ok(Inspected { image: true, content_type, width: Some(width), height: Some(height), sha256, files, text: None });
     }
     let extension = original_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     let content_type = if bytes.starts_with(b"%PDF-") {
@@ -66,7 +68,8 @@ pub fn inspect(bytes: Vec<u8>, original_name: &str) -> Result<Inspected, &'stati
         return Err("error_upload_type");
     };
     let ext = file_extension(content_type);
-    Ok(Inspected { image: false, content_type, width: None, height: None, sha256, files: vec![(format!("original.{ext}"), bytes)] })
+    let text = (content_type == "application/pdf").then(|| pressroom_search::pdf_text(&bytes)).flatten();
+    Ok(Inspected { image: false, content_type, width: None, height: None, sha256, files: vec![(format!("original.{ext}"), bytes)], text })
 }
 
 fn resized(image: &DynamicImage, width: u32, format: ImageFormat) -> Result<(String, Vec<u8>), &'static str> {
@@ -149,6 +152,7 @@ pub async fn save_file(
         width: inspected.width.map(i64::from),
         height: inspected.height.map(i64::from),
         sha256: inspected.sha256,
+        text: inspected.text,
     };
     let id = store.create_media(&record, actor).await?;
     Ok(Ok((id, key)))

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use pressroom_domain::ArticleId;
+use pressroom_domain::{Article, ArticleId};
 use pressroom_search::SearchIndex;
 use pressroom_store::{ChangeReach, Store, StoreError};
 use tokio::sync::watch;
@@ -56,7 +56,8 @@ impl Indexer {
             let Some(last) = batch.last() else { break };
             after = last.id;
             for article in &batch {
-                self.index.update(article).map_err(|e| e.to_string())?;
+                let attached = attached_text(store, article).await.map_err(|e| e.to_string())?;
+                self.index.update(article, &attached).map_err(|e| e.to_string())?;
                 progress(None);
                 count += 1;
             }
@@ -79,7 +80,10 @@ impl Indexer {
             ids.dedup();
             for id in ids {
                 match store.article(ArticleId(id)).await {
-                    Ok(article) => self.index.update(&article).map_err(|e| StoreError::Invalid(e.to_string()))?,
+                    Ok(article) => {
+                        let attached = attached_text(store, &article).await?;
+                        self.index.update(&article, &attached).map_err(|e| StoreError::Invalid(e.to_string()))?
+                    }
                     Err(StoreError::NotFound) => self.index.remove(id),
                     Err(other) => return Err(other),
                 }
@@ -88,6 +92,15 @@ impl Indexer {
             self.index.commit().map_err(|e| StoreError::Invalid(e.to_string()))?;
             self.set_position(last).map_err(|e| StoreError::Invalid(e.to_string()))?;
         }
+    }
+}
+
+/// The text of a document's attached files (its PDFs), searched with it; other items' files
+/// are not read.
+async fn attached_text(store: &Store, article: &Article) -> Result<String, StoreError> {
+    match article.document {
+        Some(_) => store.attachment_text(article.id.0).await,
+        None => Ok(String::new()),
     }
 }
 

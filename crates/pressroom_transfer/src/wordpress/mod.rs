@@ -366,6 +366,7 @@ fn article_input(
         attachments: None,
         event: None,
         report_of: None,
+        document: None,
     };
     (input, old_paths(item, scan))
 }

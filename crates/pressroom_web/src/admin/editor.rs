@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use pressroom_domain::{
-    can_delete, can_edit, transition, Action, Article, ArticleId, ArticleInput, EventInput, FieldError, SiteZone, Status,
+    can_delete, can_edit, transition, Action, Article, ArticleId, ArticleInput, DocumentInput, EventInput, FieldError, SiteZone, Status,
 };
 use pressroom_editorial::{self as editorial, EditError};
 use pressroom_render::admin_views::{ActionButton, Choice, EditorForm, EditorPage, FieldDiff, FieldMessage};
@@ -56,7 +56,7 @@ pub async fn new(
             cover: source.cover.clone().unwrap_or_default(),
             tags: tags.join(", "),
             report_of: source.report_of.clone().unwrap_or_default(),
-            ..with_event(EditorForm::default(), &source, &desk.site.zone)
+            ..with_facts(EditorForm::default(), &source, &desk.site.zone)
         };
     }
     editor(&state, &desk, &staff, None, form, Vec::new(), None, None, None, StatusCode::OK).await
@@ -260,26 +260,39 @@ fn form_of(article: &Article, zone: &SiteZone) -> EditorForm {
         featured: article.featured,
         revision: article.revision,
         report_of: article.report_of.clone().unwrap_or_default(),
-        ..with_event(EditorForm::default(), article, zone)
+        ..with_facts(EditorForm::default(), article, zone)
     }
 }
 
-/// `form` with the event facts of `article`, if it has any.
-fn with_event(form: EditorForm, article: &Article, zone: &SiteZone) -> EditorForm {
-    match &article.event {
-        Some(facts) => {
-            let e = EventInput::of(facts, zone);
-            EditorForm {
-                event_start: e.start,
-                event_end: e.end,
-                event_status: e.status,
-                event_city: e.city,
-                event_country: e.country,
-                ..form
-            }
-        }
-        None => form,
+/// `form` with the event's or the document's facts of `article`, if it has any.
+fn with_facts(mut form: EditorForm, article: &Article, zone: &SiteZone) -> EditorForm {
+    if let Some(facts) = &article.event {
+        let e = EventInput::of(facts, zone);
+        form = EditorForm {
+            event_start: e.start,
+            event_end: e.end,
+            event_status: e.status,
+            event_city: e.city,
+            event_country: e.country,
+            ..form
+        };
     }
+    if let Some(facts) = &article.document {
+        let d = DocumentInput::of(facts);
+        form = EditorForm {
+            document_type: d.kind,
+            document_number: d.number,
+            document_adopted_on: d.adopted_on,
+            document_place: d.place,
+            document_body: d.body,
+            document_status: d.status,
+            document_status_since: d.status_since,
+            document_amends: d.amends.join("\n"),
+            document_supersedes: d.supersedes.join("\n"),
+            ..form
+        };
+    }
+    form
 }
 
 fn form_from(fields: &Fields, revision: i64) -> EditorForm {
@@ -304,6 +317,15 @@ fn form_from(fields: &Fields, revision: i64) -> EditorForm {
         event_city: text("event_city").trim().to_owned(),
         event_country: text("event_country").trim().to_owned(),
         report_of: text("report_of").trim().to_owned(),
+        document_type: text("document_type"),
+        document_number: text("document_number").trim().to_owned(),
+        document_adopted_on: text("document_adopted_on").trim().to_owned(),
+        document_place: text("document_place").trim().to_owned(),
+        document_body: text("document_body").trim().to_owned(),
+        document_status: text("document_status"),
+        document_status_since: text("document_status_since").trim().to_owned(),
+        document_amends: text("document_amends").trim().to_owned(),
+        document_supersedes: text("document_supersedes").trim().to_owned(),
         revision,
         change: fields.get("change").to_owned(),
         change_note: text("change_note").trim().to_owned(),
@@ -338,6 +360,15 @@ fn comparable(form: &EditorForm) -> Vec<(&'static str, String)> {
         ("event_city", form.event_city.clone()),
         ("event_country", form.event_country.clone()),
         ("report_of", form.report_of.clone()),
+        ("document_type", form.document_type.clone()),
+        ("document_number", form.document_number.clone()),
+        ("document_adopted_on", form.document_adopted_on.clone()),
+        ("document_place", form.document_place.clone()),
+        ("document_body", form.document_body.clone()),
+        ("document_status", form.document_status.clone()),
+        ("document_status_since", form.document_status_since.clone()),
+        ("document_amends", form.document_amends.clone()),
+        ("document_supersedes", form.document_supersedes.clone()),
     ]
 }
 
@@ -372,6 +403,17 @@ fn input_from(form: &EditorForm) -> Result<ArticleInput, FieldError> {
             country: form.event_country.clone(),
         }),
         report_of: Some(form.report_of.clone()),
+        document: Some(DocumentInput {
+            kind: form.document_type.clone(),
+            number: form.document_number.clone(),
+            adopted_on: form.document_adopted_on.clone(),
+            place: form.document_place.clone(),
+            body: form.document_body.clone(),
+            status: form.document_status.clone(),
+            status_since: form.document_status_since.clone(),
+            amends: form.document_amends.lines().map(str::to_owned).collect(),
+            supersedes: form.document_supersedes.lines().map(str::to_owned).collect(),
+        }),
     })
 }
 
@@ -423,6 +465,7 @@ async fn editor(
         action_url: id.map_or_else(|| "/admin/articles".to_owned(), |id| format!("/admin/articles/{id}")),
         sections: desk.site.sections.iter().map(|s| choice(s.key.as_str(), s.name(&desk.lang), &form.section)).collect(),
         languages: desk.site.languages.iter().map(|l| choice(l.code.as_str(), &l.native_name, &form.lang)).collect(),
+        document_types: desk.site.document_types.iter().map(|t| choice(&t.key, t.name(&desk.lang), &form.document_type)).collect(),
         images_without_alt: render_checked(&form.body).1,
         form,
         errors,

@@ -174,6 +174,15 @@ pub async fn sections(State(state): State<AppState>) -> Result<Json<Vec<SectionI
     Ok(Json(site.sections.iter().map(SectionItem::of).collect()))
 }
 
+/// The register's document types, in order: the `type` of a document.
+#[utoipa::path(get, path = "/api/v1/document-types", tag = "content",
+    responses((status = 200, description = "Every document type", body = Vec<SectionItem>)))]
+pub async fn document_types(State(state): State<AppState>) -> Result<Json<Vec<SectionItem>>, ApiError> {
+    let site = state.site.get(&state.store).await?;
+    let item = |t: &pressroom_domain::DocumentType| SectionItem { key: t.key.clone(), names: t.names.iter().cloned().collect() };
+    Ok(Json(site.document_types.iter().map(item).collect()))
+}
+
 /// Every tag, by key.
 #[utoipa::path(get, path = "/api/v1/tags", tag = "content",
     responses((status = 200, description = "Every tag", body = Vec<TagDetail>)))]

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use super::auth::Client;
 use super::error::{ApiError, ErrorBody};
-use super::views::{ArticleDetail, EventBody};
+use super::views::{ArticleDetail, DocumentBody, EventBody};
 use crate::media::save_upload;
 use crate::AppState;
 
@@ -112,6 +112,9 @@ pub struct ArticleFields {
     /// The translation key of the event a news item reports on; `""` removes the link.
     #[schema(max_length = 200)]
     pub report_of: Option<String>,
+    /// Type, number, adoption and status, for an item of the `documents` section (required
+    /// there, ignored elsewhere).
+    pub document: Option<DocumentBody>,
 }
 
 impl ArticleFields {
@@ -133,6 +136,7 @@ impl ArticleFields {
             attachments: self.attachments,
             event: self.event.map(EventBody::into_input),
             report_of: self.report_of,
+            document: self.document.map(DocumentBody::into_input),
         }
     }
 }

@@ -54,6 +54,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(content::article_by_address))
         .routes(routes!(manage::change_status))
         .routes(routes!(content::sections))
+        .routes(routes!(content::document_types))
         .routes(routes!(content::tags))
         .routes(routes!(content::search))
         .routes(routes!(manage::upload_media))

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use pressroom_domain::{Article, ArticleSummary, EventFacts, EventInput, Page, Section, SiteZone, Tag, TranslationRef};
+use pressroom_domain::{
+    Article, ArticleSummary, DocumentFacts, DocumentInput, EventFacts, EventInput, Page, Section, SiteZone, Tag, TranslationRef,
+};
 use pressroom_render::{render_markdown, urls};
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
@@ -122,6 +124,71 @@ pub struct ArticleDetail {
     pub event: Option<EventBody>,
     /// The translation key of the event a news item reports on.
     pub report_of: Option<String>,
+    /// Type, number, adoption, status and relations, for an item of the `documents` section.
+    pub document: Option<DocumentBody>,
+}
+
+/// A document's facts. Days are `YYYY-MM-DD`; relations name the other documents'
+/// translation keys.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentBody {
+    /// One of the site's document types (`GET /api/v1/site` lists them).
+    #[serde(rename = "type")]
+    #[schema(example = "decision")]
+    pub kind: String,
+    #[schema(example = "12", max_length = 50)]
+    pub number: String,
+    #[schema(example = "2025-06-30")]
+    pub adopted_on: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[schema(max_length = 200)]
+    pub place: String,
+    /// The adopting body, named in the version's language.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[schema(max_length = 200)]
+    pub body: String,
+    /// `in_force` (the default), `amended`, `superseded` or `terminated`.
+    #[serde(default)]
+    pub status: String,
+    /// Since when the status holds.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub status_since: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amends: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub supersedes: Vec<String>,
+}
+
+impl DocumentBody {
+    pub fn of(facts: &DocumentFacts) -> DocumentBody {
+        let d = DocumentInput::of(facts);
+        DocumentBody {
+            kind: d.kind,
+            number: d.number,
+            adopted_on: d.adopted_on,
+            place: d.place,
+            body: d.body,
+            status: d.status,
+            status_since: d.status_since,
+            amends: d.amends,
+            supersedes: d.supersedes,
+        }
+    }
+
+    pub fn into_input(self) -> DocumentInput {
+        DocumentInput {
+            kind: self.kind,
+            number: self.number,
+            adopted_on: self.adopted_on,
+            place: self.place,
+            body: self.body,
+            status: self.status,
+            status_since: self.status_since,
+            amends: self.amends,
+            supersedes: self.supersedes,
+        }
+    }
 }
 
 /// An event's facts. Days are `YYYY-MM-DD` (a whole day of the site's calendar); times are
@@ -186,11 +253,12 @@ impl ArticleDetail {
                 .collect(),
             event: article.event.as_ref().map(EventBody::of),
             report_of: article.report_of.clone(),
+            document: article.document.as_ref().map(DocumentBody::of),
         }
     }
 }
 
-/// A section, with its name in each language.
+/// A section or a document type, with its name in each language.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SectionItem {
     pub key: String,
