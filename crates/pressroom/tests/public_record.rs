@@ -175,7 +175,7 @@ async fn verify_names_a_changed_page_and_catches_a_rewritten_history() {
     pressroom_ok(&["init", "--data", data.to_str().unwrap(), "--demo", "--log-name", "news.example.org/log"]);
     let mode = std::fs::metadata(data.join("log.key")).unwrap();
     assert_eq!(std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777, 0o600, "the private key is the owner's alone");
-    let server = serving_signed(&data, 18, None).await;
+    let server = serving_signed(&data, 26, None).await;
 
     let (ok, out) = verify(&server.base, CFM, &state, None);
     assert!(ok && out.contains("matches the public record"), "{out}");
@@ -188,7 +188,7 @@ async fn verify_names_a_changed_page_and_catches_a_rewritten_history() {
         .execute(&pool)
         .await
         .unwrap();
-    let server = serving_signed(&data, 18, Some(server)).await;
+    let server = serving_signed(&data, 26, Some(server)).await;
     let (ok, out) = verify(&server.base, CFM, &state, None);
     assert!(!ok && out.contains(&format!("{}{CFM} does not match the public record", server.base)), "{out}");
 
@@ -201,8 +201,8 @@ async fn verify_names_a_changed_page_and_catches_a_rewritten_history() {
     // kept the earlier checkpoint sees the history changed.
     sqlx::query("DROP TRIGGER log_entries_append_only_update").execute(&pool).await.unwrap();
     sqlx::query("UPDATE log_entries SET entry = replace(entry, 'revision 1', 'revision 7') WHERE seq = 0").execute(&pool).await.unwrap();
-    resign(&pool, &key, 18).await;
-    let server = serving_signed(&data, 18, Some(server)).await;
+    resign(&pool, &key, 26).await;
+    let server = serving_signed(&data, 26, Some(server)).await;
     let (ok, out) = verify(&server.base, "/", &state, None);
     assert!(!ok && out.contains("was rewritten"), "{out}");
 
@@ -213,7 +213,7 @@ async fn verify_names_a_changed_page_and_catches_a_rewritten_history() {
     resign(&pool, &key, 6).await;
     let server = serving_signed(&data, 6, Some(server)).await;
     let (ok, out) = verify(&server.base, "/", &state, None);
-    assert!(!ok && out.contains("shrank from 18 to 6"), "{out}");
+    assert!(!ok && out.contains("shrank from 26 to 6"), "{out}");
     pool.close().await;
 }
 
@@ -245,7 +245,7 @@ async fn gos_own_verifier_accepts_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("site");
     pressroom_ok(&["init", "--data", data.to_str().unwrap(), "--demo"]);
-    let server = serving_signed(&data, 18, None).await;
+    let server = serving_signed(&data, 26, None).await;
     let old = dir.path().join("old.checkpoint");
     std::fs::write(&old, reqwest::get(format!("{}/log/checkpoint", server.base)).await.unwrap().text().await.unwrap()).unwrap();
     // Past a full tile at level 0, so that level 1 and partial tiles are read too.

@@ -365,6 +365,10 @@ pub struct SettingsPage {
     pub sections: Vec<SectionForm>,
     pub new_section: SectionForm,
     pub languages: Vec<NamedField>,
+    /// The register's document types, a line each: `key | name | name` in the site's language order.
+    pub document_types: String,
+    /// The site's language codes in that order, for the hint.
+    pub document_type_langs: String,
     pub errors: Vec<FieldMessage>,
 }
 

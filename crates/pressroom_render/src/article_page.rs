@@ -1,9 +1,12 @@
 //! The article page's view, made from the article and what is shown beside it: its media, its
 //! other language versions, related items, and the schema.org `NewsArticle` for search engines.
 
-use pressroom_domain::{is_site_image_path, Article, ArticleSummary, Lang, MediaItem, Section, Site, SiteZone, TranslationRef};
+use pressroom_domain::{
+    is_site_image_path, Article, ArticleSummary, DocumentFacts, Lang, MediaItem, Relation, Section, Site, SiteZone, TranslationRef,
+};
 use time::format_description::well_known::Rfc3339;
 
+use crate::document_views::{document_json, DocumentBlock, RelationView};
 use crate::event_views::{event_json, EventBlock};
 use crate::media::{file_extension, human_size, original_url, variants};
 use crate::views::{
@@ -24,6 +27,9 @@ pub struct ArticleSurroundings<'a> {
     pub reports: &'a [ArticleSummary],
     /// The event this news item reports on.
     pub report_of: Option<&'a ArticleSummary>,
+    /// The documents this document amends or supersedes (`false`) and those that amend or
+    /// supersede it (`true`), with their facts.
+    pub related_documents: &'a [(Relation, bool, ArticleSummary, DocumentFacts)],
     /// The site's public address, for absolute addresses in link previews and JSON-LD.
     pub base_url: &'a str,
 }
@@ -39,9 +45,23 @@ impl ArticlePage {
         let cover = article.cover.as_deref().filter(|c| is_site_image_path(c));
         layout.og_type = "article";
         layout.image = cover.map(|cover| format!("{}{cover}", around.base_url));
-        let json_ld = script_json(&match &article.event {
-            Some(facts) => event_json(article, facts, &layout.canonical, &layout.site_name, zone, around.base_url),
-            None => news_article_json(article, &layout.canonical, &layout.site_name, zone, around.base_url),
+        let history: Vec<RelationView> = around
+            .related_documents
+            .iter()
+            .map(|(relation, incoming, summary, facts)| RelationView::new(*relation, *incoming, summary, facts, around.site))
+            .collect();
+        let json_ld = script_json(&match (&article.event, &article.document) {
+            (Some(facts), _) => event_json(article, facts, &layout.canonical, &layout.site_name, zone, around.base_url),
+            (None, Some(facts)) => {
+                let changes: Vec<String> = history
+                    .iter()
+                    .zip(around.related_documents)
+                    .filter(|(_, (_, incoming, ..))| !incoming)
+                    .map(|(r, _)| format!("{}{}", around.base_url, r.url))
+                    .collect();
+                document_json(article, facts, &layout.canonical, around.site, around.base_url, &changes)
+            }
+            (None, None) => news_article_json(article, &layout.canonical, &layout.site_name, zone, around.base_url),
         });
         ArticlePage {
             article: ArticleView {
@@ -68,6 +88,7 @@ impl ArticlePage {
             related: ListItem::list(around.related, around.site),
             event: article.event.as_ref().map(|facts| EventBlock::new(article, facts, ListItem::list(around.reports, around.site), zone)),
             report_of: around.report_of.map(|event| ListItem::new(event, around.site)),
+            document: article.document.as_ref().map(|facts| DocumentBlock::new(article, facts, around.site, history)),
             json_ld,
             layout,
         }

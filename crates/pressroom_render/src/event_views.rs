@@ -36,7 +36,7 @@ pub fn when_text(facts: &EventFacts, lang: &Lang, zone: &SiteZone) -> String {
     }
 }
 
-/// The status as readers are told it, with a class for its style.
+/// An event's or a document's status as readers are told it, with a class for its style.
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusView {
     pub key: &'static str,
@@ -45,15 +45,18 @@ pub struct StatusView {
 
 impl StatusView {
     pub fn new(status: EventStatus, lang: &Lang) -> StatusView {
-        let key = status.as_str();
-        StatusView { key, label: Catalogue::get().text(lang.as_str(), &format!("event_status_{key}")).to_owned() }
+        StatusView::labelled(status.as_str(), "event_status_", lang)
+    }
+
+    /// `key`, labelled by the message `prefix` + `key` (a document's status too).
+    pub fn labelled(key: &'static str, prefix: &str, lang: &Lang) -> StatusView {
+        StatusView { key, label: Catalogue::get().text(lang.as_str(), &format!("{prefix}{key}")).to_owned() }
     }
 }
 
-/// `Cholpon-Ata, Kyrgyzstan`, each linked to its tag's page when the item has that tag.
-fn place_links(facts: &EventFacts, lang: &Lang, tags: &[TagRef]) -> Vec<TagLink> {
-    facts
-        .places()
+/// `Cholpon-Ata, Kyrgyzstan`, each name linked to its tag's page when the item has that tag.
+pub(crate) fn tag_name_links<'a>(names: impl Iterator<Item = &'a str>, lang: &Lang, tags: &[TagRef]) -> Vec<TagLink> {
+    names
         .map(|name| TagLink {
             name: name.to_owned(),
             url: tags.iter().find(|t| t.name.eq_ignore_ascii_case(name)).map(|t| urls::tag(lang, &t.key)).unwrap_or_default(),
@@ -79,7 +82,7 @@ impl EventBlock {
             when: when_text(facts, lang, zone),
             start_iso: facts.start.format(zone),
             status: StatusView::new(facts.status, lang),
-            place: place_links(facts, lang, &article.tags),
+            place: tag_name_links(facts.places(), lang, &article.tags),
             ics_url: urls::event_ics(lang, &article.slug),
             reports,
         }

@@ -6,6 +6,7 @@ pub mod admin_views;
 mod article_page;
 mod assets;
 mod catalogue;
+pub mod document_views;
 pub mod event_views;
 mod markdown;
 pub mod media;

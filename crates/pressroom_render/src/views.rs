@@ -312,7 +312,9 @@ pub struct ArticlePage {
     pub event: Option<crate::event_views::EventBlock>,
     /// The event a news item reports on.
     pub report_of: Option<ListItem>,
-    /// schema.org NewsArticle (Event for an event), as JSON safe to place inside a `<script>`.
+    /// A document's details and related documents.
+    pub document: Option<crate::document_views::DocumentBlock>,
+    /// schema.org NewsArticle (Event for an event, Legislation for a document), as JSON safe to place inside a `<script>`.
     pub json_ld: String,
 }
 

@@ -40,7 +40,7 @@ async fn the_demo_round_trips_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let first = new_site(&dir.path().join("a").tap_mkdir()).await;
     let report = load_demo(&first, &Quiet).await.unwrap();
-    assert_eq!(report.created, 18, "nine items in two languages");
+    assert_eq!(report.created, 26, "thirteen items in two languages");
     export_folder(&first, &dir.path().join("export1"), &Quiet).await.unwrap();
 
     let second = new_site(&dir.path().join("b").tap_mkdir()).await;

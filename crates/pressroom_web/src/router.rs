@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/account/totp/disable", post(account::totp_disable))
         .route("/admin/settings", get(settings::page).post(settings::save))
         .route("/admin/settings/sections", post(settings::save_section))
+        .route("/admin/settings/document-types", post(settings::save_document_types))
         .route("/admin/settings/languages", post(settings::add_language))
         .route("/admin/articles", get(articles::list).post(editor::create))
         .route("/admin/articles/new", get(editor::new))

@@ -65,7 +65,11 @@ pub async fn check_every_page_type() {
         let published = latest["published_at"].as_str().expect("a date");
         let (year, month) = (&published[..4], &published[5..7]);
         let event = path_of(&api(&site, &format!("/api/v1/articles?lang={lang}&section=events&per_page=1")).await["items"][0]["url"]);
+        let document = path_of(&api(&site, &format!("/api/v1/articles?lang={lang}&section=documents&per_page=1")).await["items"][0]["url"]);
         let pages = [
+            ("documents", format!("/{lang}/documents/")),
+            ("documents-filtered", format!("/{lang}/documents/?type=decision&year=2025&sort=number")),
+            ("document", document),
             ("events", format!("/{lang}/events/")),
             ("events-month", format!("/{lang}/events/2025/06/")),
             ("event", event),
@@ -103,9 +107,11 @@ pub async fn check_every_page_type() {
     // The back office speaks the editor's language: every page in each.
     let article = api(&site, "/api/v1/articles?lang=en&per_page=1").await["items"][0]["id"].as_i64().expect("an article");
     let event = api(&site, "/api/v1/articles?lang=en&section=events&per_page=1").await["items"][0]["id"].as_i64().expect("an event");
+    let document =
+        api(&site, "/api/v1/articles?lang=en&section=documents&per_page=1").await["items"][0]["id"].as_i64().expect("a document");
     for lang in ["en", "ru"] {
         let chrome = Chrome::start_in(lang, true).await;
-        check_the_back_office(&chrome, &site, &mut findings, lang, article, event).await;
+        check_the_back_office(&chrome, &site, &mut findings, lang, article, [event, document]).await;
         chrome.quit().await;
     }
 
@@ -114,7 +120,9 @@ pub async fn check_every_page_type() {
     assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
 }
 
-async fn check_the_back_office(chrome: &Chrome, site: &BrowserSite, findings: &mut Findings, lang: &str, article: i64, event: i64) {
+/// `typed` are an event and a document, whose editors show their own fields.
+async fn check_the_back_office(chrome: &Chrome, site: &BrowserSite, findings: &mut Findings, lang: &str, article: i64, typed: [i64; 2]) {
+    let [event, document] = typed;
     findings.check(chrome, site, &format!("admin-login-{lang}"), "/admin/login").await;
     sign_in(chrome, site, "admin@localhost", &site.admin_password).await;
     let admin_pages = [
@@ -124,6 +132,8 @@ async fn check_the_back_office(chrome: &Chrome, site: &BrowserSite, findings: &m
         ("admin-edit-article", format!("/admin/articles/{article}")),
         // An event's editor shows its facts and not the report field.
         ("admin-edit-event", format!("/admin/articles/{event}")),
+        // A document's editor shows its details and not the event's.
+        ("admin-edit-document", format!("/admin/articles/{document}")),
         ("admin-history", format!("/admin/articles/{article}/history")),
         ("admin-media", "/admin/media".to_owned()),
         ("admin-users", "/admin/users".to_owned()),

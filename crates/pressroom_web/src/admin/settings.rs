@@ -1,12 +1,13 @@
 //! Site settings, for admins: the site's name in each language, its time zone, whether staff
-//! must use a second factor, sections and their names, and languages.
+//! must use a second factor, sections and their names, the register's document types, and
+//! languages.
 
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use pressroom_domain::{Lang, SectionKey, SiteZone};
+use pressroom_domain::{DocumentType, Lang, SectionKey, SiteZone};
 use pressroom_render::admin_views::{FieldMessage, NamedField, SectionForm, SettingsPage};
 use pressroom_store::StoreError;
 
@@ -62,6 +63,16 @@ async fn settings_page(
             .iter()
             .map(|l| NamedField { lang: l.code.to_string(), label: l.native_name.clone(), value: l.site_name.clone() })
             .collect(),
+        document_types: site
+            .document_types
+            .iter()
+            .map(|t| {
+                let names = site.languages.iter().map(|l| t.names.iter().find(|(lang, _)| *lang == l.code.as_str()).map_or("", |(_, n)| n));
+                std::iter::once(t.key.as_str()).chain(names).collect::<Vec<_>>().join(" | ")
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        document_type_langs: site.languages.iter().map(|l| l.code.as_str()).collect::<Vec<_>>().join(", "),
         errors,
     };
     Ok(respond(state, status, &view))
@@ -90,6 +101,40 @@ pub async fn save(State(state): State<AppState>, staff: Staff, desk: Desk, field
         state.store.set_time_zone(&zone, &staff.actor()).await?;
     }
     Ok(see_other("/admin/settings?notice=settings_saved"))
+}
+
+/// `POST /admin/settings/document-types`: replaces the register's list of document types.
+pub async fn save_document_types(State(state): State<AppState>, staff: Staff, desk: Desk, fields: Fields) -> Result<Response, WebError> {
+    staff.check_csrf(fields.csrf())?;
+    staff.require_admin()?;
+    let langs: Vec<&str> = desk.site.languages.iter().map(|l| l.code.as_str()).collect();
+    let Some(types) = parse_document_types(fields.get("document_types"), &langs) else {
+        let errors = vec![FieldMessage { field: "document_types".into(), message: desk.text("error_document_types") }];
+        return settings_page(&state, &staff, &desk, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    state.store.set_document_types(&types, &staff.actor()).await?;
+    Ok(see_other("/admin/settings?notice=settings_saved"))
+}
+
+/// `key | name | name` lines, the names in `langs`' order: `None` unless every line has a valid
+/// key, unique, and there is at least one.
+fn parse_document_types(text: &str, langs: &[&str]) -> Option<Vec<DocumentType>> {
+    let mut types: Vec<DocumentType> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let mut parts = line.split('|').map(str::trim);
+        let key = parts.next()?.to_owned();
+        if !DocumentType::is_key(&key) || types.iter().any(|t| t.key == key) {
+            return None;
+        }
+        let names = langs
+            .iter()
+            .zip(parts)
+            .filter(|(_, name)| !name.is_empty() && name.chars().count() <= 100)
+            .map(|(lang, name)| ((*lang).to_owned(), name.to_owned()))
+            .collect();
+        types.push(DocumentType { key, names });
+    }
+    (!types.is_empty()).then_some(types)
 }
 
 /// `POST /admin/settings/sections`: adds a section or renames one.
@@ -126,5 +171,20 @@ pub async fn add_language(State(state): State<AppState>, staff: Staff, desk: Des
             settings_page(&state, &staff, &desk, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(other) => Err(other.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_types_are_read_a_line_each() {
+        let types = parse_document_types("decision | Решение | Decision\n\n  resolution|Резолюция  \n", &["ru", "en"]).unwrap();
+        assert_eq!(types.len(), 2);
+        assert_eq!(types[1].names, [("ru".to_owned(), "Резолюция".to_owned())]);
+        assert_eq!(parse_document_types("Decision | Решение", &["ru"]), None, "a key is lower case");
+        assert_eq!(parse_document_types("a | A\na | B", &["en"]), None, "keys are unique");
+        assert_eq!(parse_document_types("  ", &["en"]), None, "at least one type");
     }
 }

@@ -58,6 +58,16 @@ pub async fn article(
         Some(key) => state.store.event_by_key(key, &article.lang).await?,
         None => None,
     };
+    let related_documents = match &article.document {
+        Some(facts) => state
+            .store
+            .related_documents(&article.translation_key, facts, &article.lang)
+            .await?
+            .into_iter()
+            .map(|r| (r.relation, r.incoming, r.document.summary, r.document.facts))
+            .collect(),
+        None => Vec::new(),
+    };
     let equivalents = translations.iter().map(|t| (t.lang.clone(), urls::article(&t.lang, &t.section, &t.slug))).collect();
     let layout = reader.layout(&state, &article.title, &article.lead, Some(Equivalents::Only(equivalents)), Some(section.key.as_str()));
     let around = ArticleSurroundings {
@@ -69,6 +79,7 @@ pub async fn article(
         site: &reader.site,
         reports: &reports,
         report_of: report_of.as_ref(),
+        related_documents: &related_documents,
         base_url: &state.config.base_url,
     };
     let mut response = respond_html(&state, StatusCode::OK, &ArticlePage::new(layout, &article, &around));

@@ -1,6 +1,8 @@
 //! Paginated lists: a section (all news is the `news` section) and a tag.
 
-use axum::extract::{Path, State};
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use pressroom_domain::{ArticleSummary, Page, SectionKey, TagKey};
 use pressroom_render::views::{ListItem, ListPage, Pagination};
@@ -22,10 +24,13 @@ pub async fn section(
     reader: Reader,
     Path((_, key)): Path<(String, String)>,
     PageNumber(page): PageNumber,
+    Query(params): Query<HashMap<String, String>>,
 ) -> PageResult {
     let section = reader.site.section(&key).ok_or(WebError::NotFound)?.clone();
-    if section.key.as_str() == pressroom_domain::EVENTS_SECTION {
-        return super::events::index(&state, &reader).await;
+    match section.key.as_str() {
+        pressroom_domain::EVENTS_SECTION => return super::events::index(&state, &reader).await,
+        pressroom_domain::DOCUMENTS_SECTION => return super::documents::register(&state, &reader, &params, page).await,
+        _ => {}
     }
     let items = state.store.list_published(&reader.lang, Listing::Section(&section.key), page).await?;
     let heading = section.name(&reader.lang).to_owned();
