@@ -8,7 +8,7 @@
 use time::macros::format_description;
 use time::Date;
 
-use crate::{FieldError, Lang};
+use crate::{ArticleSummary, FieldError, Lang};
 
 /// The section whose items are documents.
 pub const DOCUMENTS_SECTION: &str = "documents";
@@ -103,6 +103,16 @@ impl Relation {
     pub fn parse(text: &str) -> Option<Relation> {
         Relation::ALL.into_iter().find(|r| r.as_str() == text)
     }
+}
+
+/// A document related to another, as the other's page shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelatedDocument {
+    pub relation: Relation,
+    /// True when this document states the relation (it amends or supersedes the other).
+    pub incoming: bool,
+    pub summary: ArticleSummary,
+    pub facts: DocumentFacts,
 }
 
 /// What a document has besides its text and files.

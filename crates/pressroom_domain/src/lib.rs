@@ -21,7 +21,9 @@ pub use article::{
     BODY_MAX_BYTES, CHANGE_NOTE_MAX,
 };
 pub use dates::{format_publication_date, parse_publication_date, PublicationDate, SiteZone};
-pub use document::{number_query, DocumentFacts, DocumentInput, DocumentStatus, DocumentType, Relation, DOCUMENTS_SECTION};
+pub use document::{
+    number_query, DocumentFacts, DocumentInput, DocumentStatus, DocumentType, RelatedDocument, Relation, DOCUMENTS_SECTION,
+};
 pub use event::{EventFacts, EventInput, EventStatus, EventTime, EVENTS_SECTION};
 pub use ids::{ArticleId, InvalidKey, Lang, SectionKey, Slug, TagKey, UserId};
 pub use input::{default_translation_key, is_site_image_path, ArticleInput, Base};

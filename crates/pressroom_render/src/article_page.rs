@@ -2,7 +2,7 @@
 //! other language versions, related items, and the schema.org `NewsArticle` for search engines.
 
 use pressroom_domain::{
-    is_site_image_path, Article, ArticleSummary, DocumentFacts, Lang, MediaItem, Relation, Section, Site, SiteZone, TranslationRef,
+    is_site_image_path, Article, ArticleSummary, Lang, MediaItem, RelatedDocument, Section, Site, SiteZone, TranslationRef,
 };
 use time::format_description::well_known::Rfc3339;
 
@@ -27,9 +27,8 @@ pub struct ArticleSurroundings<'a> {
     pub reports: &'a [ArticleSummary],
     /// The event this news item reports on.
     pub report_of: Option<&'a ArticleSummary>,
-    /// The documents this document amends or supersedes (`false`) and those that amend or
-    /// supersede it (`true`), with their facts.
-    pub related_documents: &'a [(Relation, bool, ArticleSummary, DocumentFacts)],
+    /// The documents this document amends or supersedes, and those that amend or supersede it.
+    pub related_documents: &'a [RelatedDocument],
     /// The site's public address, for absolute addresses in link previews and JSON-LD.
     pub base_url: &'a str,
 }
@@ -45,19 +44,15 @@ impl ArticlePage {
         let cover = article.cover.as_deref().filter(|c| is_site_image_path(c));
         layout.og_type = "article";
         layout.image = cover.map(|cover| format!("{}{cover}", around.base_url));
-        let history: Vec<RelationView> = around
-            .related_documents
-            .iter()
-            .map(|(relation, incoming, summary, facts)| RelationView::new(*relation, *incoming, summary, facts, around.site))
-            .collect();
+        let history: Vec<RelationView> = around.related_documents.iter().map(|r| RelationView::new(r, around.site)).collect();
         let json_ld = script_json(&match (&article.event, &article.document) {
             (Some(facts), _) => event_json(article, facts, &layout.canonical, &layout.site_name, zone, around.base_url),
             (None, Some(facts)) => {
-                let changes: Vec<String> = history
+                let changes: Vec<String> = around
+                    .related_documents
                     .iter()
-                    .zip(around.related_documents)
-                    .filter(|(_, (_, incoming, ..))| !incoming)
-                    .map(|(r, _)| format!("{}{}", around.base_url, r.url))
+                    .filter(|r| !r.incoming)
+                    .map(|r| format!("{}{}", around.base_url, urls::article(&r.summary.lang, &r.summary.section, &r.summary.slug)))
                     .collect();
                 document_json(article, facts, &layout.canonical, around.site, around.base_url, &changes)
             }

@@ -1,7 +1,7 @@
 //! What readers see of documents: the register with its filters, and on a document's page its
 //! details, its relations to other documents both ways, and schema.org `Legislation`.
 
-use pressroom_domain::{Article, DocumentFacts, DocumentStatus, Lang, Relation, Site, SiteZone};
+use pressroom_domain::{Article, DocumentFacts, DocumentStatus, Lang, RelatedDocument, Relation, Site, SiteZone};
 use serde::Serialize;
 
 use crate::admin_views::Choice;
@@ -9,13 +9,19 @@ use crate::event_views::{tag_name_links, StatusView};
 use crate::views::{Layout, PageView, TagLink};
 use crate::{urls, Catalogue};
 
-/// `Decision No. 12 of 30 June 2025`: how a document is cited.
+/// `Decision No. 12 of 30 June 2025`: how a document is cited, kept on one line.
 pub fn citation(facts: &DocumentFacts, site: &Site, lang: &Lang) -> String {
-    let catalogue = Catalogue::get();
-    let kind = site.document_type(&facts.kind).map_or(facts.kind.as_str(), |t| t.name(lang));
-    let day = catalogue.date_long(lang, &SiteZone::default(), SiteZone::default().midnight(facts.adopted_on));
-    let of = if lang.as_str() == "ru" { "от" } else { "of" };
-    format!("{kind} {} {} {of} {day}", catalogue.text(lang.as_str(), "number_sign"), facts.number).replace(' ', "\u{a0}")
+    Catalogue::get()
+        .text(lang.as_str(), "document_citation")
+        .replace("{type}", site.document_type(&facts.kind).map_or(facts.kind.as_str(), |t| t.name(lang)))
+        .replace("{number}", &facts.number)
+        .replace("{date}", &day_long(lang, facts.adopted_on))
+        .replace(' ', "\u{a0}")
+}
+
+/// A calendar day as readers read it: `30 June 2025`.
+fn day_long(lang: &Lang, day: time::Date) -> String {
+    Catalogue::get().date_long(lang, &SiteZone::default(), SiteZone::default().midnight(day))
 }
 
 /// A related document on a document's page.
@@ -29,8 +35,9 @@ pub struct RelationView {
 }
 
 impl RelationView {
-    pub fn new(relation: Relation, incoming: bool, summary: &pressroom_domain::ArticleSummary, facts: &DocumentFacts, site: &Site) -> Self {
-        let key = match (relation, incoming) {
+    pub fn new(related: &RelatedDocument, site: &Site) -> RelationView {
+        let summary = &related.summary;
+        let key = match (related.relation, related.incoming) {
             (Relation::Amends, false) => "relation_amends",
             (Relation::Amends, true) => "relation_amended_by",
             (Relation::Supersedes, false) => "relation_supersedes",
@@ -39,7 +46,7 @@ impl RelationView {
         RelationView {
             label: Catalogue::get().text(summary.lang.as_str(), key).to_owned(),
             title: summary.title.clone(),
-            citation: citation(facts, site, &summary.lang),
+            citation: citation(&related.facts, site, &summary.lang),
             url: urls::article(&summary.lang, &summary.section, &summary.slug),
         }
     }
@@ -62,7 +69,7 @@ pub struct DocumentBlock {
 impl DocumentBlock {
     pub fn new(article: &Article, facts: &DocumentFacts, site: &Site, history: Vec<RelationView>) -> DocumentBlock {
         let lang = &article.lang;
-        let day = |date: time::Date| Catalogue::get().date_long(lang, &SiteZone::default(), SiteZone::default().midnight(date));
+        let day = |date: time::Date| day_long(lang, date);
         DocumentBlock {
             kind: site.document_type(&facts.kind).map_or(facts.kind.clone(), |t| t.name(lang).to_owned()),
             number: facts.number.clone(),

@@ -2,7 +2,9 @@
 //! the relations between them. Every register query walks `document_register` by language and
 //! one of its indexes, so its cost follows the documents, never the news archive.
 
-use pressroom_domain::{ArticleDraft, ArticleSummary, DocumentFacts, DocumentStatus, DocumentType, Lang, Relation, Status, PAGE_SIZE};
+use pressroom_domain::{
+    ArticleDraft, ArticleSummary, DocumentFacts, DocumentStatus, DocumentType, Lang, RelatedDocument, Relation, Status, PAGE_SIZE,
+};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
@@ -66,15 +68,6 @@ pub struct RegisterPage {
     pub more: bool,
 }
 
-/// A relation as a document's page shows it: how, which way, and the other document.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RelatedDocument {
-    pub relation: Relation,
-    /// True when the other document states it (it amends or supersedes this one).
-    pub incoming: bool,
-    pub document: DocumentListing,
-}
-
 /// The register's SQL for `query` in `$1`'s language, with its parameters after the language.
 pub(crate) fn register_sql(query: &RegisterQuery) -> (String, Vec<Param>) {
     let mut filter = String::new();
@@ -119,6 +112,21 @@ pub(crate) const DOCUMENTS_BEARING_ON_SQL: &str = "SELECT a.id, a.lang, s.key, a
      WHERE a.id = l.article_id AND l.target_key = $1 AND a.lang = $2 AND a.status = 'published' \
      ORDER BY a.published_at, a.id LIMIT 100";
 
+/// The first and last adoption day in `$1`'s language: two index seeks.
+pub(crate) const REGISTER_SPAN_SQL: &str = "SELECT \
+     (SELECT adopted_on FROM document_register WHERE lang = $1 ORDER BY adopted_on LIMIT 1), \
+     (SELECT adopted_on FROM document_register WHERE lang = $1 ORDER BY adopted_on DESC LIMIT 1)";
+
+/// The adopting bodies with a published document in `$1`'s language, by name: a seek from one
+/// body to the next along the register's body index (a skip scan written out), each kept if
+/// one of its documents is published.
+pub(crate) const REGISTER_BODIES_SQL: &str = "WITH RECURSIVE bodies (body) AS ( \
+     SELECT MIN(body) FROM document_register WHERE lang = $1 AND body > '' \
+     UNION ALL \
+     SELECT (SELECT MIN(d.body) FROM document_register d WHERE d.lang = $1 AND d.body > bodies.body) FROM bodies WHERE bodies.body IS NOT NULL) \
+     SELECT body FROM bodies WHERE body IS NOT NULL AND EXISTS (SELECT 1 FROM document_register d JOIN articles a ON a.id = d.article_id \
+     WHERE d.lang = $1 AND d.body = bodies.body AND a.status = 'published') LIMIT 500";
+
 /// The published document in `$2`'s language with translation key `$1`.
 pub(crate) const DOCUMENT_BY_KEY_SQL: &str = "SELECT a.id, a.lang, s.key, a.slug, a.title, a.lead, a.cover, a.published_at, a.document \
      FROM articles a JOIN sections s ON s.id = a.section_id \
@@ -127,6 +135,11 @@ pub(crate) const DOCUMENT_BY_KEY_SQL: &str = "SELECT a.id, a.lang, s.key, a.slug
 fn listing_from_row(row: &AnyRow) -> Result<DocumentListing> {
     let json: String = row.try_get(8)?;
     Ok(DocumentListing { summary: summary_from_row(row)?, facts: DocumentFacts::from_json(&json).map_err(StoreError::Invalid)? })
+}
+
+fn related_from_row(relation: Relation, incoming: bool, row: &AnyRow) -> Result<RelatedDocument> {
+    let DocumentListing { summary, facts } = listing_from_row(row)?;
+    Ok(RelatedDocument { relation, incoming, summary, facts })
 }
 
 /// `12-р` → `000000000012-р`: the leading digits padded, so that numbers sort as numbers.
@@ -151,21 +164,13 @@ impl Store {
     }
 
     /// What the register's filters offer in `lang`: the first and last year of adoption, and the
-    /// adopting bodies by name.
+    /// adopting bodies by name. Both walk the register's indexes a step per year end or body, so
+    /// their cost follows the number of bodies, not of documents.
     pub async fn register_choices(&self, lang: &Lang) -> Result<(Option<(i32, i32)>, Vec<String>)> {
         let (first, last): (Option<String>, Option<String>) =
-            sqlx::query_as("SELECT MIN(adopted_on), MAX(adopted_on) FROM document_register WHERE lang = $1")
-                .bind(lang.as_str())
-                .fetch_one(&self.pool)
-                .await?;
+            sqlx::query_as(REGISTER_SPAN_SQL).bind(lang.as_str()).fetch_one(&self.pool).await?;
         let year = |day: Option<String>| day.and_then(|d| d.get(..4).and_then(|y| y.parse::<i32>().ok()));
-        let bodies: Vec<(String,)> = sqlx::query_as(
-            "SELECT DISTINCT d.body FROM document_register d JOIN articles a ON a.id = d.article_id \
-             WHERE d.lang = $1 AND d.body <> '' AND a.status = 'published' ORDER BY d.body",
-        )
-        .bind(lang.as_str())
-        .fetch_all(&self.pool)
-        .await?;
+        let bodies: Vec<(String,)> = sqlx::query_as(REGISTER_BODIES_SQL).bind(lang.as_str()).fetch_all(&self.pool).await?;
         Ok((year(first).zip(year(last)), bodies.into_iter().map(|(b,)| b).collect()))
     }
 
@@ -176,13 +181,13 @@ impl Store {
         for (relation, target) in facts.relations() {
             let row = sqlx::query(DOCUMENT_BY_KEY_SQL).bind(target).bind(lang.as_str()).fetch_optional(&self.pool).await?;
             if let Some(row) = row {
-                related.push(RelatedDocument { relation, incoming: false, document: listing_from_row(&row)? });
+                related.push(related_from_row(relation, false, &row)?);
             }
         }
         for row in sqlx::query(DOCUMENTS_BEARING_ON_SQL).bind(key).bind(lang.as_str()).fetch_all(&self.pool).await? {
             let relation: String = row.try_get(9)?;
             let relation = Relation::parse(&relation).ok_or_else(|| StoreError::Invalid(format!("unknown relation {relation:?}")))?;
-            related.push(RelatedDocument { relation, incoming: true, document: listing_from_row(&row)? });
+            related.push(related_from_row(relation, true, &row)?);
         }
         Ok(related)
     }

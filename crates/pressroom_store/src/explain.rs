@@ -9,7 +9,7 @@ use crate::articles::{
     article_at_sql, bind_params, featured_sql, latest_articles_sql, tags_of_sql, Param, ARCHIVE_COUNT_SQL, ARCHIVE_SPAN_SQL,
     ARTICLE_TAGS_SQL, MOVED_ARTICLE_SQL, SITEMAP_PART_SQL, TRANSLATIONS_SQL,
 };
-use crate::documents::{register_sql, DOCUMENTS_BEARING_ON_SQL, DOCUMENT_BY_KEY_SQL};
+use crate::documents::{register_sql, DOCUMENTS_BEARING_ON_SQL, DOCUMENT_BY_KEY_SQL, REGISTER_BODIES_SQL, REGISTER_SPAN_SQL};
 use crate::events::{event_feed_sql, events_between_sql, published_event_sql, EVENT_BY_KEY_SQL, REPORTS_SQL};
 use crate::listings::{related_sql, ListSql};
 use crate::{ArticleQuery, Engine, RegisterQuery, RegisterSort, Result, Store};
@@ -104,6 +104,8 @@ impl Store {
                 vec![text("2025-key"), text("en")],
             ),
             case("document of a relation", None, DOCUMENT_BY_KEY_SQL.to_owned(), vec![text("2025-key"), text("en")]),
+            case("register's years", Some("document_register_by_date"), REGISTER_SPAN_SQL.to_owned(), vec![text("en")]),
+            case("register's bodies", Some("document_register_by_body"), REGISTER_BODIES_SQL.to_owned(), vec![text("en")]),
         ]);
         // The register, unfiltered and by each filter, read in the order of its index.
         let registers = [

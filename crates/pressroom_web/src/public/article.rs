@@ -59,13 +59,7 @@ pub async fn article(
         None => None,
     };
     let related_documents = match &article.document {
-        Some(facts) => state
-            .store
-            .related_documents(&article.translation_key, facts, &article.lang)
-            .await?
-            .into_iter()
-            .map(|r| (r.relation, r.incoming, r.document.summary, r.document.facts))
-            .collect(),
+        Some(facts) => state.store.related_documents(&article.translation_key, facts, &article.lang).await?,
         None => Vec::new(),
     };
     let equivalents = translations.iter().map(|t| (t.lang.clone(), urls::article(&t.lang, &t.section, &t.slug))).collect();
