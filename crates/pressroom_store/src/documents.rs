@@ -61,9 +61,9 @@ pub struct RegisterQuery {
     pub page: u32,
 }
 
-/// One page of the register, and whether another follows.
+/// The documents of one register page, and whether another page follows.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RegisterPage {
+pub struct RegisterMatches {
     pub documents: Vec<DocumentListing>,
     pub more: bool,
 }
@@ -154,13 +154,13 @@ fn number_key(number: &str) -> String {
 
 impl Store {
     /// One page of the published documents in `lang` that match `query`.
-    pub async fn register(&self, lang: &Lang, query: &RegisterQuery) -> Result<RegisterPage> {
+    pub async fn register(&self, lang: &Lang, query: &RegisterQuery) -> Result<RegisterMatches> {
         let (sql, params) = register_sql(query);
         let rows = bind_params(sqlx::query(&sql).bind(lang.as_str()), &params).fetch_all(&self.pool).await?;
         let mut documents = rows.iter().map(listing_from_row).collect::<Result<Vec<_>>>()?;
         let more = documents.len() > PAGE_SIZE as usize;
         documents.truncate(PAGE_SIZE as usize);
-        Ok(RegisterPage { documents, more })
+        Ok(RegisterMatches { documents, more })
     }
 
     /// What the register's filters offer in `lang`: the first and last year of adoption, and the
