@@ -76,11 +76,6 @@ impl DocumentStatus {
     pub fn parse(text: &str) -> Option<DocumentStatus> {
         DocumentStatus::ALL.into_iter().find(|s| s.as_str() == text)
     }
-
-    /// Whether the document still has legal force.
-    pub fn in_force(self) -> bool {
-        matches!(self, DocumentStatus::InForce | DocumentStatus::Amended)
-    }
 }
 
 /// How one document bears on another, as the later one states it.

@@ -14,7 +14,7 @@ use crate::site::put_setting;
 use crate::{audit, Actor, Result, Store, StoreError, WriteTx};
 
 /// The setting that holds the site's document types (JSON); the standard list when absent.
-pub const DOCUMENT_TYPES_SETTING: &str = "document_types";
+pub(crate) const DOCUMENT_TYPES_SETTING: &str = "document_types";
 
 /// A document as the register lists it.
 #[derive(Debug, Clone, PartialEq)]

@@ -42,7 +42,7 @@ pub use articles::{ArticleView, SitemapEntry};
 pub use audit_log::AuditEntry;
 pub use changes::{Change, ChangeReach};
 pub use copy::{Cell, CopyProgress};
-pub use documents::{DocumentListing, RegisterMatches, RegisterQuery, RegisterSort, DOCUMENT_TYPES_SETTING};
+pub use documents::{DocumentListing, RegisterMatches, RegisterQuery, RegisterSort};
 pub use editorial::{ArticleFilter, ArticleRow, RevisionMeta, Sort};
 pub use events::{EventListing, FEED_EVENTS};
 pub use explain::QueryPlan;
