@@ -189,6 +189,16 @@ impl FieldError {
     }
 }
 
+/// A name as typed (a place, a body): spaces collapsed, `None` when empty; longer than `max`
+/// characters is the problem `key` on `field`.
+pub(crate) fn optional_name(field: &'static str, key: &'static str, text: &str, max: usize) -> Result<Option<String>, FieldError> {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() > max {
+        return Err(FieldError::new(field, key).detail(format!("{field} is longer than {max} characters")));
+    }
+    Ok((!text.is_empty()).then_some(text))
+}
+
 const TITLE_MAX: usize = 300;
 const LEAD_MAX: usize = 2000;
 const TRANSLATION_KEY_MAX: usize = 200;

@@ -8,6 +8,7 @@
 use time::macros::format_description;
 use time::Date;
 
+use crate::article::optional_name;
 use crate::{ArticleSummary, FieldError, Lang};
 
 /// The section whose items are documents.
@@ -192,11 +193,10 @@ impl DocumentInput {
             })
             .ok();
         let mut name = |field: &'static str, text: &str| {
-            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            if text.chars().count() > NAME_MAX {
-                errors.push(FieldError::new(field, "error_document_name").detail(format!("{field} is longer than {NAME_MAX} characters")));
-            }
-            (!text.is_empty()).then_some(text)
+            optional_name(field, "error_document_name", text, NAME_MAX).unwrap_or_else(|e| {
+                errors.push(e);
+                None
+            })
         };
         let place = name("document_place", &self.place);
         let body = name("document_body", &self.body);

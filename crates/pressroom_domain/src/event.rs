@@ -6,6 +6,7 @@
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
+use crate::article::optional_name;
 use crate::{FieldError, SiteZone};
 
 /// The section whose items are events.
@@ -141,11 +142,10 @@ impl EventInput {
                 .ok(),
         };
         let mut place = |field: &'static str, text: &str| {
-            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            if text.chars().count() > PLACE_MAX {
-                errors.push(FieldError::new(field, "error_event_place").detail(format!("{field} is longer than {PLACE_MAX} characters")));
-            }
-            (!text.is_empty()).then_some(text)
+            optional_name(field, "error_event_place", text, PLACE_MAX).unwrap_or_else(|e| {
+                errors.push(e);
+                None
+            })
         };
         let city = place("event_city", &self.city);
         let country = place("event_country", &self.country);
