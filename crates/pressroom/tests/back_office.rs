@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{attributes, browser, sign_in, texts, TestSite};
+use common::desk::{add_user, article_fields, create, csrf, page, post, signed_in, status_of, PASSWORD};
+use common::{attributes, browser, texts, TestSite};
 use pressroom_domain::{ArticleId, Lang, Role, SectionKey, Slug, Status};
 use pressroom_store::Actor;
 use reqwest::{Client, StatusCode};
@@ -23,65 +24,6 @@ on_both_engines!(
     a_second_factor_is_set_up_checked_and_can_be_required,
     admins_keep_the_site_settings_sections_and_languages,
 );
-
-const PASSWORD: &str = "a long enough password";
-
-async fn add_user(site: &TestSite, email: &str, role: Role) {
-    let hash = pressroom_web::auth::hash_password(PASSWORD);
-    site.store.create_user(email, email.split('@').next().unwrap(), role, &hash, &Actor::system("test")).await.unwrap();
-}
-
-/// A browser of its own, signed in as `email`.
-async fn signed_in(site: &TestSite, email: &str) -> Client {
-    sign_in(&site.base, email, PASSWORD).await
-}
-
-async fn page(site: &TestSite, client: &Client, path: &str) -> (StatusCode, String) {
-    let response = client.get(format!("{}{path}", site.base)).send().await.unwrap();
-    (response.status(), response.text().await.unwrap())
-}
-
-async fn csrf(site: &TestSite, client: &Client) -> String {
-    let (_, html) = page(site, client, "/admin/account").await;
-    attributes(&html, "input[name=csrf]", "value").remove(0)
-}
-
-async fn post(site: &TestSite, client: &Client, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, Option<String>) {
-    let response = client.post(format!("{}{path}", site.base)).form(fields).send().await.unwrap();
-    let status = response.status();
-    let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
-    (status, response.text().await.unwrap(), location)
-}
-
-/// The editor's fields for a new English news item.
-fn article_fields<'a>(csrf: &'a str, title: &'a str, body: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("csrf", csrf),
-        ("title", title),
-        ("slug", ""),
-        ("section", "news"),
-        ("lang", "en"),
-        ("translation", ""),
-        ("date", "2025-08-01T10:00"),
-        ("lead", "A lead."),
-        ("body", body),
-        ("cover", ""),
-        ("tags", "Council of Foreign Ministers, New topic"),
-        ("intent", "save"),
-    ]
-}
-
-/// Creates an article through the editor; returns its id.
-async fn create(site: &TestSite, client: &Client, title: &str) -> i64 {
-    let token = csrf(site, client).await;
-    let (status, body, location) = post(site, client, "/admin/articles", &article_fields(&token, title, "Body text.")).await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-    location.unwrap().trim_start_matches("/admin/articles/").split('?').next().unwrap().parse().unwrap()
-}
-
-async fn status_of(site: &TestSite, id: i64) -> Status {
-    site.store.article(ArticleId(id)).await.unwrap().status
-}
 
 async fn signing_in_and_out(site: TestSite) {
     add_user(&site, "editor@example.org", Role::Editor).await;

@@ -185,6 +185,7 @@ pub struct EditorPage {
     pub delete_url: Option<String>,
     pub history_url: Option<String>,
     pub translate_url: Option<String>,
+    pub previews_url: Option<String>,
     /// Tag names in the article's language, to pick from.
     pub known_tags: Vec<String>,
     /// When a save was refused because someone saved first: how their version differs from
@@ -194,6 +195,35 @@ pub struct EditorPage {
 
 impl PageView for EditorPage {
     const TEMPLATE: &'static str = "admin/editor.html";
+}
+
+/// An item's preview links, and the form that makes one.
+#[derive(Debug, Serialize)]
+pub struct PreviewLinksPage {
+    #[serde(flatten)]
+    pub layout: AdminLayout,
+    pub article_title: String,
+    pub editor_url: String,
+    /// Where the form posts; `None` when this user may not make one (or the item is published).
+    pub create_url: Option<String>,
+    pub durations: Vec<Choice>,
+    pub links: Vec<PreviewLinkView>,
+    /// The address of the link just made: shown this once.
+    pub new_link: Option<String>,
+}
+
+impl PageView for PreviewLinksPage {
+    const TEMPLATE: &'static str = "admin/previews.html";
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewLinkView {
+    pub created: String,
+    pub created_by: String,
+    pub expires: String,
+    /// Active, expired or revoked, in the editor's language.
+    pub state: String,
+    pub revoke_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

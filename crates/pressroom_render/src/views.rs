@@ -44,6 +44,9 @@ pub struct Layout {
     pub stylesheet: String,
     pub script: String,
     pub icon: String,
+    /// On a preview link's page: the banner saying it is not published (and until when the link
+    /// opens). Such a page asks search engines not to index it.
+    pub preview: Option<String>,
 }
 
 /// This page in another language (or the page itself, marked `current`). Where the page has

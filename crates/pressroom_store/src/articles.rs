@@ -162,6 +162,16 @@ impl Store {
     pub async fn article_view(&self, lang: &Lang, section: &SectionKey, slug: &Slug, related: u32) -> Result<ArticleView> {
         let mut conn = self.pool.acquire().await?;
         let article = article_at(&mut conn, lang, section, slug).await?;
+        self.view_of(conn, article, related).await
+    }
+
+    /// [`Store::article_view`] of an article by id: what a preview link shows.
+    pub async fn article_view_by_id(&self, id: ArticleId, related: u32) -> Result<ArticleView> {
+        let article = self.article(id).await?;
+        self.view_of(self.pool.acquire().await?, article, related).await
+    }
+
+    async fn view_of(&self, mut conn: sqlx::pool::PoolConnection<sqlx::Any>, article: Article, related: u32) -> Result<ArticleView> {
         let translations = translations(&mut conn, &article).await?;
         let (gallery, attachments) = crate::media::article_media(&mut conn, article.id).await?;
         let found = crate::listings::related(&mut conn, &article, related).await?;

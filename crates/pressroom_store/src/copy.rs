@@ -26,6 +26,8 @@ const TABLES: &[&str] = &[
     "event_dates",
     "document_register",
     "document_links",
+    "preview_links",
+    "draft_copies",
     "revisions",
     "former_addresses",
     "redirects",
@@ -40,8 +42,9 @@ const TABLES: &[&str] = &[
 ];
 
 /// Tables that belong to the running servers, not to the site, and are never copied: login
-/// sessions, the migration record, sign-in failures and saves waiting for a sign-in.
-const NOT_COPIED: &[&str] = &["sessions", "schema_migrations", "login_failures", "pending_saves"];
+/// sessions, the migration record, sign-in failures, saves waiting for a sign-in and who has an
+/// item open.
+const NOT_COPIED: &[&str] = &["sessions", "schema_migrations", "login_failures", "pending_saves", "editing_presence"];
 
 /// One stored value. Every column of the schema is an integer or text (see ARCHITECTURE.md).
 #[derive(Debug, Clone, PartialEq, Eq)]

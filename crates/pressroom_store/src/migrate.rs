@@ -78,6 +78,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_documents.sql"),
         postgres: include_str!("../migrations/postgres/0011_documents.sql"),
     },
+    Migration {
+        version: 12,
+        name: "editors_desk",
+        sqlite: include_str!("../migrations/sqlite/0012_editors_desk.sql"),
+        postgres: include_str!("../migrations/postgres/0012_editors_desk.sql"),
+    },
 ];
 
 /// The schema version this program writes and reads.

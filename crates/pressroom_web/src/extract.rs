@@ -142,6 +142,7 @@ impl Reader {
             stylesheet: state.renderer.assets().url("site.css").to_owned(),
             icon: state.renderer.assets().url("icon.svg").to_owned(),
             script: state.renderer.assets().url("site.js").to_owned(),
+            preview: None,
         }
     }
 }

@@ -25,12 +25,15 @@ use crate::AppState;
 pub const PUBLIC: &str = "public, max-age=0, s-maxage=60, must-revalidate";
 /// What never changes at its address (the public record's tiles).
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-/// Back-office pages and answers to a token: never stored anywhere.
+/// Back-office pages, preview links' pages and answers to a token: never stored anywhere.
 pub const PRIVATE: &str = "private, no-store";
 
 pub async fn http_caching(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let private = path == "/admin" || path.starts_with("/admin/") || request.headers().contains_key(header::AUTHORIZATION);
+    let private = path == "/admin"
+        || path.starts_with("/admin/")
+        || path.starts_with("/preview/")
+        || request.headers().contains_key(header::AUTHORIZATION);
     if private {
         return with_cache_control(next.run(request).await, PRIVATE);
     }

@@ -9,10 +9,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use std::sync::Arc;
 
 use crate::admin::{
-    account, articles, audit, editor, history, login, media as media_library, redirects as redirects_admin, settings, tokens, users,
-    webhooks,
+    account, articles, audit, editor, history, login, media as media_library, previews, redirects as redirects_admin, settings, tokens,
+    users, webhooks,
 };
-use crate::public::{archive, article, assets, events, feeds, home, lists, media, prefs, record, search, sitemap};
+use crate::public::{archive, article, assets, events, feeds, home, lists, media, prefs, preview, record, search, sitemap};
 use crate::{api, error_pages, http_cache, redirects, AppState};
 
 pub fn router(state: AppState) -> Router {
@@ -54,6 +54,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/articles/{id}/delete", post(editor::delete))
         .route("/admin/articles/{id}/history", get(history::history))
         .route("/admin/articles/{id}/history/{number}/restore", post(history::restore))
+        .route("/admin/articles/{id}/previews", get(previews::list).post(previews::create))
+        .route("/admin/articles/{id}/previews/{link}/revoke", post(previews::revoke))
         .route("/admin/preview", post(editor::preview))
         .route("/admin/resume/{token}", get(editor::resume))
         .route("/admin/users", get(users::list).post(users::add))
@@ -74,6 +76,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD_BYTES + 64 * 1024)),
         )
         .route("/admin/media/{id}/alt", post(media_library::set_alt))
+        .route("/preview/{secret}", get(preview::page))
         .route("/{lang}", get(home::add_slash))
         .route("/{lang}/", get(home::home))
         .route("/{lang}/feed.xml", get(feeds::site_rss))

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // each test binary uses a different part of this helper
 
+pub mod desk;
 pub mod process;
 
 use pressroom::{app_state, open_site, web_config, SiteLocation};

@@ -480,6 +480,7 @@ async fn editor(
         delete_url: id.map(|id| format!("/admin/articles/{id}/delete")),
         history_url: id.map(|id| format!("/admin/articles/{id}/history")),
         translate_url: id.map(|id| format!("/admin/articles/new?translation_of={id}")),
+        previews_url: article.filter(|a| a.status != Status::Published).map(|a| format!("/admin/articles/{}/previews", a.id)),
         known_tags,
         stale,
     };

@@ -9,6 +9,7 @@ pub mod editor;
 pub mod history;
 pub mod login;
 pub mod media;
+pub mod previews;
 pub mod redirects;
 pub mod session;
 pub mod settings;

@@ -44,12 +44,18 @@ pub async fn article(
         Err(StoreError::NotFound) => return moved(&state, &reader, &section.key, &slug).await,
         found => found?,
     };
-    let ArticleView { article, translations, gallery, attachments, related } = view;
-    match article.status {
+    match view.article.status {
         Status::Published => {}
         Status::Archived => return Err(WebError::Gone),
         Status::Draft | Status::Review | Status::Scheduled => return Err(WebError::NotFound),
     }
+    article_page(&state, &reader, view, None).await
+}
+
+/// An article's page as readers see it; with `preview`, the banner of a preview link's page.
+pub(crate) async fn article_page(state: &AppState, reader: &Reader, view: ArticleView, preview: Option<String>) -> PageResult {
+    let ArticleView { article, translations, gallery, attachments, related } = view;
+    let section = reader.site.section(article.section.as_str()).ok_or(WebError::NotFound)?.clone();
     let reports = match &article.event {
         Some(_) => state.store.reports_of(&article.translation_key, &article.lang).await?,
         None => Vec::new(),
@@ -63,7 +69,8 @@ pub async fn article(
         None => Vec::new(),
     };
     let equivalents = translations.iter().map(|t| (t.lang.clone(), urls::article(&t.lang, &t.section, &t.slug))).collect();
-    let layout = reader.layout(&state, &article.title, &article.lead, Some(Equivalents::Only(equivalents)), Some(section.key.as_str()));
+    let mut layout = reader.layout(state, &article.title, &article.lead, Some(Equivalents::Only(equivalents)), Some(section.key.as_str()));
+    layout.preview = preview;
     let around = ArticleSurroundings {
         section: &section,
         translations: &translations,
@@ -76,7 +83,7 @@ pub async fn article(
         related_documents: &related_documents,
         base_url: &state.config.base_url,
     };
-    let mut response = respond_html(&state, StatusCode::OK, &ArticlePage::new(layout, &article, &around));
+    let mut response = respond_html(state, StatusCode::OK, &ArticlePage::new(layout, &article, &around));
     response.extensions_mut().insert(PageItem(article.translation_key.clone()));
     Ok(response)
 }

@@ -10,6 +10,7 @@ pub mod home;
 pub mod lists;
 pub mod media;
 pub mod prefs;
+pub mod preview;
 pub mod record;
 pub mod search;
 pub mod sitemap;

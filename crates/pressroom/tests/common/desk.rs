@@ -1,0 +1,66 @@
+//! The back office as the tests use it: users, a signed-in client, forms with their CSRF token,
+//! and articles made through the editor.
+
+use pressroom_domain::{ArticleId, Role, Status};
+use pressroom_store::Actor;
+use reqwest::{Client, StatusCode};
+
+pub use super::PASSWORD;
+use super::{attributes, sign_in, TestSite};
+
+pub async fn add_user(site: &TestSite, email: &str, role: Role) {
+    let hash = pressroom_web::auth::hash_password(PASSWORD);
+    site.store.create_user(email, email.split('@').next().unwrap(), role, &hash, &Actor::system("test")).await.unwrap();
+}
+
+/// A browser of its own, signed in as `email`.
+pub async fn signed_in(site: &TestSite, email: &str) -> Client {
+    sign_in(&site.base, email, PASSWORD).await
+}
+
+pub async fn page(site: &TestSite, client: &Client, path: &str) -> (StatusCode, String) {
+    let response = client.get(format!("{}{path}", site.base)).send().await.unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+pub async fn csrf(site: &TestSite, client: &Client) -> String {
+    let (_, html) = page(site, client, "/admin/account").await;
+    attributes(&html, "input[name=csrf]", "value").remove(0)
+}
+
+pub async fn post(site: &TestSite, client: &Client, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, Option<String>) {
+    let response = client.post(format!("{}{path}", site.base)).form(fields).send().await.unwrap();
+    let status = response.status();
+    let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
+    (status, response.text().await.unwrap(), location)
+}
+
+/// The editor's fields for a new English news item.
+pub fn article_fields<'a>(csrf: &'a str, title: &'a str, body: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("title", title),
+        ("slug", ""),
+        ("section", "news"),
+        ("lang", "en"),
+        ("translation", ""),
+        ("date", "2025-08-01T10:00"),
+        ("lead", "A lead."),
+        ("body", body),
+        ("cover", ""),
+        ("tags", "Council of Foreign Ministers, New topic"),
+        ("intent", "save"),
+    ]
+}
+
+/// Creates an article through the editor; returns its id.
+pub async fn create(site: &TestSite, client: &Client, title: &str) -> i64 {
+    let token = csrf(site, client).await;
+    let (status, body, location) = post(site, client, "/admin/articles", &article_fields(&token, title, "Body text.")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    location.unwrap().trim_start_matches("/admin/articles/").split('?').next().unwrap().parse().unwrap()
+}
+
+pub async fn status_of(site: &TestSite, id: i64) -> Status {
+    site.store.article(ArticleId(id)).await.unwrap().status
+}

@@ -1,0 +1,96 @@
+//! The editors' desk over real HTTP: preview links for fact-checkers, on SQLite and, when
+//! configured, PostgreSQL.
+
+mod common;
+
+use common::desk::{add_user, create, csrf, page, post, signed_in};
+use common::{attributes, browser, texts, TestSite};
+use pressroom_domain::Role;
+use reqwest::StatusCode;
+
+on_both_engines!(a_preview_link_shows_a_draft_to_someone_without_an_account);
+
+async fn a_preview_link_shows_a_draft_to_someone_without_an_account(site: TestSite) {
+    add_user(&site, "author@example.org", Role::Author).await;
+    add_user(&site, "other@example.org", Role::Author).await;
+    let author = signed_in(&site, "author@example.org").await;
+    let id = create(&site, &author, "A statement awaiting sign-off").await;
+    let token = csrf(&site, &author).await;
+    let (_, editor) = page(&site, &author, &format!("/admin/articles/{id}")).await;
+    let previews = format!("/admin/articles/{id}/previews");
+    assert!(attributes(&editor, ".editor-links a", "href").contains(&previews), "the editor links to its preview links");
+
+    // A duration outside the list, or no CSRF token, makes nothing.
+    let (status, ..) = post(&site, &author, &previews, &[("csrf", &token), ("hours", "100000")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, ..) = post(&site, &author, &previews, &[("hours", "48")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Another author may not make links to this author's draft.
+    let other = signed_in(&site, "other@example.org").await;
+    let other_token = csrf(&site, &other).await;
+    let (status, ..) = post(&site, &other, &previews, &[("csrf", &other_token), ("hours", "48")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, made, _) = post(&site, &author, &previews, &[("csrf", &token), ("hours", "48")]).await;
+    assert_eq!(status, StatusCode::OK, "{made}");
+    let link = attributes(&made, "#new-link", "value").remove(0);
+    let path = link.strip_prefix(&site.base).expect("the link is on this site").to_owned();
+    assert!(path.starts_with("/preview/"), "{path}");
+
+    // Opened by someone with no account: the page as readers will see it, marked and unindexed.
+    let stranger = browser();
+    let response = stranger.get(&link).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    assert_eq!(headers["cache-control"], "private, no-store", "never kept by a shared cache");
+    assert_eq!(headers["x-robots-tag"], "noindex, nofollow");
+    assert_eq!(headers["referrer-policy"], "no-referrer", "the secret does not leave with a click");
+    let html = response.text().await.unwrap();
+    assert_eq!(texts(&html, "main h1"), ["A statement awaiting sign-off"]);
+    assert_eq!(attributes(&html, "meta[name=robots]", "content"), ["noindex, nofollow"]);
+    assert!(attributes(&html, "link[rel=canonical]", "href").is_empty(), "a preview names no canonical address");
+    assert!(texts(&html, ".preview-banner")[0].contains("not published"), "the page says it is a preview");
+    // The draft itself is still not public, nor in the sitemap or the feeds.
+    let (status, _) = site.page("/en/news/a-statement-awaiting-sign-off").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    for listing in ["/sitemap.xml", "/en/feed.xml", "/en/news/"] {
+        assert!(!site.ok(listing).await.contains("awaiting sign-off"), "{listing} does not list the draft");
+    }
+    // A wrong or malformed secret opens nothing.
+    for wrong in ["/preview/0000000000000000000000000000000000000000000000000000000000000000", "/preview/x", "/preview/%00"] {
+        assert_eq!(site.page(wrong).await.0, StatusCode::NOT_FOUND, "{wrong}");
+    }
+
+    // Listed, then revoked: the link stops opening at once.
+    let (_, listed) = page(&site, &author, &previews).await;
+    assert_eq!(texts(&listed, "tbody tr").len(), 1);
+    assert!(attributes(&listed, "#new-link", "value").is_empty(), "the address is shown only once");
+    let revoke = attributes(&listed, "tbody form", "action").remove(0);
+    let (status, ..) = post(&site, &other, &revoke, &[("csrf", &other_token)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only who may edit the item revokes its links");
+    let (status, ..) = post(&site, &author, &revoke, &[("csrf", &token)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(stranger.get(&link).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    // An expired link opens nothing either.
+    let (_, made, _) = post(&site, &author, &previews, &[("csrf", &token), ("hours", "1")]).await;
+    let second = attributes(&made, "#new-link", "value").remove(0);
+    assert_eq!(stranger.get(&second).send().await.unwrap().status(), StatusCode::OK);
+    site.execute("UPDATE preview_links SET expires_at = 1").await;
+    assert_eq!(stranger.get(&second).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    // Every creation, opening and revocation is in the audit log, with no secret in it.
+    let log = site.store.audit_entries("", "preview.", 1).await.unwrap();
+    let actions: Vec<&str> = log.items.iter().rev().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["preview.create", "preview.open", "preview.revoke", "preview.create", "preview.open"]);
+    let secret = path.trim_start_matches("/preview/");
+    assert!(log.items.iter().all(|e| !e.detail.contains(secret) && !e.target.contains(secret)));
+
+    // A published item needs no preview link.
+    site.execute(&format!("UPDATE articles SET status = 'published' WHERE id = {id}")).await;
+    add_user(&site, "editor@example.org", Role::Editor).await;
+    let editor = signed_in(&site, "editor@example.org").await;
+    let editor_token = csrf(&site, &editor).await;
+    let (status, ..) = post(&site, &editor, &previews, &[("csrf", &editor_token), ("hours", "48")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
