@@ -1,5 +1,6 @@
-//! The editors' desk over real HTTP: preview links for fact-checkers, on SQLite and, when
-//! configured, PostgreSQL.
+//! The editors' desk over real HTTP: preview links for fact-checkers, each user's back-office
+//! language, the second factor's QR code, the editor's counters — on SQLite and, when configured,
+//! PostgreSQL.
 
 mod common;
 
@@ -8,7 +9,11 @@ use common::{attributes, browser, texts, TestSite};
 use pressroom_domain::Role;
 use reqwest::StatusCode;
 
-on_both_engines!(a_preview_link_shows_a_draft_to_someone_without_an_account);
+on_both_engines!(
+    a_preview_link_shows_a_draft_to_someone_without_an_account,
+    the_back_office_speaks_the_language_each_user_chose,
+    small_things_editors_expect,
+);
 
 async fn a_preview_link_shows_a_draft_to_someone_without_an_account(site: TestSite) {
     add_user(&site, "author@example.org", Role::Author).await;
@@ -93,4 +98,50 @@ async fn a_preview_link_shows_a_draft_to_someone_without_an_account(site: TestSi
     let editor_token = csrf(&site, &editor).await;
     let (status, ..) = post(&site, &editor, &previews, &[("csrf", &editor_token), ("hours", "48")]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+async fn the_back_office_speaks_the_language_each_user_chose(site: TestSite) {
+    add_user(&site, "editor@example.org", Role::Editor).await;
+    let editor = signed_in(&site, "editor@example.org").await; // its browser asks for English
+    let token = csrf(&site, &editor).await;
+    let (_, account) = page(&site, &editor, "/admin/account").await;
+    assert_eq!(attributes(&account, "html", "lang"), ["en"], "the browser's language until one is chosen");
+
+    let (status, ..) = post(&site, &editor, "/admin/account/language", &[("csrf", &token), ("lang", "de")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a language the site does not have");
+    let (status, ..) = post(&site, &editor, "/admin/account/language", &[("lang", "ru")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the form needs its CSRF token");
+    let (status, ..) = post(&site, &editor, "/admin/account/language", &[("csrf", &token), ("lang", "ru")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    for path in ["/admin/account", "/admin/articles", "/admin/articles/new", "/admin/media"] {
+        let (_, html) = page(&site, &editor, path).await;
+        assert_eq!(attributes(&html, "html", "lang"), ["ru"], "{path} is in the chosen language");
+    }
+    let (_, account) = page(&site, &editor, "/admin/account").await;
+    assert_eq!(attributes(&account, "#f-lang option[selected]", "value"), ["ru"]);
+    // Another user is not affected; and the browser's choice can be had back.
+    let (_, other) = page(&site, &signed_in(&site, "editor@example.org").await, "/admin/articles").await;
+    assert_eq!(attributes(&other, "html", "lang"), ["ru"], "the choice is the user's, in every session");
+    post(&site, &editor, "/admin/account/language", &[("csrf", &token), ("lang", "")]).await;
+    assert_eq!(attributes(&page(&site, &editor, "/admin/articles").await.1, "html", "lang"), ["en"]);
+    let log = site.store.audit_entries("editor@", "user.language", 1).await.unwrap();
+    assert_eq!(log.items.len(), 2);
+}
+
+async fn small_things_editors_expect(site: TestSite) {
+    add_user(&site, "editor@example.org", Role::Editor).await;
+    let editor = signed_in(&site, "editor@example.org").await;
+    // The second factor's set-up shows a QR code of the set-up address, drawn in the page.
+    let (_, totp) = page(&site, &editor, "/admin/account/totp").await;
+    assert_eq!(texts(&totp, ".totp-qr svg").len(), 1, "{totp}");
+    assert!(!totp.contains("<?xml"), "no XML declaration inside HTML");
+    // The editor counts the title's and the lead's characters against what search engines show.
+    let (_, html) = page(&site, &editor, "/admin/articles/new").await;
+    assert_eq!(attributes(&html, ".counter", "data-limit"), ["60", "160"]);
+    assert_eq!(texts(&html, "#c-title .count"), ["0"]);
+    let id = create(&site, &editor, "Заявление Совета министров иностранных дел о сотрудничестве в области безопасности").await;
+    let (_, html) = page(&site, &editor, &format!("/admin/articles/{id}")).await;
+    assert_eq!(texts(&html, "#c-title .count"), ["82"], "characters, not bytes");
+    assert_eq!(attributes(&html, "#c-title", "class"), ["hint counter over"]);
+    assert_eq!(attributes(&html, "button[value=save]", "aria-keyshortcuts"), ["Control+S Meta+S"]);
 }

@@ -293,6 +293,8 @@ pub struct AccountPage {
     pub layout: AdminLayout,
     pub errors: Vec<FieldMessage>,
     pub totp_enabled: bool,
+    /// The back office's languages to choose from, the first being "as the browser asks".
+    pub languages: Vec<Choice>,
 }
 
 impl PageView for AccountPage {
@@ -362,6 +364,8 @@ pub struct TotpPage {
     pub layout: AdminLayout,
     pub secret: String,
     pub uri: String,
+    /// The address as a QR code, SVG markup made by Pressroom (safe to place as it is).
+    pub qr_svg: Option<String>,
     pub required: bool,
     pub error: Option<String>,
 }

@@ -33,3 +33,27 @@ document.addEventListener("click", function (event) {
     }, 400);
   });
 })();
+
+// Back office: each counted field's length against what search engines show of it.
+document.querySelectorAll("[data-counts]").forEach(function (counter) {
+  var field = document.getElementById(counter.getAttribute("data-counts"));
+  var count = counter.querySelector(".count");
+  var limit = Number(counter.getAttribute("data-limit"));
+  if (!field || !count) return;
+  field.addEventListener("input", function () {
+    var length = Array.from(field.value).length;
+    count.textContent = String(length);
+    counter.classList.toggle("over", length > limit);
+  });
+});
+
+// Back office: Ctrl+S (⌘S) saves the editor's form, Ctrl+Shift+P (⌘⇧P) asks for its preview.
+document.addEventListener("keydown", function (event) {
+  if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+  var key = event.key.toLowerCase();
+  var intent = key === "s" && !event.shiftKey ? "save" : key === "p" && event.shiftKey ? "preview" : null;
+  var button = intent && document.querySelector(".editor-form button[name=intent][value=" + intent + "]");
+  if (!button) return;
+  event.preventDefault();
+  button.click();
+});

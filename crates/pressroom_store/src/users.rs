@@ -15,6 +15,8 @@ pub struct UserRecord {
     pub password_hash: String,
     pub totp_secret: Option<String>,
     pub disabled: bool,
+    /// The back office's language this user chose; `None` follows their browser.
+    pub lang: Option<String>,
 }
 
 /// A signed-in session, found by the hash of its cookie's token.
@@ -25,11 +27,11 @@ pub struct SessionRecord {
     pub expires_at: i64,
 }
 
-const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.password_hash, u.totp_secret, u.disabled_at";
+const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.password_hash, u.totp_secret, u.disabled_at, u.lang";
 
-type UserRow = (i64, String, String, String, String, Option<String>, Option<i64>);
+type UserRow = (i64, String, String, String, String, Option<String>, Option<i64>, Option<String>);
 
-fn user_from_row((id, email, name, role, password_hash, totp_secret, disabled_at): UserRow) -> Result<UserRecord> {
+fn user_from_row((id, email, name, role, password_hash, totp_secret, disabled_at, lang): UserRow) -> Result<UserRecord> {
     Ok(UserRecord {
         id: UserId(id),
         email,
@@ -38,6 +40,7 @@ fn user_from_row((id, email, name, role, password_hash, totp_secret, disabled_at
         password_hash,
         totp_secret,
         disabled: disabled_at.is_some(),
+        lang,
     })
 }
 
@@ -93,6 +96,15 @@ impl Store {
 
     pub async fn set_role(&self, id: UserId, role: Role, actor: &Actor) -> Result<()> {
         self.update_user(id, "role = $1", role.as_str(), actor, "user.role", &format!("role set to {}", role.as_str())).await
+    }
+
+    /// The back office's language for this user; `None` follows their browser.
+    pub async fn set_user_lang(&self, id: UserId, lang: Option<&str>, actor: &Actor) -> Result<()> {
+        let mut w = self.begin_write().await?;
+        sqlx::query("UPDATE users SET lang = $1 WHERE id = $2").bind(lang).bind(id.0).execute(&mut *w.tx).await?;
+        audit(&mut w.tx, actor, "user.language", &format!("user:{}", id.0), lang.unwrap_or("browser's choice")).await?;
+        w.commit().await?;
+        Ok(())
     }
 
     /// Sets or clears (with an empty secret) the user's TOTP second factor.

@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/logout", post(login::logout))
         .route("/admin/logout-everywhere", post(login::logout_everywhere))
         .route("/admin/account", get(account::page))
+        .route("/admin/account/language", post(account::set_language))
         .route("/admin/account/password", post(account::change_password))
         .route("/admin/account/totp", get(account::totp_setup).post(account::totp_confirm))
         .route("/admin/account/totp/disable", post(account::totp_disable))

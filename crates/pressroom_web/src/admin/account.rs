@@ -1,11 +1,12 @@
-//! One's own account: changing the password (which ends one's other sessions).
+//! One's own account: the back office's language, changing the password (which ends one's
+//! other sessions), the second factor.
 
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use pressroom_render::admin_views::{AccountPage, FieldMessage, TotpPage};
+use pressroom_render::admin_views::{AccountPage, Choice, FieldMessage, TotpPage};
 
 use super::session::{Staff, REQUIRE_TOTP};
 use super::{notice_from, respond, see_other, Desk, Fields};
@@ -29,6 +30,17 @@ fn account_page(
         layout: desk.layout(state, Some(staff), &desk.text("account"), "/admin/account", notice),
         errors,
         totp_enabled: staff.user.totp_secret.is_some(),
+        languages: std::iter::once(Choice {
+            value: String::new(),
+            label: desk.text("language_of_browser"),
+            selected: staff.user.lang.is_none(),
+        })
+        .chain(desk.site.languages.iter().map(|l| Choice {
+            value: l.code.to_string(),
+            label: l.native_name.clone(),
+            selected: staff.user.lang.as_deref() == Some(l.code.as_str()),
+        }))
+        .collect(),
     };
     respond(state, status, &page)
 }
@@ -51,6 +63,18 @@ pub async fn change_password(State(state): State<AppState>, staff: Staff, desk: 
     Ok(see_other("/admin/account?notice=password_changed"))
 }
 
+/// `POST /admin/account/language`: the back office's language for this user, or the browser's
+/// choice (an empty value).
+pub async fn set_language(State(state): State<AppState>, staff: Staff, desk: Desk, fields: Fields) -> Result<Response, WebError> {
+    staff.check_csrf(fields.csrf())?;
+    let lang = match fields.get("lang") {
+        "" => None,
+        code => Some(desk.site.language(code).ok_or(WebError::BadRequest("error_language_unknown"))?.code.to_string()),
+    };
+    state.store.set_user_lang(staff.user.id, lang.as_deref(), &staff.actor()).await?;
+    Ok(see_other("/admin/account?notice=saved"))
+}
+
 /// `GET /admin/account/totp`: a new secret to add to an authenticator app.
 pub async fn totp_setup(State(state): State<AppState>, staff: Staff, desk: Desk) -> Result<Response, WebError> {
     totp_page(&state, &staff, &desk, &auth::generate_totp_secret(), None, StatusCode::OK).await
@@ -65,9 +89,11 @@ async fn totp_page(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let issuer = desk.site.language(desk.lang.as_str()).map_or("Pressroom", |l| l.site_name.as_str());
+    let uri = auth::totp_uri(secret, issuer, &staff.user.email);
     let page = TotpPage {
         layout: desk.layout(state, Some(staff), &desk.text("set_up_second_factor"), "/admin/account", None),
-        uri: auth::totp_uri(secret, issuer, &staff.user.email),
+        qr_svg: auth::totp_qr_svg(&uri),
+        uri,
         secret: secret.to_owned(),
         required: state.store.setting(REQUIRE_TOTP).await?.as_deref() == Some("1"),
         error: error.map(|key| desk.text(key)),

@@ -32,10 +32,10 @@ use pressroom_render::{Catalogue, PageView};
 
 use crate::extract::preferred_language;
 use crate::{AppState, WebError};
-use session::Staff;
+use session::{ChosenLanguage, SessionState, Staff};
 
-/// The back office's language and site for a request: the editor's preferred language among
-/// the site's.
+/// The back office's language and site for a request: the language the signed-in user chose in
+/// their account, or else their browser's preferred one among the site's.
 pub struct Desk {
     pub site: Arc<Site>,
     pub lang: Lang,
@@ -46,8 +46,17 @@ impl FromRequestParts<AppState> for Desk {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let site = state.site.get(&state.store).await?;
-        let accept = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-        let lang = preferred_language(&site, accept);
+        if parts.extensions.get::<ChosenLanguage>().is_none() {
+            SessionState::from_request_parts(parts, state).await?;
+        }
+        let chosen = parts.extensions.get::<ChosenLanguage>().and_then(|c| c.0.as_deref()).and_then(|l| site.language(l));
+        let lang = match chosen {
+            Some(language) => language.code.clone(),
+            None => {
+                let accept = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+                preferred_language(&site, accept)
+            }
+        };
         Ok(Desk { site, lang })
     }
 }

@@ -56,6 +56,12 @@ impl Staff {
     }
 }
 
+/// The back-office language the signed-in user chose, left by the session's lookup for [`Desk`].
+///
+/// [`Desk`]: super::Desk
+#[derive(Clone)]
+pub struct ChosenLanguage(pub Option<String>);
+
 /// The session behind a request: signed in, expired (the user is known, so that an unsaved
 /// form can wait for them to sign in again), or none.
 pub enum SessionState {
@@ -73,6 +79,7 @@ impl FromRequestParts<AppState> for SessionState {
         let Some(SessionRecord { user, csrf_token, expires_at }) = state.store.session(&token_hash).await? else {
             return Ok(SessionState::None);
         };
+        parts.extensions.insert(ChosenLanguage(user.lang.clone()));
         let now = OffsetDateTime::now_utc().unix_timestamp();
         if user.disabled {
             return Ok(SessionState::None);

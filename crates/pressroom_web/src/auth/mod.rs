@@ -54,6 +54,15 @@ pub fn totp_uri(secret: &str, issuer: &str, account: &str) -> String {
     format!("otpauth://totp/{issuer}:{account}?secret={secret}&issuer={issuer}&algorithm=SHA1&digits=6&period=30")
 }
 
+/// The set-up address as a QR code for an authenticator app's camera: SVG markup to place in the
+/// page (no script, no image request), or `None` if the address is too long for a code.
+pub fn totp_qr_svg(uri: &str) -> Option<String> {
+    let code = qrcode::QrCode::with_error_correction_level(uri, qrcode::EcLevel::M).ok()?;
+    let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).quiet_zone(true).build();
+    // Inside HTML the XML declaration has no place; the markup starts at `<svg`.
+    svg.find("<svg").map(|start| svg[start..].to_owned())
+}
+
 fn totp(secret: &str) -> Option<totp_rs::TOTP> {
     let bytes = totp_rs::Secret::Encoded(secret.to_owned()).to_bytes().ok()?;
     totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes).ok()
