@@ -13,6 +13,7 @@ on_both_engines!(
     a_preview_link_shows_a_draft_to_someone_without_an_account,
     the_back_office_speaks_the_language_each_user_chose,
     small_things_editors_expect,
+    translations_side_by_side_and_outdated_until_saved,
 );
 
 async fn a_preview_link_shows_a_draft_to_someone_without_an_account(site: TestSite) {
@@ -144,4 +145,122 @@ async fn small_things_editors_expect(site: TestSite) {
     assert_eq!(texts(&html, "#c-title .count"), ["82"], "characters, not bytes");
     assert_eq!(attributes(&html, "#c-title", "class"), ["hint counter over"]);
     assert_eq!(attributes(&html, "button[value=save]", "aria-keyshortcuts"), ["Control+S Meta+S"]);
+}
+
+/// The fields of an item's form as the editor shows them, ready to post again.
+fn form_fields(html: &str) -> Vec<(String, String)> {
+    let document = scraper::Html::parse_document(html);
+    let form = scraper::Selector::parse("form.editor-form").unwrap();
+    let inputs = scraper::Selector::parse("input[name], textarea[name], select[name]").unwrap();
+    let selected = scraper::Selector::parse("option[selected]").unwrap();
+    let mut fields = Vec::new();
+    for element in document.select(&form).next().expect("the editor's form").select(&inputs) {
+        let name = element.attr("name").unwrap().to_owned();
+        let value = match element.value().name() {
+            "textarea" => element.text().collect(),
+            "select" => element.select(&selected).next().and_then(|o| o.attr("value")).unwrap_or_default().to_owned(),
+            _ if element.attr("type") == Some("checkbox") => {
+                if element.attr("checked").is_none() {
+                    continue;
+                }
+                "on".to_owned()
+            }
+            _ if element.attr("type") == Some("radio") => continue,
+            _ => element.attr("value").unwrap_or_default().to_owned(),
+        };
+        fields.push((name, value));
+    }
+    fields
+}
+
+fn with(mut fields: Vec<(String, String)>, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    for (name, value) in changes {
+        fields.retain(|(n, _)| n != name);
+        fields.push(((*name).to_owned(), (*value).to_owned()));
+    }
+    fields
+}
+
+async fn submit(
+    site: &TestSite,
+    client: &reqwest::Client,
+    path: &str,
+    fields: &[(String, String)],
+) -> (StatusCode, String, Option<String>) {
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    post(site, client, path, &pairs).await
+}
+
+async fn translations_side_by_side_and_outdated_until_saved(site: TestSite) {
+    add_user(&site, "editor@example.org", Role::Editor).await;
+    let editor = signed_in(&site, "editor@example.org").await;
+    let token = csrf(&site, &editor).await;
+    let gaps = |html: &str| texts(html, "table.gaps tbody td");
+    let (_, before) = page(&site, &editor, "/admin/translations").await;
+    let missing_before: i64 = gaps(&before)[2].parse().unwrap();
+
+    // A Russian item of two paragraphs.
+    let mut fields = common::desk::article_fields(&token, "Заседание Совета", "Первый абзац.\n\nВторой абзац.");
+    fields.retain(|(k, _)| *k != "lang" && *k != "tags");
+    fields.extend([("lang", "ru"), ("tags", "Совет министров иностранных дел")]);
+    let (_, _, location) = post(&site, &editor, "/admin/articles", &fields).await;
+    let source = location.unwrap().trim_start_matches("/admin/articles/").split('?').next().unwrap().to_owned();
+    let (_, after) = page(&site, &editor, "/admin/translations").await;
+    assert_eq!(gaps(&after)[2], (missing_before + 1).to_string(), "English now lacks one more item: {:?}", gaps(&after));
+
+    // The editor offers the translation into English; it opens with the source beside the form.
+    let (_, html) = page(&site, &editor, &format!("/admin/articles/{source}")).await;
+    let add = format!("/admin/articles/new?translation_of={source}&lang=en");
+    assert!(attributes(&html, ".editor-links a", "href").contains(&add), "{:?}", attributes(&html, ".editor-links a", "href"));
+    let (_, form) = page(&site, &editor, &add).await;
+    assert_eq!(texts(&form, ".source .source-title"), ["Заседание Совета"]);
+    assert_eq!(texts(&form, ".source-paragraphs li"), ["Первый абзац.", "Второй абзац."]);
+    assert_eq!(attributes(&form, ".source", "lang"), ["ru"]);
+    assert_eq!(attributes(&form, "#f-title", "value"), [""], "the translator writes the title");
+    assert_eq!(attributes(&form, "#f-lang option[selected]", "value"), ["en"]);
+    assert_eq!(attributes(&form, "#f-section option[selected]", "value"), ["news"]);
+    assert_eq!(attributes(&form, "#f-date", "value"), ["2025-08-01T10:00"], "the date carried over");
+    assert_eq!(attributes(&form, "#f-tags", "value"), ["Council of Foreign Ministers"], "tags in the target language");
+    assert_eq!(attributes(&form, "input[name=source]", "value"), [source.clone()]);
+    let translation = with(
+        form_fields(&form),
+        &[("title", "Council meeting"), ("lead", "The lead."), ("body", "First paragraph.\n\nSecond paragraph."), ("intent", "save")],
+    );
+    let (status, body, location) = submit(&site, &editor, "/admin/articles", &translation).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let english = location.unwrap().trim_start_matches("/admin/articles/").split('?').next().unwrap().to_owned();
+
+    // One row for the item, with each language's state.
+    let row_of = |html: &str| {
+        let rows = texts(html, "table.articles tbody tr");
+        rows.into_iter().filter(|r| r.contains("Заседание Совета") || r.contains("Council meeting")).collect::<Vec<_>>()
+    };
+    let (_, list) = page(&site, &editor, "/admin/articles").await;
+    assert_eq!(row_of(&list).len(), 1, "one row per item: {:?}", row_of(&list));
+    assert!(!list.contains("status-outdated\""), "nothing is outdated yet");
+    let (_, after) = page(&site, &editor, "/admin/translations").await;
+    assert_eq!(gaps(&after)[2], missing_before.to_string());
+
+    // The source changes: the translation is outdated — in the list, its filter and the dashboard.
+    let (_, html) = page(&site, &editor, &format!("/admin/articles/{source}")).await;
+    let changed = with(form_fields(&html), &[("body", "Первый абзац.\n\nВторой абзац, исправленный.")]);
+    let (status, ..) = submit(&site, &editor, &format!("/admin/articles/{source}"), &with(changed, &[("intent", "save")])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, outdated) = page(&site, &editor, "/admin/articles?outdated=en").await;
+    assert_eq!(row_of(&outdated).len(), 1);
+    assert_eq!(texts(&outdated, "table.articles tbody tr").len(), 1, "only the outdated item");
+    assert_eq!(texts(&outdated, ".status-outdated").len(), 1);
+    let (_, dashboard) = page(&site, &editor, "/admin/translations").await;
+    assert_eq!(gaps(&dashboard)[3], "1", "English has one outdated translation: {:?}", gaps(&dashboard));
+
+    // Opened again, the translation shows the source as it is now; saving it brings it up to date.
+    let (_, html) = page(&site, &editor, &format!("/admin/articles/{english}")).await;
+    assert_eq!(texts(&html, ".source-paragraphs li"), ["Первый абзац.", "Второй абзац, исправленный."]);
+    let (status, ..) =
+        submit(&site, &editor, &format!("/admin/articles/{english}"), &with(form_fields(&html), &[("intent", "save")])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, list) = page(&site, &editor, "/admin/articles?outdated=en").await;
+    assert!(row_of(&list).is_empty(), "saved again, it is up to date");
+    let (_, dashboard) = page(&site, &editor, "/admin/translations").await;
+    assert_eq!(gaps(&dashboard)[3], "0");
 }

@@ -66,14 +66,24 @@ impl PageView for LoginPage {
 pub struct ArticleRowView {
     pub edit_url: String,
     pub title: String,
-    pub lang: String,
     pub section: String,
-    pub status: String,
-    pub status_label: String,
     pub author: String,
     pub date: String,
     pub updated: String,
-    pub translate_url: Option<String>,
+    /// The item in each of the site's languages, in the site's order.
+    pub languages: Vec<LanguageCell>,
+}
+
+/// One language of an item in the list: its version's state and where to edit it, or a link
+/// that starts the missing translation.
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageCell {
+    pub lang: String,
+    /// `published`, `draft`, …, or `missing`.
+    pub state: String,
+    pub label: String,
+    pub url: String,
+    pub outdated: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -89,7 +99,10 @@ pub struct ArticlesPage {
     pub authors: Vec<Choice>,
     pub sorts: Vec<Choice>,
     pub missing: Vec<Choice>,
+    pub outdated: Vec<Choice>,
     pub text: String,
+    /// The site's languages, for the columns' headings.
+    pub language_codes: Vec<String>,
 }
 
 impl PageView for ArticlesPage {
@@ -133,6 +146,10 @@ pub struct EditorForm {
     pub document_amends: String,
     pub document_supersedes: String,
     pub revision: i64,
+    /// The version this one is translated from (its id), and the revision of it the translator
+    /// saw; empty when it is not a translation made here.
+    pub source: String,
+    pub source_revision: String,
     /// For a published item: `minor` or `update`, and the update's public note.
     pub change: String,
     pub change_note: String,
@@ -184,7 +201,10 @@ pub struct EditorPage {
     pub status_url: Option<String>,
     pub delete_url: Option<String>,
     pub history_url: Option<String>,
-    pub translate_url: Option<String>,
+    /// "Add translation into …", one for each language the item lacks.
+    pub translate_links: Vec<LinkView>,
+    /// The source beside the form, when the version is a translation.
+    pub source: Option<SourceView>,
     pub previews_url: Option<String>,
     /// Tag names in the article's language, to pick from.
     pub known_tags: Vec<String>,
@@ -195,6 +215,44 @@ pub struct EditorPage {
 
 impl PageView for EditorPage {
     const TEMPLATE: &'static str = "admin/editor.html";
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub label: String,
+    pub url: String,
+}
+
+/// A translation's source, beside the form: its title, lead and body paragraph by paragraph.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    pub lang: String,
+    pub language: String,
+    pub url: String,
+    pub title: String,
+    pub lead: String,
+    pub paragraphs: Vec<String>,
+}
+
+/// What each language lacks.
+#[derive(Debug, Serialize)]
+pub struct TranslationsPage {
+    #[serde(flatten)]
+    pub layout: AdminLayout,
+    pub gaps: Vec<GapView>,
+}
+
+impl PageView for TranslationsPage {
+    const TEMPLATE: &'static str = "admin/translations.html";
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GapView {
+    pub language: String,
+    pub missing: i64,
+    pub missing_url: String,
+    pub outdated: i64,
+    pub outdated_url: String,
 }
 
 /// An item's preview links, and the form that makes one.

@@ -21,6 +21,9 @@ pub struct ArticleFilter {
     pub text: Option<String>,
     /// Only items with no version in this language.
     pub missing_in: Option<Lang>,
+    /// Only items whose version in this language is outdated: its source changed since it was
+    /// last saved.
+    pub outdated_in: Option<Lang>,
     pub sort: Sort,
 }
 
@@ -32,7 +35,8 @@ pub enum Sort {
     Title,
 }
 
-/// A row of the back office's list.
+/// A row of the back office's list: an item, shown by its first version that matches the
+/// filters, with the state of each of its versions.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ArticleRow {
     pub id: ArticleId,
@@ -46,6 +50,8 @@ pub struct ArticleRow {
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: time::OffsetDateTime,
     pub translation_key: String,
+    /// Every version of the item, this one included.
+    pub versions: Vec<crate::VersionState>,
 }
 
 /// One entry of an article's history.
@@ -151,25 +157,27 @@ impl Store {
         Ok(())
     }
 
-    /// One page of the back office's list.
+    /// One page of the back office's list: one row per item.
     pub async fn list_articles(&self, filter: &ArticleFilter, page: u32) -> Result<Page<ArticleRow>> {
-        let mut conditions = vec!["1 = 1".to_owned()];
         let mut texts: Vec<String> = Vec::new();
         let next = |value: String, texts: &mut Vec<String>| {
             texts.push(value);
             format!("${}", texts.len())
         };
+        // Conditions on a version, written for the aliases {a} (the version) and {s} (its
+        // section): they choose the row's version and, once more, rule out an earlier match.
+        let mut conditions = vec!["1 = 1".to_owned()];
         if let Some(status) = filter.status {
-            conditions.push(format!("a.status = {}", next(status.as_str().to_owned(), &mut texts)));
+            conditions.push(format!("{{a}}.status = {}", next(status.as_str().to_owned(), &mut texts)));
         }
         if let Some(section) = &filter.section {
-            conditions.push(format!("s.key = {}", next(section.to_string(), &mut texts)));
+            conditions.push(format!("{{s}}.key = {}", next(section.to_string(), &mut texts)));
         }
         if let Some(lang) = &filter.lang {
-            conditions.push(format!("a.lang = {}", next(lang.to_string(), &mut texts)));
+            conditions.push(format!("{{a}}.lang = {}", next(lang.to_string(), &mut texts)));
         }
         if let Some(author) = filter.author {
-            conditions.push(format!("CAST(a.author_id AS TEXT) = {}", next(author.0.to_string(), &mut texts)));
+            conditions.push(format!("CAST({{a}}.author_id AS TEXT) = {}", next(author.0.to_string(), &mut texts)));
         }
         if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             // SQLite's LOWER and LIKE fold ASCII only, so Cyrillic words are also tried as typed,
@@ -180,26 +188,38 @@ impl Store {
             let mut alternatives = Vec::new();
             for variant in [cleaned.clone(), lower.clone(), capitalised] {
                 let p = next(format!("%{variant}%"), &mut texts);
-                alternatives.push(format!("a.title LIKE {p} OR a.lead LIKE {p}"));
+                alternatives.push(format!("{{a}}.title LIKE {p} OR {{a}}.lead LIKE {p}"));
             }
             let p = next(format!("%{lower}%"), &mut texts);
-            alternatives.push(format!("LOWER(a.title) LIKE {p} OR LOWER(a.lead) LIKE {p}"));
+            alternatives.push(format!("LOWER({{a}}.title) LIKE {p} OR LOWER({{a}}.lead) LIKE {p}"));
             conditions.push(format!("({})", alternatives.join(" OR ")));
         }
         if let Some(lang) = &filter.missing_in {
             let p = next(lang.to_string(), &mut texts);
             conditions.push(format!(
-                "a.lang <> {p} AND NOT EXISTS (SELECT 1 FROM articles t WHERE t.translation_key = a.translation_key AND t.lang = {p})"
+                "{{a}}.lang <> {p} AND NOT EXISTS (SELECT 1 FROM articles t WHERE t.translation_key = {{a}}.translation_key AND t.lang = {p})"
             ));
         }
+        if let Some(lang) = &filter.outdated_in {
+            let p = next(lang.to_string(), &mut texts);
+            conditions.push(format!(
+                "EXISTS (SELECT 1 FROM articles t JOIN articles src ON src.id = t.source_id \
+                 WHERE t.translation_key = {{a}}.translation_key AND t.lang = {p} AND src.revision > t.source_revision)"
+            ));
+        }
+        let conditions = conditions.join(" AND ");
+        let on = |a: &str, s: &str| conditions.replace("{a}", a).replace("{s}", s);
         let order = match filter.sort {
             Sort::Updated => "a.updated_at DESC, a.id DESC",
             Sort::Date => "a.published_at DESC, a.id DESC",
             Sort::Title => "a.title, a.id",
         };
         let from = format!(
-            "FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN users u ON u.id = a.author_id WHERE {}",
-            conditions.join(" AND ")
+            "FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN users u ON u.id = a.author_id WHERE {} \
+             AND NOT EXISTS (SELECT 1 FROM articles e JOIN sections es ON es.id = e.section_id \
+                             WHERE e.translation_key = a.translation_key AND e.id < a.id AND {})",
+            on("a", "s"),
+            on("e", "es"),
         );
         let offset = u64::from(page.saturating_sub(1)) * u64::from(PAGE_SIZE);
         let list_sql = format!(
@@ -215,7 +235,7 @@ impl Store {
         }
         let total: i64 = count.fetch_one(&self.pool).await?.try_get(0)?;
         let rows = list.fetch_all(&self.pool).await?;
-        let items = rows
+        let mut items = rows
             .iter()
             .map(|row| {
                 let status: String = row.try_get(4)?;
@@ -229,9 +249,15 @@ impl Store {
                     published_at: to_time(row.try_get(6)?),
                     updated_at: to_time(row.try_get(7)?),
                     translation_key: row.try_get(8)?,
+                    versions: Vec::new(),
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        let keys: Vec<&str> = items.iter().map(|row| row.translation_key.as_str()).collect();
+        let mut versions = self.versions_of(&keys).await?;
+        for row in &mut items {
+            row.versions = versions.remove(&row.translation_key).unwrap_or_default();
+        }
         Ok(Page { items, page, total: total.max(0) as u64 })
     }
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::admin::{
     account, articles, audit, editor, history, login, media as media_library, previews, redirects as redirects_admin, settings, tokens,
-    users, webhooks,
+    translations, users, webhooks,
 };
 use crate::public::{archive, article, assets, events, feeds, home, lists, media, prefs, preview, record, search, sitemap};
 use crate::{api, error_pages, http_cache, redirects, AppState};
@@ -55,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/articles/{id}/delete", post(editor::delete))
         .route("/admin/articles/{id}/history", get(history::history))
         .route("/admin/articles/{id}/history/{number}/restore", post(history::restore))
+        .route("/admin/translations", get(translations::dashboard))
         .route("/admin/articles/{id}/previews", get(previews::list).post(previews::create))
         .route("/admin/articles/{id}/previews/{link}/revoke", post(previews::revoke))
         .route("/admin/preview", post(editor::preview))

@@ -1,5 +1,5 @@
-//! The back office's article list: filters, text search, sorting, pages, and the items that
-//! still lack a version in some language.
+//! The back office's article list: one row per item with the state of each language version
+//! (published, draft, …, missing, outdated); filters, text search, sorting, pages.
 
 use std::collections::HashMap;
 
@@ -7,10 +7,10 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use pressroom_domain::{Lang, SectionKey, Status, UserId};
-use pressroom_render::admin_views::{ArticleRowView, ArticlesPage, Choice};
+use pressroom_render::admin_views::{ArticleRowView, ArticlesPage, Choice, LanguageCell};
 use pressroom_render::views::Pagination;
 use pressroom_render::Catalogue;
-use pressroom_store::{ArticleFilter, Sort};
+use pressroom_store::{ArticleFilter, ArticleRow, Sort};
 
 use super::session::Staff;
 use super::{notice_from, page_number, respond, Desk};
@@ -31,6 +31,7 @@ pub async fn list(
         author: get("author").and_then(|a| a.parse().ok()).map(UserId),
         text: get("q").map(str::to_owned),
         missing_in: get("missing").and_then(|l| Lang::parse(l).ok()),
+        outdated_in: get("outdated").and_then(|l| Lang::parse(l).ok()),
         sort: match get("sort") {
             Some("date") => Sort::Date,
             Some("title") => Sort::Title,
@@ -50,17 +51,11 @@ pub async fn list(
         .map(|row| ArticleRowView {
             edit_url: format!("/admin/articles/{}", row.id),
             title: row.title.clone(),
-            lang: row.lang.clone(),
             section: desk.site.section(&row.section).map_or_else(|| row.section.clone(), |s| s.name(&desk.lang).to_owned()),
-            status: row.status.as_str().to_owned(),
-            status_label: catalogue.text(lang, &format!("status_{}", row.status.as_str())).to_owned(),
             author: row.author.clone().unwrap_or_default(),
             date: catalogue.date_short(&desk.site.zone, row.published_at),
             updated: desk.format_time(row.updated_at),
-            translate_url: filter
-                .missing_in
-                .as_ref()
-                .map(|missing| format!("/admin/articles/new?translation_of={}&lang={missing}", row.id)),
+            languages: desk.site.languages.iter().map(|l| language_cell(&desk, row, &l.code)).collect(),
         })
         .collect();
     let choice =
@@ -84,6 +79,8 @@ pub async fn list(
             .collect(),
         sections: desk.site.sections.iter().map(|s| choice(s.key.as_str(), s.name(&desk.lang).to_owned(), get("section"))).collect(),
         missing: desk.site.languages.iter().map(|l| choice(l.code.as_str(), l.native_name.clone(), get("missing"))).collect(),
+        outdated: desk.site.languages.iter().map(|l| choice(l.code.as_str(), l.native_name.clone(), get("outdated"))).collect(),
+        language_codes: desk.site.languages.iter().map(|l| l.code.to_string()).collect(),
         languages,
         authors: users.iter().map(|u| choice(&u.id.0.to_string(), u.name.clone(), get("author"))).collect(),
         sorts: ["updated", "date", "title"]
@@ -93,6 +90,26 @@ pub async fn list(
         text: get("q").unwrap_or_default().to_owned(),
     };
     Ok(respond(&state, StatusCode::OK, &page_view))
+}
+
+/// The item's version in `lang`, or the link that starts its translation from the row's version.
+fn language_cell(desk: &Desk, row: &ArticleRow, lang: &Lang) -> LanguageCell {
+    match row.versions.iter().find(|v| v.lang == lang.as_str()) {
+        Some(version) => LanguageCell {
+            lang: lang.to_string(),
+            state: version.status.as_str().to_owned(),
+            label: desk.text(&format!("status_{}", version.status.as_str())),
+            url: format!("/admin/articles/{}", version.id),
+            outdated: version.outdated,
+        },
+        None => LanguageCell {
+            lang: lang.to_string(),
+            state: "missing".to_owned(),
+            label: desk.text("translation_missing"),
+            url: format!("/admin/articles/new?translation_of={}&lang={lang}", row.id),
+            outdated: false,
+        },
+    }
 }
 
 fn encode(value: &str) -> String {

@@ -17,6 +17,7 @@ use time::OffsetDateTime;
 
 use super::history::field_diffs;
 use super::session::{SessionState, Staff};
+use super::translations;
 use super::{notice_from, respond, see_other, Desk, Fields};
 use crate::{AppState, WebError};
 
@@ -45,19 +46,23 @@ pub async fn new(
         for tag in &source.tags {
             tags.push(state.store.tag(&tag.key).await.map_or_else(|_| tag.name.clone(), |t| t.name(&target).to_owned()));
         }
-        form = EditorForm {
-            title: source.title.clone(),
-            section: source.section.to_string(),
-            lang: target.to_string(),
-            translation: source.translation_key.clone(),
-            date: datetime_local(&desk.site.zone, source.published_at),
-            lead: source.lead.clone(),
-            body: source.body.clone(),
-            cover: source.cover.clone().unwrap_or_default(),
-            tags: tags.join(", "),
-            report_of: source.report_of.clone().unwrap_or_default(),
-            ..with_facts(EditorForm::default(), &source, &desk.site.zone)
-        };
+        // The translator writes the title, lead and body beside the source's; everything else
+        // starts as the source has it.
+        let carried = form_for(&state, &desk, &source).await?;
+        form = translations::from_source(
+            EditorForm {
+                title: String::new(),
+                slug: String::new(),
+                lang: target.to_string(),
+                lead: String::new(),
+                body: String::new(),
+                tags: tags.join(", "),
+                featured: false,
+                revision: 0,
+                ..carried
+            },
+            &source,
+        );
     }
     editor(&state, &desk, &staff, None, form, Vec::new(), None, None, None, StatusCode::OK).await
 }
@@ -78,7 +83,10 @@ pub(crate) async fn create_as(state: &AppState, staff: &Staff, desk: &Desk, fiel
         Err(error) => Err(EditError::Invalid(vec![error])),
         Ok(input) if preview => editorial::check(&state.store, &staff.editor(), None, input).await.map(|draft| Some(draft.body)),
         Ok(input) => match editorial::create(&state.store, &staff.editor(), input).await {
-            Ok(id) => return Ok(see_other(&format!("/admin/articles/{id}?notice=created"))),
+            Ok(id) => {
+                translations::remember_source(state, id, &form).await?;
+                return Ok(see_other(&format!("/admin/articles/{id}?notice=created")));
+            }
             Err(err) => Err(err),
         },
     };
@@ -103,7 +111,7 @@ pub async fn edit(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let article = state.store.article(ArticleId(id)).await?;
-    let form = form_for(&state, &desk, &article).await?;
+    let form = translations::with_stored_source(&state, form_for(&state, &desk, &article).await?, &article).await?;
     let preview = Some(render_markdown(&article.body));
     editor(&state, &desk, &staff, Some(&article), form, Vec::new(), preview, None, notice_from(&query), StatusCode::OK).await
 }
@@ -135,7 +143,10 @@ pub(crate) async fn save_as(state: &AppState, staff: &Staff, desk: &Desk, id: Ar
             editorial::check(&state.store, &editor_of, Some(id), input).await.map(|draft| Some(draft.body))
         }
         Ok(input) => match editorial::update(&state.store, &editor_of, id, input, revision, change_of(&form)).await {
-            Ok(_) => return Ok(see_other(&format!("/admin/articles/{id}?notice=saved"))),
+            Ok(_) => {
+                translations::remember_source(state, id, &form).await?;
+                return Ok(see_other(&format!("/admin/articles/{id}?notice=saved")));
+            }
             Err(err) => Err(err),
         },
     };
@@ -327,6 +338,8 @@ fn form_from(fields: &Fields, revision: i64) -> EditorForm {
         document_amends: text("document_amends").trim().to_owned(),
         document_supersedes: text("document_supersedes").trim().to_owned(),
         revision,
+        source: text("source").trim().to_owned(),
+        source_revision: text("source_revision").trim().to_owned(),
         change: fields.get("change").to_owned(),
         change_note: text("change_note").trim().to_owned(),
     }
@@ -460,6 +473,11 @@ async fn editor(
     let title = article.map_or_else(|| desk.text("new_article"), |a| a.title.clone());
     let form_lang = desk.site.language(&form.lang).map_or_else(|| desk.lang.clone(), |l| l.code.clone());
     let known_tags = tags.iter().map(|t| t.name(&form_lang).to_owned()).collect();
+    let translate_links = match article {
+        Some(article) => translations::add_links(state, desk, article).await?,
+        None => Vec::new(),
+    };
+    let source = translations::source_view(state, desk, &form).await?;
     let page = EditorPage {
         layout: desk.layout(state, Some(staff), &title, "/admin/articles", notice),
         action_url: id.map_or_else(|| "/admin/articles".to_owned(), |id| format!("/admin/articles/{id}")),
@@ -479,7 +497,8 @@ async fn editor(
         status_url: id.map(|id| format!("/admin/articles/{id}/status")),
         delete_url: id.map(|id| format!("/admin/articles/{id}/delete")),
         history_url: id.map(|id| format!("/admin/articles/{id}/history")),
-        translate_url: id.map(|id| format!("/admin/articles/new?translation_of={id}")),
+        translate_links,
+        source,
         previews_url: article.filter(|a| a.status != Status::Published).map(|a| format!("/admin/articles/{}/previews", a.id)),
         known_tags,
         stale,

@@ -14,6 +14,7 @@ pub mod redirects;
 pub mod session;
 pub mod settings;
 pub mod tokens;
+pub mod translations;
 pub mod users;
 pub mod webhooks;
 
@@ -79,14 +80,19 @@ impl Desk {
 
     /// The layout of a page for a signed-in user; `current` marks the navigation entry.
     pub fn layout(&self, state: &AppState, staff: Option<&Staff>, title: &str, current: &str, notice: Option<&str>) -> AdminLayout {
-        let mut entries = vec![("/admin/articles", "articles"), ("/admin/media", "media"), ("/admin/account", "account")];
+        let mut entries = vec![
+            ("/admin/articles", "articles"),
+            ("/admin/translations", "translations"),
+            ("/admin/media", "media"),
+            ("/admin/account", "account"),
+        ];
         if staff.is_some_and(|s| s.user.role == Role::Admin) {
-            entries.insert(2, ("/admin/users", "users"));
-            entries.insert(3, ("/admin/audit", "audit_log"));
-            entries.insert(4, ("/admin/settings", "settings"));
-            entries.insert(5, ("/admin/tokens", "api_tokens"));
-            entries.insert(6, ("/admin/webhooks", "webhooks"));
-            entries.insert(7, ("/admin/redirects", "redirects"));
+            entries.insert(3, ("/admin/users", "users"));
+            entries.insert(4, ("/admin/audit", "audit_log"));
+            entries.insert(5, ("/admin/settings", "settings"));
+            entries.insert(6, ("/admin/tokens", "api_tokens"));
+            entries.insert(7, ("/admin/webhooks", "webhooks"));
+            entries.insert(8, ("/admin/redirects", "redirects"));
         }
         let nav =
             entries.into_iter().map(|(url, key)| NavLink { name: self.text(key), url: url.to_owned(), current: url == current }).collect();
