@@ -14,6 +14,7 @@ on_both_engines!(
     the_back_office_speaks_the_language_each_user_chose,
     small_things_editors_expect,
     translations_side_by_side_and_outdated_until_saved,
+    a_draft_copy_is_kept_as_one_types_and_offered_back,
 );
 
 async fn a_preview_link_shows_a_draft_to_someone_without_an_account(site: TestSite) {
@@ -263,4 +264,72 @@ async fn translations_side_by_side_and_outdated_until_saved(site: TestSite) {
     assert!(row_of(&list).is_empty(), "saved again, it is up to date");
     let (_, dashboard) = page(&site, &editor, "/admin/translations").await;
     assert_eq!(gaps(&dashboard)[3], "0");
+}
+
+async fn a_draft_copy_is_kept_as_one_types_and_offered_back(site: TestSite) {
+    add_user(&site, "editor@example.org", Role::Editor).await;
+    add_user(&site, "other@example.org", Role::Editor).await;
+    let editor = signed_in(&site, "editor@example.org").await;
+    let token = csrf(&site, &editor).await;
+    let id = create(&site, &editor, "A statement in progress").await;
+    let path = format!("/admin/articles/{id}");
+    let (_, html) = page(&site, &editor, &path).await;
+    assert_eq!(attributes(&html, "form.editor-form", "data-autosave"), [format!("{path}/autosave")]);
+    assert!(attributes(&html, ".restore", "class").is_empty(), "no copy yet");
+    let revisions = site.store.revisions(pressroom_domain::ArticleId(id)).await.unwrap().len();
+
+    // Typing keeps a copy (the script posts the form); no CSRF token, no copy.
+    let typed = with(form_fields(&html), &[("body", "Typed but not saved.")]);
+    let (status, ..) = submit(&site, &editor, &format!("{path}/autosave"), &with(typed.clone(), &[("csrf", "")])).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, answer, _) = submit(&site, &editor, &format!("{path}/autosave"), &typed).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    assert!(answer["saved"].as_str().unwrap().starts_with("Draft copy kept at"), "{answer}");
+    assert_eq!(site.store.revisions(pressroom_domain::ArticleId(id)).await.unwrap().len(), revisions, "a copy is not a revision");
+
+    // The tab closes; the editor opened again offers the copy back.
+    let (_, reopened) = page(&site, &editor, &path).await;
+    assert_eq!(texts(&reopened, "#f-body"), ["Body text."], "the saved text until the copy is restored");
+    let restore = attributes(&reopened, ".restore a.button", "href").remove(0);
+    let (_, restored) = page(&site, &editor, &restore).await;
+    assert_eq!(texts(&restored, "#f-body"), ["Typed but not saved."]);
+    // Saved for real, the copy has served and is offered no more.
+    let (status, ..) = submit(&site, &editor, &path, &with(form_fields(&restored), &[("intent", "save")])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, after) = page(&site, &editor, &path).await;
+    assert!(attributes(&after, ".restore", "class").is_empty());
+    assert_eq!(texts(&after, "#f-body"), ["Typed but not saved."]);
+
+    // Or discarded.
+    submit(&site, &editor, &format!("{path}/autosave"), &with(form_fields(&after), &[("body", "Another try.")])).await;
+    let (_, offered) = page(&site, &editor, &path).await;
+    let discard = attributes(&offered, ".restore form", "action").remove(0);
+    let (status, ..) = post(&site, &editor, &discard, &[("csrf", &token)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(attributes(&page(&site, &editor, &path).await.1, ".restore", "class").is_empty());
+
+    // A new item's form, never saved, is kept too.
+    let (_, blank) = page(&site, &editor, "/admin/articles/new").await;
+    let typed = with(form_fields(&blank), &[("title", "Half-written")]);
+    let (status, ..) = submit(&site, &editor, "/admin/articles/new/autosave", &typed).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, offered) = page(&site, &editor, "/admin/articles/new").await;
+    let (_, restored) = page(&site, &editor, &attributes(&offered, ".restore a.button", "href")[0]).await;
+    assert_eq!(attributes(&restored, "#f-title", "value"), ["Half-written"]);
+
+    // Two people with the same item open see each other.
+    let other = signed_in(&site, "other@example.org").await;
+    let other_token = csrf(&site, &other).await;
+    let (_, theirs) = page(&site, &other, &path).await;
+    assert_eq!(texts(&theirs, ".also-editing"), ["Also editing this item now: editor"], "the editor opened it a moment ago");
+    let (status, answer, _) = post(&site, &editor, &format!("{path}/presence"), &[("csrf", &token)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&answer).unwrap()["others"], "Also editing this item now: other");
+    let (status, ..) = post(&site, &other, &format!("{path}/presence"), &[("csrf", "wrong")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // A minute later without a sign of life, one is no longer editing.
+    site.execute("UPDATE editing_presence SET seen_at = seen_at - 120").await;
+    let (_, answer, _) = post(&site, &other, &format!("{path}/presence"), &[("csrf", &other_token)]).await;
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&answer).unwrap()["others"], "");
 }

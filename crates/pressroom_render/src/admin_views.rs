@@ -205,6 +205,13 @@ pub struct EditorPage {
     pub translate_links: Vec<LinkView>,
     /// The source beside the form, when the version is a translation.
     pub source: Option<SourceView>,
+    /// A copy of the form typed after the last save, offered back.
+    pub restore: Option<RestoreView>,
+    /// Where the script keeps the draft copy, and asks who else is editing.
+    pub autosave_url: String,
+    pub presence_url: Option<String>,
+    /// "Also editing: …", or empty.
+    pub also_editing: String,
     pub previews_url: Option<String>,
     /// Tag names in the article's language, to pick from.
     pub known_tags: Vec<String>,
@@ -215,6 +222,14 @@ pub struct EditorPage {
 
 impl PageView for EditorPage {
     const TEMPLATE: &'static str = "admin/editor.html";
+}
+
+/// The offer of a draft copy: restore it, or discard it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestoreView {
+    pub saved: String,
+    pub restore_url: String,
+    pub discard_url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -57,3 +57,54 @@ document.addEventListener("keydown", function (event) {
   event.preventDefault();
   button.click();
 });
+
+// Back office: a copy of the editor's form kept on the server a few seconds after each change
+// (not a revision), a warning before leaving with changes not saved for real, and who else has
+// the item open.
+(function () {
+  var form = document.querySelector("form.editor-form[data-autosave]");
+  if (!form || !window.fetch) return;
+  var csrf = form.querySelector("input[name=csrf]").value;
+  var status = form.querySelector(".autosave-status");
+  var others = document.querySelector("[data-also-editing]");
+  var editable = !form.querySelector("fieldset[disabled]");
+  var dirty = false;
+  var timer = null;
+  function show(answer) {
+    if (others && typeof answer.others === "string") others.textContent = answer.others;
+    if (status && answer.saved) status.textContent = answer.saved;
+  }
+  function send(url, data) {
+    return fetch(url, { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(show, function () {});
+  }
+  function keepCopy() {
+    timer = null;
+    var data = new URLSearchParams(new FormData(form));
+    data.delete("intent");
+    send(form.getAttribute("data-autosave"), data);
+  }
+  function changed() {
+    if (!editable) return;
+    dirty = true;
+    if (!timer) timer = setTimeout(keepCopy, 3000);
+  }
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.addEventListener("submit", function () { dirty = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (!dirty) return;
+    if (timer) { clearTimeout(timer); keepCopy(); }
+    event.preventDefault();
+    event.returnValue = "";
+  });
+  var presence = form.getAttribute("data-presence");
+  if (presence) {
+    setInterval(function () {
+      var data = new URLSearchParams();
+      data.set("csrf", csrf);
+      send(presence, data);
+    }, 15000);
+  }
+})();

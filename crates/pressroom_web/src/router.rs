@@ -9,8 +9,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use std::sync::Arc;
 
 use crate::admin::{
-    account, articles, audit, editor, history, login, media as media_library, previews, redirects as redirects_admin, settings, tokens,
-    translations, users, webhooks,
+    account, articles, audit, drafts, editor, history, login, media as media_library, previews, redirects as redirects_admin, settings,
+    tokens, translations, users, webhooks,
 };
 use crate::public::{archive, article, assets, events, feeds, home, lists, media, prefs, preview, record, search, sitemap};
 use crate::{api, error_pages, http_cache, redirects, AppState};
@@ -50,6 +50,11 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/settings/languages", post(settings::add_language))
         .route("/admin/articles", get(articles::list).post(editor::create))
         .route("/admin/articles/new", get(editor::new))
+        .route("/admin/articles/new/autosave", post(drafts::autosave_new))
+        .route("/admin/articles/new/draft-copy/discard", post(drafts::discard_new))
+        .route("/admin/articles/{id}/autosave", post(drafts::autosave))
+        .route("/admin/articles/{id}/presence", post(drafts::presence))
+        .route("/admin/articles/{id}/draft-copy/discard", post(drafts::discard))
         .route("/admin/articles/{id}", get(editor::edit).post(editor::save))
         .route("/admin/articles/{id}/status", post(editor::change_status))
         .route("/admin/articles/{id}/delete", post(editor::delete))

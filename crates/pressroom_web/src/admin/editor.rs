@@ -11,10 +11,11 @@ use pressroom_domain::{
     can_delete, can_edit, transition, Action, Article, ArticleId, ArticleInput, DocumentInput, EventInput, FieldError, SiteZone, Status,
 };
 use pressroom_editorial::{self as editorial, EditError};
-use pressroom_render::admin_views::{ActionButton, Choice, EditorForm, EditorPage, FieldDiff, FieldMessage};
+use pressroom_render::admin_views::{ActionButton, Choice, EditorForm, EditorPage, FieldDiff, FieldMessage, RestoreView};
 use pressroom_render::{render_checked, render_markdown, urls, Catalogue};
 use time::OffsetDateTime;
 
+use super::drafts;
 use super::history::field_diffs;
 use super::session::{SessionState, Staff};
 use super::translations;
@@ -64,7 +65,12 @@ pub async fn new(
             &source,
         );
     }
-    editor(&state, &desk, &staff, None, form, Vec::new(), None, None, None, StatusCode::OK).await
+    let (form, restore) = match drafts::copy_of(&state, &staff, None).await? {
+        Some((fields, _, _)) if query.contains_key("restore") => (form_from(&fields, 0), None),
+        Some((_, _, saved_at)) => (form, Some(drafts::restore_offer(&desk, None, saved_at))),
+        None => (form, None),
+    };
+    editor(&state, &desk, &staff, None, form, Vec::new(), Around { restore, ..Around::default() }, StatusCode::OK).await
 }
 
 /// `POST /admin/articles`: creates a draft.
@@ -85,6 +91,7 @@ pub(crate) async fn create_as(state: &AppState, staff: &Staff, desk: &Desk, fiel
         Ok(input) => match editorial::create(&state.store, &staff.editor(), input).await {
             Ok(id) => {
                 translations::remember_source(state, id, &form).await?;
+                drafts::saved(state, staff, None).await?;
                 return Ok(see_other(&format!("/admin/articles/{id}?notice=created")));
             }
             Err(err) => Err(err),
@@ -93,11 +100,11 @@ pub(crate) async fn create_as(state: &AppState, staff: &Staff, desk: &Desk, fiel
     match outcome {
         Ok(body) => {
             let preview = body.as_deref().map(render_markdown);
-            editor(state, desk, staff, None, form, Vec::new(), preview, None, None, StatusCode::OK).await
+            editor(state, desk, staff, None, form, Vec::new(), Around { preview_html: preview, ..Around::default() }, StatusCode::OK).await
         }
         Err(err) => {
             let errors = field_messages(desk, err)?;
-            editor(state, desk, staff, None, form, errors, None, None, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            editor(state, desk, staff, None, form, errors, Around::default(), StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
 }
@@ -112,8 +119,14 @@ pub async fn edit(
 ) -> Result<Response, WebError> {
     let article = state.store.article(ArticleId(id)).await?;
     let form = translations::with_stored_source(&state, form_for(&state, &desk, &article).await?, &article).await?;
-    let preview = Some(render_markdown(&article.body));
-    editor(&state, &desk, &staff, Some(&article), form, Vec::new(), preview, None, notice_from(&query), StatusCode::OK).await
+    let (form, restore) = match drafts::copy_of(&state, &staff, Some(&article)).await? {
+        Some((fields, revision, _)) if query.contains_key("restore") => (form_from(&fields, revision), None),
+        Some((_, _, saved_at)) => (form, Some(drafts::restore_offer(&desk, Some(&article), saved_at))),
+        None => (form, None),
+    };
+    let preview = Some(render_markdown(&form.body));
+    let around = Around { preview_html: preview, notice: notice_from(&query), restore, ..Around::default() };
+    editor(&state, &desk, &staff, Some(&article), form, Vec::new(), around, StatusCode::OK).await
 }
 
 /// `POST /admin/articles/{id}`: saves a new revision, unless someone saved since the editor
@@ -145,6 +158,7 @@ pub(crate) async fn save_as(state: &AppState, staff: &Staff, desk: &Desk, id: Ar
         Ok(input) => match editorial::update(&state.store, &editor_of, id, input, revision, change_of(&form)).await {
             Ok(_) => {
                 translations::remember_source(state, id, &form).await?;
+                drafts::saved(state, staff, Some(id)).await?;
                 return Ok(see_other(&format!("/admin/articles/{id}?notice=saved")));
             }
             Err(err) => Err(err),
@@ -153,18 +167,38 @@ pub(crate) async fn save_as(state: &AppState, staff: &Staff, desk: &Desk, id: Ar
     match outcome {
         Ok(body) => {
             let preview = body.as_deref().map(render_markdown);
-            editor(state, desk, staff, Some(&article), form, Vec::new(), preview, None, None, StatusCode::OK).await
+            editor(
+                state,
+                desk,
+                staff,
+                Some(&article),
+                form,
+                Vec::new(),
+                Around { preview_html: preview, ..Around::default() },
+                StatusCode::OK,
+            )
+            .await
         }
         Err(EditError::Stale { current }) => {
             let saved = state.store.article(id).await?;
             let diff = field_diffs(&comparable(&form_for(state, desk, &saved).await?), &comparable(&form));
             // Saving again from this form replaces the version shown: a choice, not an accident.
             let form = EditorForm { revision: current, ..form };
-            editor(state, desk, staff, Some(&saved), form, Vec::new(), None, Some(diff), None, StatusCode::CONFLICT).await
+            editor(
+                state,
+                desk,
+                staff,
+                Some(&saved),
+                form,
+                Vec::new(),
+                Around { stale: Some(diff), ..Around::default() },
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(err) => {
             let errors = field_messages(desk, err)?;
-            editor(state, desk, staff, Some(&article), form, errors, None, None, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            editor(state, desk, staff, Some(&article), form, errors, Around::default(), StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
 }
@@ -436,6 +470,18 @@ fn datetime_local(zone: &SiteZone, time: OffsetDateTime) -> String {
     format!("{}T{:02}:{:02}", time.date(), time.hour(), time.minute())
 }
 
+/// What the editor shows around the form, besides its fields and their errors.
+#[derive(Default)]
+struct Around {
+    /// The body as readers will see it.
+    preview_html: Option<String>,
+    /// How the saved version differs, when a save was refused because someone saved first.
+    stale: Option<Vec<FieldDiff>>,
+    notice: Option<&'static str>,
+    /// The offer of a copy typed after the last save.
+    restore: Option<RestoreView>,
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn editor(
     state: &AppState,
@@ -444,11 +490,10 @@ async fn editor(
     article: Option<&Article>,
     form: EditorForm,
     errors: Vec<FieldMessage>,
-    preview_html: Option<String>,
-    stale: Option<Vec<FieldDiff>>,
-    notice: Option<&str>,
+    around: Around,
     status: StatusCode,
 ) -> Result<Response, WebError> {
+    let Around { preview_html, stale, notice, restore } = around;
     let tags = state.store.all_tags().await?;
     let catalogue = Catalogue::get();
     let lang = desk.lang.as_str();
@@ -478,6 +523,10 @@ async fn editor(
         None => Vec::new(),
     };
     let source = translations::source_view(state, desk, &form).await?;
+    let also_editing = match id {
+        Some(id) => drafts::others_text(desk, &state.store.editing(id, staff.user.id).await?),
+        None => String::new(),
+    };
     let page = EditorPage {
         layout: desk.layout(state, Some(staff), &title, "/admin/articles", notice),
         action_url: id.map_or_else(|| "/admin/articles".to_owned(), |id| format!("/admin/articles/{id}")),
@@ -499,6 +548,10 @@ async fn editor(
         history_url: id.map(|id| format!("/admin/articles/{id}/history")),
         translate_links,
         source,
+        restore,
+        autosave_url: id.map_or_else(|| "/admin/articles/new/autosave".to_owned(), |id| format!("/admin/articles/{id}/autosave")),
+        presence_url: id.map(|id| format!("/admin/articles/{id}/presence")),
+        also_editing,
         previews_url: article.filter(|a| a.status != Status::Published).map(|a| format!("/admin/articles/{}/previews", a.id)),
         known_tags,
         stale,

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod articles;
 pub mod audit;
+pub mod drafts;
 pub mod editor;
 pub mod history;
 pub mod login;
