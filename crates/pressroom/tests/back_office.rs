@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::desk::{add_user, article_fields, create, csrf, page, post, signed_in, status_of, PASSWORD};
+use common::desk::{add_user, article_fields, create, csrf, page, png, post, signed_in, status_of, PASSWORD};
 use common::{attributes, browser, texts, TestSite};
 use pressroom_domain::{ArticleId, Lang, Role, SectionKey, Slug, Status};
 use pressroom_store::Actor;
@@ -478,12 +478,6 @@ async fn upload(site: &TestSite, client: &Client, token: &str, name: &str, bytes
     (response.status(), response.text().await.unwrap())
 }
 
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::new_rgb8(width, height).write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
-
 async fn media_uploads_are_checked_stored_and_served_safely(site: TestSite) {
     add_user(&site, "author@example.org", Role::Author).await;
     let client = signed_in(&site, "author@example.org").await;
@@ -506,7 +500,7 @@ async fn media_uploads_are_checked_stored_and_served_safely(site: TestSite) {
     let (status, html) = upload(&site, &client, &token, "huge.pdf", vec![b'%'; 21 * 1024 * 1024]).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(texts(&html, ".form-error")[0].contains("too large"));
-    assert_eq!(site.store.media_page(1).await.unwrap().total, 0, "nothing refused was recorded");
+    assert_eq!(site.store.media_page("", 1).await.unwrap().total, 0, "nothing refused was recorded");
 
     assert_eq!(upload(&site, &client, &token, "../../photo.png", png(1200, 800)).await.0, StatusCode::SEE_OTHER);
     assert_eq!(
@@ -541,7 +535,7 @@ async fn media_uploads_are_checked_stored_and_served_safely(site: TestSite) {
     }
 
     // Alt text per language, then the gallery and attachments of an article.
-    let items = site.store.media_page(1).await.unwrap().items;
+    let items = site.store.media_page("", 1).await.unwrap().items;
     let image_id = items.iter().find(|m| m.content_type == "image/png").unwrap().id.to_string();
     let pdf_id = items.iter().find(|m| m.content_type == "application/pdf").unwrap().id.to_string();
     let (status, _, _) = post(

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::desk::{add_user, create, csrf, page, post, signed_in};
+use common::desk::{add_user, create, csrf, page, png, post, signed_in};
 use common::{attributes, browser, texts, TestSite};
 use pressroom_domain::Role;
 use reqwest::StatusCode;
@@ -15,6 +15,7 @@ on_both_engines!(
     small_things_editors_expect,
     translations_side_by_side_and_outdated_until_saved,
     a_draft_copy_is_kept_as_one_types_and_offered_back,
+    media_are_chosen_by_looking_at_them,
 );
 
 async fn a_preview_link_shows_a_draft_to_someone_without_an_account(site: TestSite) {
@@ -332,4 +333,122 @@ async fn a_draft_copy_is_kept_as_one_types_and_offered_back(site: TestSite) {
     site.execute("UPDATE editing_presence SET seen_at = seen_at - 120").await;
     let (_, answer, _) = post(&site, &other, &format!("{path}/presence"), &[("csrf", &other_token)]).await;
     assert_eq!(serde_json::from_str::<serde_json::Value>(&answer).unwrap()["others"], "");
+}
+
+async fn media_are_chosen_by_looking_at_them(site: TestSite) {
+    add_user(&site, "editor@example.org", Role::Editor).await;
+    let editor = signed_in(&site, "editor@example.org").await;
+    let token = csrf(&site, &editor).await;
+    let id = create(&site, &editor, "A visit with pictures").await;
+    let path = format!("/admin/articles/{id}");
+    let picker = format!("{path}/media");
+    let (_, html) = page(&site, &editor, &path).await;
+    for old in ["#f-cover", "#f-gallery", "#f-attachments"] {
+        assert!(attributes(&html, old, "name").is_empty(), "the old field {old} is gone");
+    }
+
+    // Without a script, "Choose media" keeps the form (with what was typed) and opens the picker.
+    let typed = with(form_fields(&html), &[("lead", "Typed before choosing."), ("intent", "media")]);
+    let (status, _, location) = submit(&site, &editor, &path, &typed).await;
+    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some(picker.as_str())));
+
+    // Several files at once, each image described in each language as it arrives.
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", token.clone())
+        .text("back_to", picker.clone())
+        .text("alt_en", "Ministers at the table")
+        .text("alt_ru", "Министры за столом")
+        .part("file", reqwest::multipart::Part::bytes(png(40, 30)).file_name("table.png"))
+        .part("file", reqwest::multipart::Part::bytes(png(30, 40)).file_name("hall.png"));
+    let response = editor.post(format!("{}/admin/media", site.base)).multipart(form).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], format!("{picker}?notice=uploaded"));
+    // The script's upload gets the new item's id; one without a description is flagged later.
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", token.clone())
+        .part("file", reqwest::multipart::Part::bytes(png(20, 20)).file_name("undescribed.png"));
+    let response =
+        editor.post(format!("{}/admin/media", site.base)).header("accept", "application/json").multipart(form).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let answer: serde_json::Value = response.json().await.unwrap();
+    let undescribed = answer["ids"][0].as_i64().unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", token.clone())
+        .part("file", reqwest::multipart::Part::bytes(b"plain text".to_vec()).file_name("notes.txt"));
+    let response =
+        editor.post(format!("{}/admin/media", site.base)).header("accept", "application/json").multipart(form).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.json::<serde_json::Value>().await.unwrap()["error"].as_str().unwrap().contains("not accepted"));
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", token.clone())
+        .part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec()).file_name("decision.pdf"));
+    editor.post(format!("{}/admin/media", site.base)).multipart(form).send().await.unwrap();
+
+    // The library, newest first, searchable by name and by description in any language.
+    let (_, html) = page(&site, &editor, &picker).await;
+    assert_eq!(texts(&html, ".picker-item .name"), ["decision.pdf", "undescribed.png", "hall.png", "table.png"]);
+    assert_eq!(texts(&html, ".picker-item .alt")[2], "Ministers at the table", "described in the item's language");
+    assert_eq!(texts(&html, ".picker-item.missing, .picker-item .alt.missing").len(), 1);
+    assert_eq!(
+        texts(&page(&site, &editor, &format!("{picker}?q=%D0%BC%D0%B8%D0%BD%D0%B8%D1%81%D1%82%D1%80%D1%8B")).await.1, ".picker-item .name"),
+        ["hall.png", "table.png"]
+    );
+    assert_eq!(texts(&page(&site, &editor, &format!("{picker}?q=HALL")).await.1, ".picker-item .name"), ["hall.png"]);
+    let item_id = |name: &str| {
+        let names = texts(&html, ".picker-item .name");
+        let ids = attributes(&html, ".picker-item", "data-id");
+        ids[names.iter().position(|n| n == name).unwrap()].clone()
+    };
+    let choose = |action: &'static str, media: String| {
+        let (editor, token, picker) = (editor.clone(), token.clone(), picker.clone());
+        let site_base = site.base.clone();
+        async move {
+            let response = editor
+                .post(format!("{site_base}{picker}"))
+                .form(&[("csrf", token.as_str()), ("media", media.as_str()), ("action", action), ("page", "1"), ("q", "")])
+                .send()
+                .await
+                .unwrap();
+            response.status()
+        }
+    };
+    assert_eq!(choose("cover", item_id("decision.pdf")).await, StatusCode::BAD_REQUEST, "a document is no cover");
+    assert_eq!(choose("cover", "999999".into()).await, StatusCode::BAD_REQUEST);
+    for (action, name) in [
+        ("cover", "table.png"),
+        ("gallery", "table.png"),
+        ("gallery", "hall.png"),
+        ("gallery", "undescribed.png"),
+        ("gallery_up", "hall.png"),
+        ("attach", "decision.pdf"),
+        ("insert", "hall.png"),
+        ("insert", "decision.pdf"),
+    ] {
+        assert_eq!(choose(action, item_id(name)).await, StatusCode::SEE_OTHER, "{action} {name}");
+    }
+    let (_, html) = page(&site, &editor, &picker).await;
+    assert_eq!(texts(&html, ".chosen-media .media-card figcaption"), ["table.png"]);
+    assert_eq!(texts(&html, ".chosen-media ol.chosen-list li span"), ["hall.png", "table.png", "undescribed.png"]);
+    assert_eq!(choose("remove_gallery", item_id("undescribed.png")).await, StatusCode::SEE_OTHER);
+    assert_eq!(choose("gallery", undescribed.to_string()).await, StatusCode::SEE_OTHER);
+
+    // Back in the editor: the typed lead kept, the choices shown as pictures, the body with both.
+    let (_, html) = page(&site, &editor, &format!("{path}?restore=1")).await;
+    assert_eq!(texts(&html, "#f-lead"), ["Typed before choosing."]);
+    assert_eq!(texts(&html, ".media-fields ol.chosen-list li span"), ["hall.png", "table.png", "undescribed.png"]);
+    assert_eq!(texts(&html, ".media-fields ul.chosen-list li span"), ["decision.pdf"]);
+    let body = texts(&html, "#f-body").remove(0);
+    assert!(body.contains("![Ministers at the table](/media/") && body.contains("[decision.pdf](/media/"), "{body}");
+    let warning = texts(&html, ".media-fields .field-warning").remove(0);
+    assert!(warning.ends_with("undescribed.png"), "an image without a description in English is flagged: {warning}");
+    let (status, ..) = submit(&site, &editor, &path, &with(form_fields(&html), &[("intent", "save")])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let article = site.store.article(pressroom_domain::ArticleId(id)).await.unwrap();
+    let cover = article.cover.clone().unwrap();
+    let key = cover.trim_start_matches("/media/").split('/').next().unwrap();
+    assert_eq!(site.store.media_by_key(key).await.unwrap().original_name, "table.png", "{cover}");
+    let (gallery, attachments) = site.store.article_media(article.id).await.unwrap();
+    let names = |items: &[pressroom_domain::MediaItem]| items.iter().map(|m| m.original_name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&gallery), ["hall.png", "table.png", "undescribed.png"]);
+    assert_eq!(names(&attachments), ["decision.pdf"]);
 }

@@ -207,6 +207,12 @@ pub struct EditorPage {
     pub source: Option<SourceView>,
     /// A copy of the form typed after the last save, offered back.
     pub restore: Option<RestoreView>,
+    /// The cover, gallery and attachments the form names.
+    pub chosen: ChosenMedia,
+    /// Chosen images with no alt text in the item's language, to describe before publishing.
+    pub undescribed: Vec<String>,
+    /// The media picker of this item.
+    pub picker_url: String,
     /// Where the script keeps the draft copy, and asks who else is editing.
     pub autosave_url: String,
     pub presence_url: Option<String>,
@@ -222,6 +228,65 @@ pub struct EditorPage {
 
 impl PageView for EditorPage {
     const TEMPLATE: &'static str = "admin/editor.html";
+}
+
+/// A media item as the picker and the editor show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MediaCard {
+    pub id: i64,
+    pub name: String,
+    pub image: bool,
+    pub thumbnail: Option<String>,
+    pub url: String,
+    /// Its alt text in the item's language; empty when it has none.
+    pub alt: String,
+    /// How it goes into the body.
+    pub markdown: String,
+    /// A file's kind in a word for where a thumbnail would be (`PDF`).
+    pub badge: String,
+}
+
+/// What an item's form has chosen from the library.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ChosenMedia {
+    pub cover: Option<MediaCard>,
+    pub gallery: Vec<MediaCard>,
+    pub attachments: Vec<MediaCard>,
+}
+
+impl ChosenMedia {
+    /// The chosen images with no alt text in the item's language.
+    pub fn undescribed(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for card in self.cover.iter().chain(&self.gallery).filter(|c| c.image && c.alt.trim().is_empty()) {
+            if !names.contains(&card.name) {
+                names.push(card.name.clone());
+            }
+        }
+        names
+    }
+}
+
+/// The media picker: the library to choose from, and what is chosen.
+#[derive(Debug, Serialize)]
+pub struct PickerPage {
+    #[serde(flatten)]
+    pub layout: AdminLayout,
+    /// Back to the editor, with the draft copy restored.
+    pub editor_url: String,
+    pub picker_url: String,
+    pub chosen: ChosenMedia,
+    pub items: Vec<MediaCard>,
+    pub pagination: Pagination,
+    pub query: String,
+    pub page: u32,
+    /// The upload form's alt text fields, one per language.
+    pub alt_fields: Vec<AltField>,
+    pub max_size: String,
+}
+
+impl PageView for PickerPage {
+    const TEMPLATE: &'static str = "admin/picker.html";
 }
 
 /// The offer of a draft copy: restore it, or discard it.

@@ -108,3 +108,188 @@ document.addEventListener("keydown", function (event) {
     }, 15000);
   }
 })();
+
+// Back office: the editor's media without leaving it. "Choose media" opens the picker page's
+// library in a dialog; a choice changes the form's hidden fields and what it shows; files are
+// uploaded from the picker or dropped on it, with progress; the gallery is reordered in place.
+// Without JavaScript the same button keeps the form and opens the picker as a page.
+(function () {
+  var fields = document.querySelector(".editor-form .media-fields[data-picker]");
+  if (!fields || !window.fetch || !window.DOMParser || !window.HTMLDialogElement) return;
+  var form = fields.closest("form");
+  var csrf = form.querySelector("input[name=csrf]").value;
+  var body = form.querySelector("textarea[name=body]");
+  var pickerUrl = fields.getAttribute("data-picker");
+  var dialog = document.createElement("dialog");
+  dialog.className = "picker-dialog";
+  dialog.setAttribute("aria-label", fields.querySelector("legend").textContent);
+  document.body.appendChild(dialog);
+
+  function field(name) { return form.querySelector("input[type=hidden][name=" + name + "]"); }
+  function changed() { form.dispatchEvent(new Event("change", { bubbles: true })); }
+  function ids(name) { return field(name).value.split(",").map(function (s) { return s.trim(); }).filter(Boolean); }
+  function setIds(name, list) { field(name).value = list.join(", "); changed(); }
+  function hideEmptyHint(list) { var hint = list.parentNode.querySelector(".hint"); if (hint) hint.hidden = list.children.length > 0; }
+
+  // Each chosen photo and document gets buttons to move and remove it.
+  function button(label, action) {
+    var b = document.createElement("button");
+    b.type = "button"; b.className = "secondary small-button"; b.textContent = label; b.setAttribute("data-action", action);
+    return b;
+  }
+  function withControls(li, gallery) {
+    if (gallery) { li.appendChild(button("↑", "up")); li.appendChild(button("↓", "down")); }
+    li.appendChild(button("✕", "remove"));
+    li.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-label", b.textContent + " " + li.querySelector("span").textContent); });
+  }
+  fields.querySelectorAll(".chosen-list").forEach(function (list) {
+    var gallery = list.getAttribute("data-field") === "gallery";
+    list.querySelectorAll("li").forEach(function (li) { withControls(li, gallery); });
+    list.addEventListener("click", function (event) {
+      var b = event.target.closest("button[data-action]");
+      if (!b) return;
+      var li = b.closest("li");
+      var action = b.getAttribute("data-action");
+      if (action === "remove") li.remove();
+      if (action === "up" && li.previousElementSibling) li.parentNode.insertBefore(li, li.previousElementSibling);
+      if (action === "down" && li.nextElementSibling) li.parentNode.insertBefore(li.nextElementSibling, li);
+      setIds(list.getAttribute("data-field"), Array.prototype.map.call(list.children, function (x) { return x.getAttribute("data-id"); }));
+      hideEmptyHint(list);
+    });
+  });
+  var cover = fields.querySelector(".chosen-cover");
+  function showCover(item) {
+    cover.querySelectorAll("figure, .hint, button").forEach(function (x) { x.remove(); });
+    if (!item) { var p = document.createElement("p"); p.className = "hint"; p.textContent = "—"; cover.appendChild(p); return; }
+    var figure = document.createElement("figure");
+    figure.className = "media-card";
+    figure.innerHTML = "<img alt=''><figcaption></figcaption>";
+    figure.querySelector("img").src = item.getAttribute("data-thumbnail");
+    figure.querySelector("figcaption").textContent = item.getAttribute("data-name");
+    cover.appendChild(figure);
+    var remove = button("✕", "remove-cover");
+    remove.setAttribute("aria-label", "✕ " + item.getAttribute("data-name"));
+    remove.addEventListener("click", function () { field("cover").value = ""; changed(); showCover(null); });
+    cover.appendChild(remove);
+  }
+  if (field("cover").value && cover.querySelector("figure")) {
+    var removeCover = button("✕", "remove-cover");
+    removeCover.addEventListener("click", function () { field("cover").value = ""; changed(); showCover(null); });
+    cover.appendChild(removeCover);
+  }
+
+  function addTo(name, item) {
+    var list = fields.querySelector(".chosen-list[data-field=" + name + "]");
+    var id = item.getAttribute("data-id");
+    if (ids(name).indexOf(id) >= 0) return;
+    var li = document.createElement("li");
+    li.setAttribute("data-id", id);
+    if (name === "gallery") {
+      var img = document.createElement("img");
+      img.alt = ""; img.src = item.getAttribute("data-thumbnail");
+      li.appendChild(img); li.appendChild(document.createTextNode(" "));
+    }
+    var span = document.createElement("span");
+    span.textContent = item.getAttribute("data-name");
+    li.appendChild(span);
+    withControls(li, name === "gallery");
+    list.appendChild(li);
+    hideEmptyHint(list);
+    setIds(name, ids(name).concat([id]));
+  }
+  // Remembered where the cursor was when the dialog opened.
+  var cursor = null;
+  function insert(text) {
+    var at = cursor === null ? body.value.length : cursor;
+    var before = body.value.slice(0, at), after = body.value.slice(at);
+    var lead = before && !/\n\n$/.test(before) ? (/\n$/.test(before) ? "\n" : "\n\n") : "";
+    var trail = after && !/^\n\n/.test(after) ? "\n\n" : "";
+    body.value = before + lead + text + trail + after;
+    cursor = (before + lead + text).length;
+    body.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  function choose(item, action) {
+    if (action === "cover") { field("cover").value = item.getAttribute("data-url"); changed(); showCover(item); }
+    if (action === "gallery") addTo("gallery", item);
+    if (action === "attach") addTo("attachments", item);
+    if (action === "insert") insert(item.getAttribute("data-markdown"));
+    dialog.close();
+  }
+
+  function load(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
+      var picker = new DOMParser().parseFromString(html, "text/html").getElementById("picker");
+      if (!picker) return;
+      dialog.innerHTML = "";
+      var close = document.createElement("button");
+      close.type = "button"; close.className = "secondary dialog-close"; close.textContent = "✕";
+      close.setAttribute("aria-label", document.documentElement.lang === "ru" ? "Закрыть" : "Close");
+      close.addEventListener("click", function () { dialog.close(); });
+      dialog.appendChild(close);
+      dialog.appendChild(document.importNode(picker, true));
+    });
+  }
+  dialog.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href]");
+    if (link && link.closest(".pagination")) { event.preventDefault(); load(link.href); }
+  });
+  dialog.addEventListener("submit", function (event) {
+    var target = event.target;
+    event.preventDefault();
+    if (target.classList.contains("picker-search")) {
+      load(pickerUrl + "?q=" + encodeURIComponent(target.querySelector("input[name=q]").value));
+    } else if (target.classList.contains("choice")) {
+      var submitter = event.submitter || target.querySelector("button");
+      choose(target.closest(".picker-item"), submitter.value);
+    } else if (target.classList.contains("picker-upload")) {
+      upload(target, target.querySelector("input[type=file]").files);
+    }
+  });
+  // Files dropped anywhere on the dialog are uploaded with the alt text typed in its form.
+  dialog.addEventListener("dragover", function (event) { event.preventDefault(); dialog.classList.add("dropping"); });
+  dialog.addEventListener("dragleave", function () { dialog.classList.remove("dropping"); });
+  dialog.addEventListener("drop", function (event) {
+    event.preventDefault();
+    dialog.classList.remove("dropping");
+    var uploadForm = dialog.querySelector(".picker-upload");
+    if (uploadForm && event.dataTransfer.files.length) upload(uploadForm, event.dataTransfer.files);
+  });
+  function upload(uploadForm, files) {
+    var progress = uploadForm.querySelector(".upload-progress");
+    var queue = Array.prototype.slice.call(files);
+    function next() {
+      var file = queue.shift();
+      if (!file) { load(pickerUrl); return; }
+      var row = document.createElement("li");
+      var bar = document.createElement("progress");
+      bar.max = 100; bar.value = 0;
+      row.textContent = file.name + " ";
+      row.appendChild(bar);
+      progress.appendChild(row);
+      var data = new FormData();
+      data.append("csrf", csrf);
+      uploadForm.querySelectorAll("input[name^=alt_]").forEach(function (alt) { data.append(alt.name, alt.value); });
+      data.append("file", file, file.name);
+      var request = new XMLHttpRequest();
+      request.open("POST", "/admin/media");
+      request.setRequestHeader("Accept", "application/json");
+      request.upload.addEventListener("progress", function (e) { if (e.lengthComputable) bar.value = Math.round(100 * e.loaded / e.total); });
+      request.addEventListener("load", function () {
+        var answer = {};
+        try { answer = JSON.parse(request.responseText); } catch (e) { answer = {}; }
+        if (request.status === 200) { bar.value = 100; next(); } else { row.textContent = file.name + ": " + (answer.error || request.status); row.className = "form-error"; next(); }
+      });
+      request.addEventListener("error", function () { row.textContent = file.name + ": ✕"; row.className = "form-error"; next(); });
+      request.send(data);
+    }
+    next();
+  }
+
+  var open = form.querySelector("button[name=intent][value=media]");
+  open.addEventListener("click", function (event) {
+    event.preventDefault();
+    cursor = body && document.activeElement === body ? body.selectionStart : (body ? body.selectionStart : null);
+    load(pickerUrl).then(function () { dialog.showModal(); });
+  });
+  if (body) body.addEventListener("blur", function () { cursor = body.selectionStart; });
+})();

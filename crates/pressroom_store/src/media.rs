@@ -52,15 +52,50 @@ impl Store {
         Ok(id)
     }
 
-    /// One page of the library, newest first.
-    pub async fn media_page(&self, page: u32) -> Result<Page<MediaItem>> {
-        let total: i64 = sqlx::query("SELECT COUNT(*) FROM media").fetch_one(&self.pool).await?.try_get(0)?;
+    /// One page of the library, newest first; with `text`, only items whose file name or alt
+    /// text (in any language) contains it.
+    pub async fn media_page(&self, text: &str, page: u32) -> Result<Page<MediaItem>> {
+        let text = text.trim();
+        // SQLite's LIKE folds ASCII letters only, so the words are also tried in lower case and
+        // capitalised, which covers how names and descriptions are written.
+        let lower = text.to_lowercase();
+        let capitalised: String = lower.chars().take(1).flat_map(char::to_uppercase).chain(lower.chars().skip(1)).collect();
+        let patterns = [text, &lower, &capitalised].map(|variant| if text.is_empty() { String::new() } else { format!("%{variant}%") });
+        let filter = if text.is_empty() {
+            "$1 = $2 AND $2 = $3"
+        } else {
+            "m.original_name LIKE $1 OR m.original_name LIKE $2 OR m.original_name LIKE $3 OR EXISTS \
+             (SELECT 1 FROM media_alt a WHERE a.media_id = m.id AND (a.alt LIKE $1 OR a.alt LIKE $2 OR a.alt LIKE $3))"
+        };
+        let [first, second, third] = &patterns;
+        let total: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM media m WHERE {filter}"))
+            .bind(first)
+            .bind(second)
+            .bind(third)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
         let offset = u64::from(page.saturating_sub(1)) * u64::from(PAGE_SIZE);
-        let sql = format!("SELECT {COLUMNS} FROM media m ORDER BY m.id DESC LIMIT {PAGE_SIZE} OFFSET {offset}");
+        let sql = format!("SELECT {COLUMNS} FROM media m WHERE {filter} ORDER BY m.id DESC LIMIT {PAGE_SIZE} OFFSET {offset}");
         let mut conn = self.pool.acquire().await?;
-        let rows = sqlx::query(&sql).fetch_all(&mut *conn).await?;
+        let rows = sqlx::query(&sql).bind(first).bind(second).bind(third).fetch_all(&mut *conn).await?;
         let items = media_items(&mut conn, &rows).await?;
         Ok(Page { items, page, total: total.max(0) as u64 })
+    }
+
+    /// The items with these ids, in the order given; ids that do not exist are left out.
+    pub async fn media_by_ids(&self, ids: &[i64]) -> Result<Vec<MediaItem>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Integers, so safe to write into the SQL.
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let sql = format!("SELECT {COLUMNS} FROM media m WHERE m.id IN ({list})");
+        let mut conn = self.pool.acquire().await?;
+        let rows = sqlx::query(&sql).fetch_all(&mut *conn).await?;
+        let mut items = media_items(&mut conn, &rows).await?;
+        items.sort_by_key(|item| ids.iter().position(|id| *id == item.id));
+        Ok(items)
     }
 
     /// The item whose original has this SHA-256, if one has: an import brings a file once.

@@ -9,8 +9,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use std::sync::Arc;
 
 use crate::admin::{
-    account, articles, audit, drafts, editor, history, login, media as media_library, previews, redirects as redirects_admin, settings,
-    tokens, translations, users, webhooks,
+    account, articles, audit, drafts, editor, history, login, media as media_library, picker, previews, redirects as redirects_admin,
+    settings, tokens, translations, users, webhooks,
 };
 use crate::public::{archive, article, assets, events, feeds, home, lists, media, prefs, preview, record, search, sitemap};
 use crate::{api, error_pages, http_cache, redirects, AppState};
@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/articles/new/autosave", post(drafts::autosave_new))
         .route("/admin/articles/new/draft-copy/discard", post(drafts::discard_new))
         .route("/admin/articles/{id}/autosave", post(drafts::autosave))
+        .route("/admin/articles/{id}/media", get(picker::page).post(picker::choose))
         .route("/admin/articles/{id}/presence", post(drafts::presence))
         .route("/admin/articles/{id}/draft-copy/discard", post(drafts::discard))
         .route("/admin/articles/{id}", get(editor::edit).post(editor::save))

@@ -64,3 +64,10 @@ pub async fn create(site: &TestSite, client: &Client, title: &str) -> i64 {
 pub async fn status_of(site: &TestSite, id: i64) -> Status {
     site.store.article(ArticleId(id)).await.unwrap().status
 }
+
+/// A PNG of that size, black.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::new_rgb8(width, height).write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}

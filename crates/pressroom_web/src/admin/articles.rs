@@ -64,7 +64,7 @@ pub async fn list(
     let query_string: String = query
         .iter()
         .filter(|(k, v)| k.as_str() != "page" && !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .map(|(k, v)| format!("{k}={}", super::encode_query(v)))
         .collect::<Vec<_>>()
         .join("&");
     let base = if query_string.is_empty() { "/admin/articles".to_owned() } else { format!("/admin/articles?{query_string}") };
@@ -110,8 +110,4 @@ fn language_cell(desk: &Desk, row: &ArticleRow, lang: &Lang) -> LanguageCell {
             outdated: false,
         },
     }
-}
-
-fn encode(value: &str) -> String {
-    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
 }

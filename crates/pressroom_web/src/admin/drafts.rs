@@ -40,13 +40,17 @@ async fn keep(state: &AppState, staff: &Staff, desk: &Desk, id: ArticleId, field
     if id != NEW_ITEM {
         state.store.article(id).await?;
     }
-    let revision = fields.get("revision").parse().unwrap_or(0);
-    let kept: HashMap<&String, &String> = fields.0.iter().filter(|(name, _)| !NOT_KEPT.contains(&name.as_str())).collect();
-    let json = serde_json::to_string(&kept).map_err(|e| WebError::Internal(e.to_string()))?;
-    let at = state.store.save_draft_copy(staff.user.id, id, revision, &json).await?;
+    let at = keep_copy(state, staff, id, &fields, fields.get("revision").parse().unwrap_or(0)).await?;
     let others = if id == NEW_ITEM { Vec::new() } else { state.store.editing(id, staff.user.id).await? };
     let saved = format!("{} {}", desk.text("draft_copy_saved"), desk.format_unix(at));
     Ok(Json(serde_json::json!({ "saved": saved, "others": others_text(desk, &others) })).into_response())
+}
+
+/// Keeps a posted form as `staff`'s copy of the item; returns when.
+pub async fn keep_copy(state: &AppState, staff: &Staff, id: ArticleId, fields: &Fields, revision: i64) -> Result<i64, WebError> {
+    let kept: HashMap<&String, &String> = fields.0.iter().filter(|(name, _)| !NOT_KEPT.contains(&name.as_str())).collect();
+    let json = serde_json::to_string(&kept).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(state.store.save_draft_copy(staff.user.id, id, revision, &json).await?)
 }
 
 /// `POST /admin/articles/{id}/presence`: notes that this user has the item open; answers who

@@ -17,6 +17,7 @@ use time::OffsetDateTime;
 
 use super::drafts;
 use super::history::field_diffs;
+use super::picker;
 use super::session::{SessionState, Staff};
 use super::translations;
 use super::{notice_from, respond, see_other, Desk, Fields};
@@ -83,6 +84,9 @@ pub async fn create(State(state): State<AppState>, session: SessionState, desk: 
 }
 
 pub(crate) async fn create_as(state: &AppState, staff: &Staff, desk: &Desk, fields: &Fields) -> Result<Response, WebError> {
+    if fields.get("intent") == "media" {
+        return to_picker(state, staff, None, fields, 0).await;
+    }
     let form = form_from(fields, 0);
     let preview = fields.get("intent") == "preview";
     let outcome = match input_from(&form) {
@@ -118,7 +122,7 @@ pub async fn edit(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let article = state.store.article(ArticleId(id)).await?;
-    let form = translations::with_stored_source(&state, form_for(&state, &desk, &article).await?, &article).await?;
+    let form = stored_form(&state, &desk, &article).await?;
     let (form, restore) = match drafts::copy_of(&state, &staff, Some(&article)).await? {
         Some((fields, revision, _)) if query.contains_key("restore") => (form_from(&fields, revision), None),
         Some((_, _, saved_at)) => (form, Some(drafts::restore_offer(&desk, Some(&article), saved_at))),
@@ -148,6 +152,9 @@ pub async fn save(
 pub(crate) async fn save_as(state: &AppState, staff: &Staff, desk: &Desk, id: ArticleId, fields: &Fields) -> Result<Response, WebError> {
     let article = state.store.article(id).await?;
     let revision: i64 = fields.get("revision").parse().map_err(|_| WebError::BadRequest("error_form_malformed"))?;
+    if fields.get("intent") == "media" {
+        return to_picker(state, staff, Some(id), fields, revision).await;
+    }
     let form = form_from(fields, revision);
     let editor_of = staff.editor();
     let outcome = match input_from(&form) {
@@ -201,6 +208,16 @@ pub(crate) async fn save_as(state: &AppState, staff: &Staff, desk: &Desk, id: Ar
             editor(state, desk, staff, Some(&article), form, errors, Around::default(), StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
+}
+
+/// The editor's "Choose media" without JavaScript: the form is kept as the draft copy, which the
+/// picker then works on, and the picker opens.
+async fn to_picker(state: &AppState, staff: &Staff, id: Option<ArticleId>, fields: &Fields, revision: i64) -> Result<Response, WebError> {
+    drafts::keep_copy(state, staff, id.unwrap_or(pressroom_store::NEW_ITEM), fields, revision).await?;
+    Ok(see_other(&match id {
+        Some(id) => format!("/admin/articles/{id}/media"),
+        None => "/admin/articles/new/media".to_owned(),
+    }))
 }
 
 /// `POST /admin/preview`: the body as readers will see it, for the live preview.
@@ -279,6 +296,25 @@ fn field_messages(desk: &Desk, err: EditError) -> Result<Vec<FieldMessage>, WebE
         other => other.to_owned(),
     };
     Ok(errors.iter().map(|e| FieldMessage { field: form_field(e.field), message: desk.text(e.key) }).collect())
+}
+
+/// A stored article's form as the editor opens it: with its media, and its source beside it
+/// when it is a translation.
+pub(crate) async fn stored_form(state: &AppState, desk: &Desk, article: &Article) -> Result<EditorForm, WebError> {
+    translations::with_stored_source(state, form_for(state, desk, article).await?, article).await
+}
+
+/// A form's fields as the browser would post them (the names are the form's field names).
+pub(crate) fn fields_of(form: &EditorForm) -> HashMap<String, String> {
+    let serde_json::Value::Object(map) = serde_json::to_value(form).unwrap_or_default() else { return HashMap::new() };
+    map.into_iter()
+        .filter_map(|(name, value)| match value {
+            serde_json::Value::String(text) => Some((name, text)),
+            serde_json::Value::Bool(on) => on.then(|| (name, "on".to_owned())),
+            serde_json::Value::Number(number) => Some((name, number.to_string())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The form of a stored article, with its media.
@@ -523,6 +559,7 @@ async fn editor(
         None => Vec::new(),
     };
     let source = translations::source_view(state, desk, &form).await?;
+    let chosen = picker::chosen_media(state, &form.cover, &form.gallery, &form.attachments, form_lang.as_str()).await?;
     let also_editing = match id {
         Some(id) => drafts::others_text(desk, &state.store.editing(id, staff.user.id).await?),
         None => String::new(),
@@ -549,6 +586,9 @@ async fn editor(
         translate_links,
         source,
         restore,
+        undescribed: chosen.undescribed(),
+        chosen,
+        picker_url: id.map_or_else(|| "/admin/articles/new/media".to_owned(), |id| format!("/admin/articles/{id}/media")),
         autosave_url: id.map_or_else(|| "/admin/articles/new/autosave".to_owned(), |id| format!("/admin/articles/{id}/autosave")),
         presence_url: id.map(|id| format!("/admin/articles/{id}/presence")),
         also_editing,

@@ -1,10 +1,12 @@
-//! The media library: uploading images and documents, and describing images in each language.
+//! The media library: uploading images and documents (several at once, each image described in
+//! each language as it arrives), and describing images in each language.
 
 use std::collections::HashMap;
 
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
 use pressroom_domain::Lang;
 use pressroom_render::admin_views::{AltField, MediaPage, MediaView};
 use pressroom_render::views::Pagination;
@@ -35,7 +37,7 @@ async fn library_page(
     notice: Option<&str>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let items = state.store.media_page(page).await?;
+    let items = state.store.media_page("", page).await?;
     if items.page > items.last_page() {
         return Err(WebError::NotFound);
     }
@@ -76,45 +78,94 @@ fn media_view(item: &MediaItem, desk: &Desk) -> MediaView {
     }
 }
 
-/// `POST /admin/media`: a multipart upload of one file.
-pub async fn upload(State(state): State<AppState>, staff: Staff, desk: Desk, mut multipart: Multipart) -> Result<Response, WebError> {
-    let mut csrf = None;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            // A body over the limit ends here, before anything is stored.
-            Err(_) => {
-                return library_page(&state, &staff, &desk, 1, Some("error_upload_too_large"), None, StatusCode::PAYLOAD_TOO_LARGE).await
+/// What an upload form sent: its files, their alt text in each language, and where to go next.
+#[derive(Default)]
+struct Upload {
+    csrf: Option<String>,
+    files: Vec<(String, Vec<u8>)>,
+    alt: Vec<(String, String)>,
+    back_to: Option<String>,
+}
+
+/// `POST /admin/media`: a multipart upload of one or more files, with the images' alt text in
+/// each language. The editor's script asks for JSON (`Accept: application/json`) and gets the
+/// new items' ids; a form is sent back to the library, or to the editor's picker it came from.
+pub async fn upload(
+    State(state): State<AppState>,
+    staff: Staff,
+    desk: Desk,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    let wants_json = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"));
+    let (state, staff, desk) = (&state, &staff, &desk);
+    let refuse = |key: &'static str, status: StatusCode| async move {
+        if wants_json {
+            Ok((status, Json(serde_json::json!({ "error": desk.text(key) }))).into_response())
+        } else {
+            library_page(state, staff, desk, 1, Some(key), None, status).await
+        }
+    };
+    let upload = match read_upload(multipart).await {
+        Ok(upload) => upload,
+        // A body over the limit ends here, before anything is stored.
+        Err(()) => return refuse("error_upload_too_large", StatusCode::PAYLOAD_TOO_LARGE).await,
+    };
+    staff.check_csrf(upload.csrf.as_deref())?;
+    if upload.files.is_empty() {
+        return refuse("error_upload_missing", StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let mut made = Vec::new();
+    for (name, bytes) in upload.files {
+        match media::save_upload(state, name, bytes, &staff.actor()).await? {
+            Ok((id, _)) => made.push(id),
+            Err(key) => {
+                let status = if key == "error_upload_too_large" { StatusCode::PAYLOAD_TOO_LARGE } else { StatusCode::UNPROCESSABLE_ENTITY };
+                return refuse(key, status).await;
             }
-        };
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.ok(),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("upload").chars().filter(|c| !c.is_control()).take(200).collect();
-                match field.bytes().await {
-                    Ok(bytes) => file = Some((name, bytes.to_vec())),
-                    Err(_) => {
-                        return library_page(&state, &staff, &desk, 1, Some("error_upload_too_large"), None, StatusCode::PAYLOAD_TOO_LARGE)
-                            .await
-                    }
+        }
+    }
+    for id in &made {
+        for (lang, alt) in upload.alt.iter().filter(|(_, alt)| !alt.trim().is_empty()) {
+            if let Some(language) = desk.site.language(lang) {
+                state.store.set_media_alt(*id, &language.code, alt, &staff.actor()).await?;
+            }
+        }
+    }
+    if wants_json {
+        return Ok(Json(serde_json::json!({ "ids": made })).into_response());
+    }
+    // Only back to a picker of this back office: never a redirect to anywhere else.
+    match upload.back_to.filter(|path| path.starts_with("/admin/articles/") && path.ends_with("/media")) {
+        Some(path) => Ok(see_other(&format!("{path}?notice=uploaded"))),
+        None => Ok(see_other("/admin/media?notice=uploaded")),
+    }
+}
+
+async fn read_upload(mut multipart: Multipart) -> Result<Upload, ()> {
+    let mut upload = Upload::default();
+    while let Some(field) = multipart.next_field().await.map_err(|_| ())? {
+        let name = field.name().unwrap_or_default().to_owned();
+        match name.as_str() {
+            "csrf" => upload.csrf = field.text().await.ok(),
+            "back_to" => upload.back_to = field.text().await.ok(),
+            "file" => {
+                let file_name: String = field.file_name().unwrap_or("upload").chars().filter(|c| !c.is_control()).take(200).collect();
+                let bytes = field.bytes().await.map_err(|_| ())?;
+                // A file input left empty still sends a part, without a name or bytes.
+                if !bytes.is_empty() {
+                    upload.files.push((file_name, bytes.to_vec()));
                 }
             }
-            _ => {}
+            _ => {
+                if let Some(lang) = name.strip_prefix("alt_") {
+                    let lang = lang.to_owned();
+                    upload.alt.push((lang, field.text().await.unwrap_or_default()));
+                }
+            }
         }
     }
-    staff.check_csrf(csrf.as_deref())?;
-    let Some((name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
-        return library_page(&state, &staff, &desk, 1, Some("error_upload_missing"), None, StatusCode::UNPROCESSABLE_ENTITY).await;
-    };
-    match media::save_upload(&state, name, bytes, &staff.actor()).await? {
-        Ok(_) => Ok(see_other("/admin/media?notice=uploaded")),
-        Err(key) => {
-            let status = if key == "error_upload_too_large" { StatusCode::PAYLOAD_TOO_LARGE } else { StatusCode::UNPROCESSABLE_ENTITY };
-            library_page(&state, &staff, &desk, 1, Some(key), None, status).await
-        }
-    }
+    Ok(upload)
 }
 
 /// `POST /admin/media/{id}/alt`: the image's description in each language.

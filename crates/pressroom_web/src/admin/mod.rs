@@ -10,6 +10,7 @@ pub mod editor;
 pub mod history;
 pub mod login;
 pub mod media;
+pub mod picker;
 pub mod previews;
 pub mod redirects;
 pub mod session;
@@ -154,6 +155,11 @@ pub fn page_number(query: &HashMap<String, String>) -> Result<u32, WebError> {
         None => Ok(1),
         Some(text) => text.parse::<u32>().ok().filter(|n| *n >= 1).ok_or(WebError::BadRequest("error_page_number")),
     }
+}
+
+/// A value for a query string.
+pub fn encode_query(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 /// `303 See Other` to `path`: the answer to every successful form.
