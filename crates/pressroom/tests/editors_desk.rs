@@ -58,6 +58,7 @@ async fn a_preview_link_shows_a_draft_to_someone_without_an_account(site: TestSi
     assert_eq!(attributes(&html, "meta[name=robots]", "content"), ["noindex, nofollow"]);
     assert!(attributes(&html, "link[rel=canonical]", "href").is_empty(), "a preview names no canonical address");
     assert!(texts(&html, ".preview-banner")[0].contains("not published"), "the page says it is a preview");
+    assert!(texts(&html, ".record-link").is_empty(), "nothing unpublished is in the public record to verify");
     // The draft itself is still not public, nor in the sitemap or the feeds.
     let (status, _) = site.page("/en/news/a-statement-awaiting-sign-off").await;
     assert_eq!(status, StatusCode::NOT_FOUND);

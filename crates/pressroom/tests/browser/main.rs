@@ -9,6 +9,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod desk;
 mod harness;
 mod pages;
 
@@ -202,7 +203,7 @@ async fn an_article_goes_from_author_to_readers() {
     // The article, previewed, saved and sent for review.
     new_english_news(&chrome, &site, title, "The ministers agreed the plan of joint exercises for the coming year.").await;
     chrome.fill("#f-body", "The **Council of Defence Ministers** met in Yerevan.\n\nThe plan was agreed.").await;
-    chrome.fill("#f-cover", &cover).await;
+    desk::choose_in_dialog(&chrome, &cover, "cover").await;
     chrome.click("button[value=preview]").await;
     assert!(chrome.text("#preview strong").await.contains("Council of Defence Ministers"), "the preview shows the body as readers will");
     chrome.click("button[value=save]").await;
@@ -285,4 +286,18 @@ async fn a_scheduled_article_appears_by_itself() {
 async fn every_page_type_is_accessible_valid_and_clean() {
     require_browser();
     pages::check_every_page_type().await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium: set PRESSROOM_TEST_BROWSER=1 and pass --include-ignored (.ci/run does)"]
+async fn the_editors_desk_with_javascript() {
+    require_browser();
+    desk::work_at_the_desk(true).await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium: set PRESSROOM_TEST_BROWSER=1 and pass --include-ignored (.ci/run does)"]
+async fn the_editors_desk_without_javascript() {
+    require_browser();
+    desk::work_at_the_desk(false).await;
 }

@@ -143,6 +143,10 @@ async fn check_the_back_office(chrome: &Chrome, site: &BrowserSite, findings: &m
         ("admin-second-factor", "/admin/account/totp".to_owned()),
         ("admin-tokens", "/admin/tokens".to_owned()),
         ("admin-webhooks", "/admin/webhooks".to_owned()),
+        ("admin-translations", "/admin/translations".to_owned()),
+        ("admin-translation", format!("/admin/articles/new?translation_of={article}&lang=ru")),
+        ("admin-media-picker", format!("/admin/articles/{article}/media")),
+        ("admin-preview-links", format!("/admin/articles/{document}/previews")),
     ];
     for (name, path) in &admin_pages {
         findings.check(chrome, site, &format!("{name}-{lang}"), path).await;
