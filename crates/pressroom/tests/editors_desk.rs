@@ -224,7 +224,7 @@ async fn translations_side_by_side_and_outdated_until_saved(site: TestSite) {
     assert_eq!(attributes(&form, "#f-section option[selected]", "value"), ["news"]);
     assert_eq!(attributes(&form, "#f-date", "value"), ["2025-08-01T10:00"], "the date carried over");
     assert_eq!(attributes(&form, "#f-tags", "value"), ["Council of Foreign Ministers"], "tags in the target language");
-    assert_eq!(attributes(&form, "input[name=source]", "value"), [source.clone()]);
+    assert_eq!(attributes(&form, "input[name=source]", "value"), [source.as_str()]);
     let translation = with(
         form_fields(&form),
         &[("title", "Council meeting"), ("lead", "The lead."), ("body", "First paragraph.\n\nSecond paragraph."), ("intent", "save")],

@@ -354,6 +354,25 @@ impl Store {
         })
     }
 
+    /// The connection pool's use: connections open, and of those idle.
+    pub fn pool_use(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// What waits: scheduled items, and webhook deliveries not yet made.
+    pub async fn queue_depths(&self) -> Result<(i64, i64)> {
+        let (scheduled,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM articles WHERE status = 'scheduled'").fetch_one(&self.pool).await?;
+        let (deliveries,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM webhook_deliveries WHERE state = 'pending'").fetch_one(&self.pool).await?;
+        Ok((scheduled, deliveries))
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

@@ -53,7 +53,11 @@ pub async fn http_caching(State(state): State<AppState>, request: Request, next:
     let change = state.site.current_change();
     state.pages.follow(&state.store, change).await;
     if let Some(page) = key.as_ref().and_then(|key| state.pages.get(key)) {
+        metrics::counter!("pressroom_page_cache_hits_total").increment(1);
         return send(&page, &conditions);
+    }
+    if key.is_some() {
+        metrics::counter!("pressroom_page_cache_misses_total").increment(1);
     }
     let _turn = match &key {
         Some(key) => Some(state.pages.render_turn(key).await),

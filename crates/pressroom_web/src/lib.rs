@@ -9,6 +9,7 @@ mod error_pages;
 mod extract;
 pub mod http_cache;
 pub mod media;
+pub mod observe;
 pub mod page_cache;
 mod pages;
 pub mod public;

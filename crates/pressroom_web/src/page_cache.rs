@@ -220,6 +220,12 @@ impl PageCache {
         self.seen.store(seen, Ordering::Release);
     }
 
+    /// How many pages are kept, and their bytes: for the metrics.
+    pub fn usage(&self) -> (usize, u64) {
+        let entries = self.lock();
+        (entries.pages.len(), entries.pages.weight())
+    }
+
     /// The page at `key`, if it is kept.
     pub fn get(&self, key: &PageKey) -> Option<Arc<CachedPage>> {
         self.lock().pages.get(key).map(|(_, page)| page)

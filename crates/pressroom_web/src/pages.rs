@@ -9,7 +9,10 @@ use crate::AppState;
 
 /// Renders a page into an HTML response with `status`.
 pub(crate) fn respond_html<P: PageView>(state: &AppState, status: StatusCode, page: &P) -> Response {
-    match state.renderer.render(page) {
+    let started = std::time::Instant::now();
+    let rendered = state.renderer.render(page);
+    crate::observe::timed("pressroom_render_seconds", started);
+    match rendered {
         Ok(html) => {
             let mut response = (status, html).into_response();
             response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));

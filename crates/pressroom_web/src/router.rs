@@ -13,7 +13,7 @@ use crate::admin::{
     settings, tokens, translations, users, webhooks,
 };
 use crate::public::{archive, article, assets, events, feeds, home, lists, media, prefs, preview, record, search, sitemap};
-use crate::{api, error_pages, http_cache, redirects, AppState};
+use crate::{api, error_pages, http_cache, observe, redirects, AppState};
 
 pub fn router(state: AppState) -> Router {
     let (api_routes, openapi) = api::routes();
@@ -24,6 +24,8 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(api::error::json_errors));
     Router::new()
         .route("/", get(home::root))
+        .route("/livez", get(observe::livez))
+        .route("/readyz", get(observe::readyz))
         .route("/robots.txt", get(sitemap::robots))
         .route("/sitemap.xml", get(sitemap::sitemap))
         .route("/sitemap/{part}", get(sitemap::sitemap_part))
@@ -118,6 +120,7 @@ pub fn router(state: AppState) -> Router {
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
              frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
         ))
+        .layer(middleware::from_fn(observe::observe))
         .with_state(state)
 }
 

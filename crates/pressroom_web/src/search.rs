@@ -24,8 +24,8 @@ pub(crate) fn request(query: &HashMap<String, String>, zone: &SiteZone, lang: Op
 
 pub(crate) async fn run(state: &AppState, request: SearchRequest) -> Result<SearchResults, WebError> {
     let index = state.search.clone();
-    tokio::task::spawn_blocking(move || index.search(&request))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?
-        .map_err(|e| WebError::Internal(e.to_string()))
+    let started = std::time::Instant::now();
+    let results = tokio::task::spawn_blocking(move || index.search(&request)).await;
+    crate::observe::timed("pressroom_search_seconds", started);
+    results.map_err(|e| WebError::Internal(e.to_string()))?.map_err(|e| WebError::Internal(e.to_string()))
 }

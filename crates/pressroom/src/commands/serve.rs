@@ -23,6 +23,9 @@ pub struct ServeArgs {
     /// Load the demo content when the site has no articles yet.
     #[arg(long)]
     demo: bool,
+    /// Serve `/metrics` (Prometheus) on this address, apart from the site; off when not given.
+    #[arg(long, env = "PRESSROOM_METRICS_LISTEN")]
+    metrics_listen: Option<SocketAddr>,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -34,6 +37,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     tracing::info!(database = %redact(&location.database_url()), "serving");
     println!("Pressroom is serving the site at http://{}/", args.listen);
+    if let Some(address) = args.metrics_listen {
+        let handle = pressroom_web::observe::install_recorder().map_err(|e| anyhow::anyhow!("cannot record metrics: {e}"))?;
+        let listener = tokio::net::TcpListener::bind(address).await.with_context(|| format!("cannot listen on {address} for metrics"))?;
+        let metrics = pressroom_web::observe::metrics_router(state.clone(), handle);
+        tokio::spawn(async move { axum::serve(listener, metrics).await });
+        println!("Metrics for Prometheus at http://{address}/metrics");
+    }
     let app = pressroom_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     Ok(())

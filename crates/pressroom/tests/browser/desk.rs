@@ -172,7 +172,7 @@ async fn add_media(
 async fn translate(chrome: &Chrome, site: &BrowserSite, editing: &str, other: &str, suffix: &str, overflows: &mut Vec<String>) {
     chrome.open(&site.url(editing)).await;
     chrome.click(&format!(".editor-links a[href$='lang={other}']")).await;
-    assert_eq!(chrome.text(".source .source-title").await.is_empty(), false, "the source is beside the form");
+    assert!(!chrome.text(".source .source-title").await.is_empty(), "the source is beside the form");
     assert_eq!(chrome.count(".source-paragraphs li").await, 3, "paragraph by paragraph");
     assert_eq!(value(chrome, "#f-lang").await, other);
     assert_eq!(chrome.count(".media-fields .chosen-cover figure").await, 1, "the media carried over");

@@ -37,8 +37,7 @@ impl Server {
     }
 
     pub async fn start(data: &Path, database: &str) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
-        Server::start_on(data, database, port).await
+        Server::start_on(data, database, free_port()).await
     }
 
     /// Stops this server and starts another on the same data, database and port (a restart,
@@ -50,12 +49,19 @@ impl Server {
     }
 
     async fn start_on(data: &Path, database: &str, port: u16) -> Server {
+        Server::start_with(data, database, port, &[], &[]).await
+    }
+
+    /// A server with more arguments and environment variables.
+    pub async fn start_with(data: &Path, database: &str, port: u16, args: &[&str], env: &[(&str, &str)]) -> Server {
         let listen = format!("127.0.0.1:{port}");
         std::fs::create_dir_all(data).expect("the data directory");
         let log = data.join(format!("serve-{port}.log"));
         let child = Command::new(env!("CARGO_BIN_EXE_pressroom"))
             .args(["serve", "--data", data.to_str().expect("a UTF-8 path"), "--database", database, "--listen", &listen])
+            .args(args)
             .env("PRESSROOM_LOG", "info")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).expect("a log file"))
             .spawn()
@@ -92,6 +98,11 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A port nothing listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
 }
 
 /// Polls `check` every 50 ms until it holds or `limit` has passed; returns how long it took.

@@ -70,6 +70,7 @@ pub async fn submit(
         Some(user) if password_ok && !user.disabled && code_ok(&user) => user,
         _ => {
             state.store.record_login_failure(&email, &ip).await?;
+            metrics::counter!("pressroom_login_failures_total").increment(1);
             return Ok(login_page(&state, &desk, &email, next, Some("error_sign_in_failed"), StatusCode::UNAUTHORIZED));
         }
     };
