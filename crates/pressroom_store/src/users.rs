@@ -270,9 +270,16 @@ impl Store {
     }
 
     /// Records a successful sign-in in the audit log.
+    /// Writes a sign-in to the audit log, saying so when it is the first from this address.
     pub async fn record_login(&self, user: &UserRecord, ip: &str) -> Result<()> {
         let mut w = self.begin_write().await?;
-        audit(&mut w.tx, &Actor::user(user, ip), "login", &format!("user:{}", user.id.0), "").await?;
+        let seen: Option<(i64,)> = sqlx::query_as("SELECT id FROM audit_log WHERE user_id = $1 AND action = 'login' AND ip = $2 LIMIT 1")
+            .bind(user.id.0)
+            .bind(ip)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        let detail = if seen.is_some() { "" } else { "from a new address" };
+        audit(&mut w.tx, &Actor::user(user, ip), "login", &format!("user:{}", user.id.0), detail).await?;
         w.commit().await?;
         Ok(())
     }

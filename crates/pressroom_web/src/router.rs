@@ -15,7 +15,13 @@ use crate::admin::{
 use crate::public::{archive, article, assets, events, feeds, home, lists, media, prefs, preview, record, search, sitemap};
 use crate::{api, error_pages, http_cache, observe, redirects, AppState};
 
+/// No page of the site needs the camera, the microphone, the location or the like.
+const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
+/// Browsers that reached the site over HTTPS keep to it for a year.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
 pub fn router(state: AppState) -> Router {
+    let https = state.config.base_url.starts_with("https://");
     let (api_routes, openapi) = api::routes();
     let openapi = Arc::new(api::document_json(&openapi));
     let api_routes = api_routes
@@ -115,6 +121,9 @@ pub fn router(state: AppState) -> Router {
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(security_header(header::HeaderName::from_static("permissions-policy"), PERMISSIONS_POLICY))
+        .layer(security_header(header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
+        .layer(security_header(header::STRICT_TRANSPORT_SECURITY, if https { HSTS } else { "" }))
         .layer(security_header(
             header::CONTENT_SECURITY_POLICY,
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
@@ -124,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-fn security_header(name: header::HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
-    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+/// A header every response carries unless its handler set its own; an empty value sets none.
+fn security_header(name: header::HeaderName, value: &'static str) -> SetResponseHeaderLayer<Option<HeaderValue>> {
+    SetResponseHeaderLayer::if_not_present(name, (!value.is_empty()).then(|| HeaderValue::from_static(value)))
 }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use pressroom_render::admin_views::LoginPage;
 use time::OffsetDateTime;
 
-use super::session::{cookie, session_cookie, Staff, SESSION_COOKIE, SESSION_SECONDS};
+use super::session::{Cookies, Staff, SESSION_COOKIE, SESSION_SECONDS};
 use super::{respond, see_other, Desk, Fields};
 use crate::auth::{hash_token, new_token};
 use crate::extract::client_ip;
@@ -37,8 +37,7 @@ fn login_page(state: &AppState, desk: &Desk, email: &str, next: &str, error: Opt
         login_csrf: token.clone(),
     };
     let mut response = respond(state, status, &page);
-    let secure = state.config.base_url.starts_with("https://");
-    response.headers_mut().append(header::SET_COOKIE, session_cookie(LOGIN_CSRF_COOKIE, &token, 3600, secure));
+    response.headers_mut().append(header::SET_COOKIE, Cookies::of(&state.config).set(LOGIN_CSRF_COOKIE, &token, 3600));
     response
 }
 
@@ -49,7 +48,8 @@ pub async fn submit(
     fields: Fields,
 ) -> Result<Response, WebError> {
     let ip = client_ip(&parts);
-    let expected = cookie(&parts.headers, LOGIN_CSRF_COOKIE);
+    let cookies = Cookies::of(&state.config);
+    let expected = cookies.get(&parts.headers, LOGIN_CSRF_COOKIE);
     if expected.is_none() || expected.as_deref() != fields.0.get("login_csrf").map(String::as_str) {
         return Err(WebError::Forbidden("error_csrf"));
     }
@@ -78,9 +78,8 @@ pub async fn submit(
     state.store.create_session(user.id, &hash_token(&token), &new_token(), now + SESSION_SECONDS, &ip).await?;
     state.store.record_login(&user, &ip).await?;
     let mut response = see_other(next);
-    let secure = state.config.base_url.starts_with("https://");
-    response.headers_mut().append(header::SET_COOKIE, session_cookie(SESSION_COOKIE, &token, SESSION_SECONDS, secure));
-    response.headers_mut().append(header::SET_COOKIE, session_cookie(LOGIN_CSRF_COOKIE, "", 0, secure));
+    response.headers_mut().append(header::SET_COOKIE, cookies.set(SESSION_COOKIE, &token, SESSION_SECONDS));
+    response.headers_mut().append(header::SET_COOKIE, cookies.set(LOGIN_CSRF_COOKIE, "", 0));
     Ok(response)
 }
 
@@ -88,8 +87,7 @@ pub async fn logout(State(state): State<AppState>, staff: Staff, fields: Fields)
     staff.check_csrf(fields.csrf())?;
     state.store.end_session(&staff.token_hash).await?;
     let mut response = see_other("/admin/login");
-    let secure = state.config.base_url.starts_with("https://");
-    response.headers_mut().append(header::SET_COOKIE, session_cookie(SESSION_COOKIE, "", 0, secure));
+    response.headers_mut().append(header::SET_COOKIE, Cookies::of(&state.config).set(SESSION_COOKIE, "", 0));
     Ok(response)
 }
 

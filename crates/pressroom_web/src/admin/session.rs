@@ -74,7 +74,7 @@ impl FromRequestParts<AppState> for SessionState {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Ok(SessionState::None) };
+        let Some(token) = Cookies::of(&state.config).get(&parts.headers, SESSION_COOKIE) else { return Ok(SessionState::None) };
         let token_hash = hash_token(&token);
         let Some(SessionRecord { user, csrf_token, expires_at }) = state.store.session(&token_hash).await? else {
             return Ok(SessionState::None);
@@ -120,21 +120,46 @@ impl FromRequestParts<AppState> for Staff {
     }
 }
 
-/// The address a request came from; `unknown` when the server was started without it.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+/// The value of the cookie `name` in a request's headers.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
         let (key, value) = pair.trim().split_once('=')?;
         (key == name).then(|| value.to_owned())
     })
 }
 
-/// A new random token, hex-encoded: 256 bits.
-/// A `Set-Cookie` value for the session: `HttpOnly`, `SameSite=Lax`, and `Secure` when the
-/// site is served over HTTPS. An empty token with no lifetime clears the cookie.
-pub fn session_cookie(name: &str, token: &str, max_age: i64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{name}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"))
-        .expect("a cookie of hex digits and fixed text is a valid header")
+/// The back office's cookies. Under HTTPS their names carry the `__Host-` prefix and they are
+/// `Secure`: the browser then sends them only over HTTPS, only to this host, and refuses any set by
+/// a sibling domain. A site tried over plain HTTP on a laptop gets plain names.
+pub struct Cookies {
+    secure: bool,
+}
+
+impl Cookies {
+    pub fn of(config: &crate::WebConfig) -> Cookies {
+        Cookies { secure: config.base_url.starts_with("https://") }
+    }
+
+    pub fn name(&self, base: &str) -> String {
+        if self.secure {
+            format!("__Host-{base}")
+        } else {
+            base.to_owned()
+        }
+    }
+
+    /// This request's value of the cookie `base`.
+    pub fn get(&self, headers: &HeaderMap, base: &str) -> Option<String> {
+        cookie(headers, &self.name(base))
+    }
+
+    /// A `Set-Cookie` value: `HttpOnly`, `SameSite=Lax`, `Path=/`, and `Secure` under HTTPS. An
+    /// empty token with no lifetime clears the cookie.
+    pub fn set(&self, base: &str, token: &str, max_age: i64) -> HeaderValue {
+        let secure = if self.secure { "; Secure" } else { "" };
+        HeaderValue::from_str(&format!("{}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}", self.name(base)))
+            .expect("a cookie of hex digits and fixed text is a valid header")
+    }
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -1,0 +1,135 @@
+//! Security by default, over real HTTP: every response's security headers, and the back office's
+//! cookies and sign-ins on a site served over HTTPS.
+
+mod common;
+
+use common::desk::{add_user, PASSWORD};
+use common::{attributes, Engine, TestSite};
+use pressroom_domain::Role;
+use reqwest::StatusCode;
+
+/// A demo site whose public address is `https://…` (served here over loopback HTTP, as behind a
+/// TLS-terminating proxy).
+async fn https_site() -> TestSite {
+    TestSite::start_configured(Engine::Sqlite, true, |_| {}, |config| config.base_url = "https://news.example.org".to_owned())
+        .await
+        .expect("SQLite is always available")
+}
+
+/// The headers every answer carries, whatever it is.
+const EVERY_RESPONSE: [(&str, &str); 6] = [
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("cross-origin-opener-policy", "same-origin"),
+    ("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+    ("strict-transport-security", "max-age=31536000; includeSubDomains"),
+    ("referrer-policy", "strict-origin-when-cross-origin"),
+];
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let site = https_site().await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let home = site.ok("/en/").await;
+    let article = attributes(&site.ok("/en/news/").await, "main .news-title a", "href").remove(0);
+    let stylesheet = attributes(&home, "link[rel=stylesheet]", "href").remove(0);
+    let mut answers = Vec::new();
+    for path in [
+        "/",
+        "/en/",
+        article.as_str(),
+        "/en/news",
+        "/en/no-such-section/",
+        "/en/search?q=council",
+        "/en/feed.xml",
+        "/sitemap.xml",
+        "/robots.txt",
+        stylesheet.as_str(),
+        "/log/checkpoint",
+        "/api/v1/articles",
+        "/api/v1/articles/999999",
+        "/admin/login",
+        "/admin/articles",
+        "/livez",
+        "/preview/0000000000000000000000000000000000000000000000000000000000000000",
+    ] {
+        answers.push((format!("GET {path}"), client.get(format!("{}{path}", site.base)).send().await.unwrap()));
+    }
+    answers.push((
+        "POST /admin/login".into(),
+        client.post(format!("{}/admin/login", site.base)).form(&[("email", "x")]).send().await.unwrap(),
+    ));
+    let statuses: Vec<u16> = answers.iter().map(|(_, r)| r.status().as_u16()).collect();
+    for status in [200, 303, 308, 403, 404] {
+        assert!(statuses.contains(&status), "answers of every kind: {statuses:?}");
+    }
+    for (request, response) in &answers {
+        for (name, value) in EVERY_RESPONSE {
+            assert_eq!(response.headers().get(name).map(|v| v.to_str().unwrap()), Some(value), "{request}: {name}");
+        }
+        let policy = response.headers()["content-security-policy"].to_str().unwrap();
+        assert!(policy.contains("frame-ancestors 'none'") && policy.contains("object-src 'none'"), "{request}: {policy}");
+    }
+
+    // Over plain HTTP (a site tried on a laptop) browsers are not told to insist on HTTPS.
+    let plain = TestSite::demo().await;
+    let response = reqwest::get(format!("{}/en/", plain.base)).await.unwrap();
+    assert!(response.headers().get("strict-transport-security").is_none());
+    assert_eq!(response.headers()["cross-origin-opener-policy"], "same-origin");
+}
+
+/// Signs in with `cookie` (the login form's) and returns the answer.
+async fn sign_in_over(site: &TestSite, client: &reqwest::Client) -> reqwest::Response {
+    let form = client.get(format!("{}/admin/login", site.base)).send().await.unwrap();
+    let set: Vec<String> = form.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    assert!(
+        set.iter().all(|c| c.starts_with("__Host-") && c.contains("; Secure") && c.contains("Path=/") && !c.contains("Domain")),
+        "{set:?}"
+    );
+    let cookie = set.iter().map(|c| c.split(';').next().unwrap()).collect::<Vec<_>>().join("; ");
+    let login_csrf = attributes(&form.text().await.unwrap(), "input[name=login_csrf]", "value").remove(0);
+    client
+        .post(format!("{}/admin/login", site.base))
+        .header("cookie", cookie)
+        .form(&[("email", "editor@example.org"), ("password", PASSWORD), ("login_csrf", &login_csrf), ("next", "/admin/")])
+        .send()
+        .await
+        .unwrap()
+}
+
+fn session_of(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("__Host-pressroom_session=") && !c.starts_with("__Host-pressroom_session=;"))
+        .expect("a session cookie")
+}
+
+#[tokio::test]
+async fn sessions_under_https_are_host_bound_new_at_each_sign_in_and_audited() {
+    let site = https_site().await;
+    add_user(&site, "editor@example.org", Role::Editor).await;
+    // Cookies are given back by hand: a client's cookie store keeps `Secure` ones for HTTPS.
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let first = sign_in_over(&site, &client).await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let first = session_of(&first);
+    assert!(first.contains("HttpOnly") && first.contains("SameSite=Lax") && first.contains("; Secure"), "{first}");
+    let pair = first.split(';').next().unwrap().to_owned();
+    let account = client.get(format!("{}/admin/account", site.base)).header("cookie", &pair).send().await.unwrap();
+    assert_eq!(account.status(), StatusCode::OK, "the __Host- cookie is the session");
+    let plain_name = pair.replace("__Host-", "");
+    let refused = client.get(format!("{}/admin/account", site.base)).header("cookie", plain_name).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::SEE_OTHER, "a cookie without the prefix is not one of this site's under HTTPS");
+
+    // A new session id at every sign-in.
+    let second = session_of(&sign_in_over(&site, &client).await);
+    assert_ne!(first.split(';').next(), second.split(';').next());
+
+    // A sign-in from an address not seen before for this account is marked in the audit log.
+    let log = site.store.audit_entries("editor@", "login", 1).await.unwrap();
+    let details: Vec<&str> = log.items.iter().rev().filter(|e| e.action == "login").map(|e| e.detail.as_str()).collect();
+    assert_eq!(details, ["from a new address", ""]);
+}
