@@ -82,6 +82,22 @@ async fn publish_update_and_unpublish_are_delivered_signed_and_retried(site: Tes
     let response = admin.post(format!("{}/admin/webhooks", site.base)).form(&bad).send().await.unwrap();
     assert_eq!(response.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
     let form = [("csrf", csrf.as_str()), ("url", url.as_str()), ("event_publish", "1"), ("event_update", "1"), ("event_unpublish", "1")];
+    // The listener is on this machine, on a port of its own: refused until an admin allows both.
+    let refused = |expected: &'static str| {
+        let (admin, site_base, form) = (admin.clone(), site.base.clone(), form);
+        async move {
+            let response = admin.post(format!("{site_base}/admin/webhooks")).form(&form).send().await.unwrap();
+            assert_eq!(response.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+            let message = texts(&response.text().await.unwrap(), ".field-error").join(" ");
+            assert!(message.contains(expected), "{message}");
+        }
+    };
+    refused("is not allowed (80 and 443").await;
+    let port = url.trim_start_matches("http://127.0.0.1:").split('/').next().unwrap().to_owned();
+    let system = Actor::system("test");
+    site.store.set_setting(pressroom_web::outbound::EXTRA_PORTS_SETTING, &port, &system).await.unwrap();
+    refused("127.0.0.1 is a loopback address").await;
+    site.store.set_setting(pressroom_web::outbound::ALLOW_PRIVATE_SETTING, "1", &system).await.unwrap();
     let response = admin.post(format!("{}/admin/webhooks", site.base)).form(&form).send().await.unwrap();
     assert_eq!(response.status(), reqwest::StatusCode::OK);
     let secret = texts(&response.text().await.unwrap(), "p.notice code").remove(0);

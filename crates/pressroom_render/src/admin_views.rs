@@ -289,6 +289,13 @@ impl PageView for PickerPage {
     const TEMPLATE: &'static str = "admin/picker.html";
 }
 
+/// What outbound requests (webhooks) may reach besides public addresses on ports 80 and 443.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutboundView {
+    pub allow_private: bool,
+    pub extra_ports: String,
+}
+
 /// The offer of a draft copy: restore it, or discard it.
 #[derive(Debug, Clone, Serialize)]
 pub struct RestoreView {
@@ -531,6 +538,7 @@ pub struct SettingsPage {
     pub layout: AdminLayout,
     pub site_names: Vec<NamedField>,
     pub require_totp: bool,
+    pub outbound: OutboundView,
     /// The site's time zone, and every name the form suggests.
     pub time_zone: String,
     pub time_zones: Vec<String>,

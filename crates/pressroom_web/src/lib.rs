@@ -10,6 +10,7 @@ mod extract;
 pub mod http_cache;
 pub mod media;
 pub mod observe;
+pub mod outbound;
 pub mod page_cache;
 mod pages;
 pub mod public;

@@ -2,7 +2,9 @@
 //! conditional update before it is sent, so one server sends it. The body is signed with the
 //! webhook's secret — HMAC-SHA256 over `"{timestamp}.{body}"`, in the header
 //! `Pressroom-Signature: t={timestamp},v1={hex}` — and a failure is retried after a pause that
-//! doubles each time, until [`MAX_ATTEMPTS`].
+//! doubles each time, until [`MAX_ATTEMPTS`]. Receivers are reached only through the outbound
+//! guard (`pressroom_web::outbound`): no private, loopback or metadata address unless the
+//! settings allow it.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +14,7 @@ use pressroom_store::{DueDelivery, Store};
 use sha2::Sha256;
 use tokio::sync::watch;
 
+use pressroom_web::outbound::{system_lookup, GuardedResolver, OutboundPolicy};
 use pressroom_web::WebConfig;
 
 /// Attempts before a delivery is given up (with the standard 30 s pause, about two hours).
@@ -31,7 +34,17 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
 /// deliveries) and every second for retries.
 pub fn spawn(store: Store, config: Arc<WebConfig>, mut changes: watch::Receiver<i64>) {
     tokio::spawn(async move {
-        let client = match reqwest::Client::builder().timeout(REQUEST_TIMEOUT).redirect(reqwest::redirect::Policy::none()).build() {
+        // The client resolves names through the guard, and connects only to addresses it allowed;
+        // no proxy from the environment, which would resolve names past it.
+        let policy = Arc::new(std::sync::RwLock::new(OutboundPolicy::default()));
+        let resolver = GuardedResolver::new(system_lookup(), policy.clone());
+        let client = match reqwest::Client::builder()
+            .timeout(REQUEST_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .dns_resolver(Arc::new(resolver))
+            .build()
+        {
             Ok(client) => client,
             Err(err) => {
                 tracing::error!(error = %err, "webhooks cannot be sent: the HTTP client did not start");
@@ -39,7 +52,12 @@ pub fn spawn(store: Store, config: Arc<WebConfig>, mut changes: watch::Receiver<
             }
         };
         loop {
-            if let Err(err) = send_due(&store, &client, &config).await {
+            match OutboundPolicy::load(&store).await {
+                Ok(current) => *policy.write().expect("the policy lock is never poisoned") = current,
+                Err(err) => tracing::warn!(error = %err, "the outbound settings could not be read"),
+            }
+            let current = policy.read().expect("the policy lock is never poisoned").clone();
+            if let Err(err) = send_due(&store, &client, &config, &current).await {
                 tracing::warn!(error = %err, "webhook deliveries could not be read");
             }
             tokio::select! {
@@ -50,13 +68,16 @@ pub fn spawn(store: Store, config: Arc<WebConfig>, mut changes: watch::Receiver<
     });
 }
 
-async fn send_due(store: &Store, client: &reqwest::Client, config: &WebConfig) -> pressroom_store::Result<()> {
+async fn send_due(store: &Store, client: &reqwest::Client, config: &WebConfig, policy: &OutboundPolicy) -> pressroom_store::Result<()> {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     for delivery in store.due_deliveries(now, 20).await? {
         if !store.claim_delivery(&delivery, now + LEASE_SECONDS).await? {
             continue;
         }
-        let outcome = send(client, config, &delivery).await;
+        let outcome = match policy.refusal(&delivery.url) {
+            Some(why) => Err(format!("refused: {why}")),
+            None => send(client, config, &delivery).await,
+        };
         let attempt = delivery.attempts + 1;
         let (status, error) = match &outcome {
             Ok(status) if (200..300).contains(status) => (Some(*status), None),
@@ -96,6 +117,17 @@ async fn send(client: &reqwest::Client, config: &WebConfig, delivery: &DueDelive
         .body(body)
         .send()
         .await
-        .map_err(|e| format!("could not be sent: {e}"))?;
+        .map_err(|e| format!("could not be sent: {}", error_chain(&e)))?;
     Ok(response.status().as_u16())
+}
+
+/// An error with its causes, so that a refusal by the address guard is told in full.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
 }

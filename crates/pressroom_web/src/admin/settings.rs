@@ -1,5 +1,5 @@
 //! Site settings, for admins: the site's name in each language, its time zone, whether staff
-//! must use a second factor, sections and their names, the register's document types, and
+//! must use a second factor, what outbound requests may reach, sections and their names, the register's document types, and
 //! languages.
 
 use std::collections::HashMap;
@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use pressroom_domain::{DocumentType, Lang, SectionKey, SiteZone};
-use pressroom_render::admin_views::{FieldMessage, NamedField, SectionForm, SettingsPage};
+use pressroom_render::admin_views::{FieldMessage, NamedField, OutboundView, SectionForm, SettingsPage};
 use pressroom_store::StoreError;
 
 use super::session::{Staff, REQUIRE_TOTP};
@@ -54,6 +54,10 @@ async fn settings_page(
             .map(|l| NamedField { lang: l.code.to_string(), label: l.native_name.clone(), value: l.site_name.clone() })
             .collect(),
         require_totp: state.store.setting(REQUIRE_TOTP).await?.as_deref() == Some("1"),
+        outbound: crate::outbound::OutboundPolicy::load(&state.store).await.map(|p| OutboundView {
+            allow_private: p.allow_private,
+            extra_ports: p.extra_ports.iter().map(u16::to_string).collect::<Vec<_>>().join(", "),
+        })?,
         time_zone: site.zone.name().to_owned(),
         time_zones: SiteZone::known_names(),
         sections: site.sections.iter().map(|s| SectionForm { key: s.key.to_string(), names: names_of(Some(s)) }).collect(),
@@ -78,7 +82,8 @@ async fn settings_page(
     Ok(respond(state, status, &view))
 }
 
-/// `POST /admin/settings`: site names, the time zone and the second-factor requirement.
+/// `POST /admin/settings`: site names, the time zone, the second-factor requirement and what
+/// outbound requests (webhooks) may reach.
 pub async fn save(State(state): State<AppState>, staff: Staff, desk: Desk, fields: Fields) -> Result<Response, WebError> {
     staff.check_csrf(fields.csrf())?;
     staff.require_admin()?;
@@ -95,8 +100,16 @@ pub async fn save(State(state): State<AppState>, staff: Staff, desk: Desk, field
         .filter(|(_, n)| !n.is_empty())
         .collect();
     state.store.set_site_names(&names, &staff.actor()).await?;
+    let Some(ports) = crate::outbound::parse_ports(fields.get("outbound_extra_ports")) else {
+        let errors = vec![FieldMessage { field: "outbound_extra_ports".into(), message: desk.text("error_ports") }];
+        return settings_page(&state, &staff, &desk, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
     let require = if fields.get("require_totp") == "on" { "1" } else { "0" };
     state.store.set_setting(REQUIRE_TOTP, require, &staff.actor()).await?;
+    let private = if fields.get("outbound_allow_private") == "on" { "1" } else { "0" };
+    state.store.set_setting(crate::outbound::ALLOW_PRIVATE_SETTING, private, &staff.actor()).await?;
+    let ports = ports.iter().map(u16::to_string).collect::<Vec<_>>().join(", ");
+    state.store.set_setting(crate::outbound::EXTRA_PORTS_SETTING, &ports, &staff.actor()).await?;
     if zone != desk.site.zone {
         state.store.set_time_zone(&zone, &staff.actor()).await?;
     }

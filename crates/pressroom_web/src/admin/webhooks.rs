@@ -82,6 +82,9 @@ pub async fn create(State(state): State<AppState>, staff: Staff, desk: Desk, fie
         && url::Url::parse(url).is_ok_and(|u| u.host_str().is_some());
     if !well_formed {
         errors.push(FieldMessage { field: "url".into(), message: desk.text("error_url_invalid") });
+    } else if let Some(why) = crate::outbound::OutboundPolicy::load(&state.store).await?.refusal(url) {
+        // An address written as a number is checked now; a name, each time it is resolved.
+        errors.push(FieldMessage { field: "url".into(), message: format!("{} {why}.", desk.text("error_url_refused")) });
     }
     if events.is_empty() {
         errors.push(FieldMessage { field: "events".into(), message: desk.text("error_events_missing") });
