@@ -246,7 +246,18 @@ async fn tokens_are_made_and_revoked_in_the_back_office(site: TestSite) {
     let response = admin.post(format!("{}/admin/tokens", site.base)).form(&form).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(site.store.tokens().await.unwrap().is_empty());
+    // Making a token asks for the admin's password again.
     let form = [("csrf", csrf.as_str()), ("name", "portal"), ("user", &writer.id.0.to_string()), ("scope_write", "1")];
+    let response = admin.post(format!("{}/admin/tokens", site.base)).form(&form).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(site.store.tokens().await.unwrap().is_empty());
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("name", "portal"),
+        ("user", &writer.id.0.to_string()),
+        ("scope_write", "1"),
+        ("confirm_password", PASSWORD),
+    ];
     let response = admin.post(format!("{}/admin/tokens", site.base)).form(&form).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let page = response.text().await.unwrap();

@@ -317,13 +317,27 @@ async fn only_admins_manage_users_and_read_the_audit_log(site: TestSite) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(texts(&html, ".field-error").iter().any(|e| e.contains("already exists")));
     let officer = site.store.user_by_email("officer@example.org").await.unwrap().unwrap();
-    post(&site, &admin, &format!("/admin/users/{}/role", officer.id.0), &[("csrf", &token), ("role", "editor")]).await;
+    // A role is changed only with the admin's password given again.
+    let (status, ..) = post(&site, &admin, &format!("/admin/users/{}/role", officer.id.0), &[("csrf", &token), ("role", "editor")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let wrong = [("csrf", token.as_str()), ("role", "editor"), ("confirm_password", "not my password")];
+    assert_eq!(post(&site, &admin, &format!("/admin/users/{}/role", officer.id.0), &wrong).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(site.store.user(officer.id).await.unwrap().role, Role::Author);
+    let confirmed = [("csrf", token.as_str()), ("role", "editor"), ("confirm_password", PASSWORD)];
+    post(&site, &admin, &format!("/admin/users/{}/role", officer.id.0), &confirmed).await;
     assert_eq!(site.store.user(officer.id).await.unwrap().role, Role::Editor);
     post(&site, &admin, &format!("/admin/users/{}/disable", officer.id.0), &[("csrf", &token)]).await;
     assert!(site.store.user(officer.id).await.unwrap().disabled);
     let me = site.store.user_by_email("admin@example.org").await.unwrap().unwrap();
     assert_eq!(
-        post(&site, &admin, &format!("/admin/users/{}/role", me.id.0), &[("csrf", &token), ("role", "author")]).await.0,
+        post(
+            &site,
+            &admin,
+            &format!("/admin/users/{}/role", me.id.0),
+            &[("csrf", &token), ("role", "author"), ("confirm_password", PASSWORD)]
+        )
+        .await
+        .0,
         StatusCode::CONFLICT,
         "no self-demotion"
     );

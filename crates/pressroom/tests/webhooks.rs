@@ -81,7 +81,14 @@ async fn publish_update_and_unpublish_are_delivered_signed_and_retried(site: Tes
     let bad = [("csrf", csrf.as_str()), ("url", "javascript:alert(1)"), ("event_publish", "1")];
     let response = admin.post(format!("{}/admin/webhooks", site.base)).form(&bad).send().await.unwrap();
     assert_eq!(response.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
-    let form = [("csrf", csrf.as_str()), ("url", url.as_str()), ("event_publish", "1"), ("event_update", "1"), ("event_unpublish", "1")];
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("url", url.as_str()),
+        ("event_publish", "1"),
+        ("event_update", "1"),
+        ("event_unpublish", "1"),
+        ("confirm_password", PASSWORD),
+    ];
     // The listener is on this machine, on a port of its own: refused until an admin allows both.
     let refused = |expected: &'static str| {
         let (admin, site_base, form) = (admin.clone(), site.base.clone(), form);
@@ -98,6 +105,10 @@ async fn publish_update_and_unpublish_are_delivered_signed_and_retried(site: Tes
     site.store.set_setting(pressroom_web::outbound::EXTRA_PORTS_SETTING, &port, &system).await.unwrap();
     refused("127.0.0.1 is a loopback address").await;
     site.store.set_setting(pressroom_web::outbound::ALLOW_PRIVATE_SETTING, "1", &system).await.unwrap();
+    // Allowed now, but only with the admin's password given again.
+    let unconfirmed: Vec<_> = form.iter().filter(|(name, _)| *name != "confirm_password").collect();
+    let response = admin.post(format!("{}/admin/webhooks", site.base)).form(&unconfirmed).send().await.unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
     let response = admin.post(format!("{}/admin/webhooks", site.base)).form(&form).send().await.unwrap();
     assert_eq!(response.status(), reqwest::StatusCode::OK);
     let secret = texts(&response.text().await.unwrap(), "p.notice code").remove(0);

@@ -47,6 +47,12 @@ impl Staff {
         }
     }
 
+    /// Whether a sensitive action's form (a role, an API token, a webhook) carries this user's
+    /// password again: a session left open on a desk is not enough for those.
+    pub fn confirms_password(&self, fields: &super::Fields) -> bool {
+        crate::auth::verify_password(fields.get("confirm_password"), &self.user.password_hash)
+    }
+
     /// Refuses a form whose CSRF token is not this session's.
     pub fn check_csrf(&self, submitted: Option<&str>) -> Result<(), WebError> {
         match submitted {

@@ -86,6 +86,9 @@ pub async fn create(State(state): State<AppState>, staff: Staff, desk: Desk, fie
     if scopes.is_empty() {
         errors.push(FieldMessage { field: "scopes".into(), message: desk.text("error_scopes_missing") });
     }
+    if !staff.confirms_password(&fields) {
+        errors.push(FieldMessage { field: "confirm_password".into(), message: desk.text("error_password_confirm") });
+    }
     let user = match user {
         Some(id) => state.store.user(id).await.ok().filter(|u| !u.disabled),
         None => None,

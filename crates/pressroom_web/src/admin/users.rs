@@ -93,6 +93,9 @@ pub async fn set_role(State(state): State<AppState>, staff: Staff, Path(id): Pat
     staff.check_csrf(fields.csrf())?;
     staff.require_admin()?;
     let role = Role::parse(fields.get("role")).ok_or(WebError::BadRequest("error_form_malformed"))?;
+    if !staff.confirms_password(&fields) {
+        return Err(WebError::Forbidden("error_password_confirm"));
+    }
     if UserId(id) == staff.user.id {
         return Err(WebError::Conflict("error_forbidden"));
     }

@@ -89,6 +89,9 @@ pub async fn create(State(state): State<AppState>, staff: Staff, desk: Desk, fie
     if events.is_empty() {
         errors.push(FieldMessage { field: "events".into(), message: desk.text("error_events_missing") });
     }
+    if !staff.confirms_password(&fields) {
+        errors.push(FieldMessage { field: "confirm_password".into(), message: desk.text("error_password_confirm") });
+    }
     if !errors.is_empty() {
         return webhooks_page(&state, &staff, &desk, None, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
