@@ -227,6 +227,7 @@ fn state(
     let (preload, current) = (redirects.clone(), *changes.borrow());
     let preload_store = store.clone();
     tokio::spawn(async move { preload.follow(&preload_store, current).await });
+    let config_limits = config.rate_limits;
     Ok(AppState {
         store,
         static_files,
@@ -237,5 +238,6 @@ fn state(
         search,
         pages,
         redirects,
+        limiters: Arc::new(pressroom_web::limits::Limiters::new(config_limits)),
     })
 }

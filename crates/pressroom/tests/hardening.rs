@@ -1,5 +1,5 @@
-//! Security by default, over real HTTP: every response's security headers, and the back office's
-//! cookies and sign-ins on a site served over HTTPS.
+//! Security by default, over real HTTP: every response's security headers, the back office's
+//! cookies and sign-ins on a site served over HTTPS, and the limits on what one client may ask.
 
 mod common;
 
@@ -132,4 +132,46 @@ async fn sessions_under_https_are_host_bound_new_at_each_sign_in_and_audited() {
     let log = site.store.audit_entries("editor@", "login", 1).await.unwrap();
     let details: Vec<&str> = log.items.iter().rev().filter(|e| e.action == "login").map(|e| e.detail.as_str()).collect();
     assert_eq!(details, ["from a new address", ""]);
+}
+
+#[tokio::test]
+async fn one_client_cannot_search_call_or_open_previews_without_limit() {
+    let limits = pressroom_web::limits::RateLimits { search: 2, api: 2, preview: 1 };
+    let site = TestSite::start_configured(Engine::Sqlite, true, |_| {}, |config| config.rate_limits = limits)
+        .await
+        .expect("SQLite is always available");
+    let first = common::token_for(&site, "one@example.org", Role::Editor, &[pressroom_domain::Scope::Write]).await;
+    let second = common::token_for(&site, "two@example.org", Role::Editor, &[pressroom_domain::Scope::Write]).await;
+    let client = reqwest::Client::new();
+    let get = |path: &str, token: Option<&str>| {
+        let request = client.get(format!("{}{path}", site.base));
+        let request = match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        };
+        request.send()
+    };
+    // A burst is served (three seconds' worth, at least ten), then the client is told to wait.
+    for (path, token) in [("/en/search?q=council", None), ("/api/v1/articles", Some(first.as_str())), ("/preview/00", None)] {
+        let mut statuses = Vec::new();
+        let mut retry_after = None;
+        for _ in 0..25 {
+            let response = get(path, token).await.unwrap();
+            if response.status() == StatusCode::TOO_MANY_REQUESTS {
+                retry_after = response.headers().get("retry-after").map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+            }
+            statuses.push(response.status().as_u16());
+        }
+        let served = statuses.iter().filter(|s| **s != 429).count();
+        assert!((10..=12).contains(&served), "{path}: {statuses:?}");
+        assert!(retry_after.is_some_and(|s| s >= 1), "{path}: 429 says when to come back");
+    }
+    // Another token is another client; and the limited one is served again after the wait.
+    assert_eq!(get("/api/v1/articles", Some(&second)).await.unwrap().status(), StatusCode::OK);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(get("/api/v1/articles", Some(&first)).await.unwrap().status(), StatusCode::OK);
+    // Pages are not limited.
+    for _ in 0..30 {
+        assert_eq!(get("/en/", None).await.unwrap().status(), StatusCode::OK);
+    }
 }

@@ -8,6 +8,7 @@ mod error;
 mod error_pages;
 mod extract;
 pub mod http_cache;
+pub mod limits;
 pub mod media;
 pub mod observe;
 pub mod outbound;
@@ -44,6 +45,8 @@ pub struct WebConfig {
     pub page_cache_bytes: usize,
     /// The public record's key (signed-note verifier key), published at `/log/key`.
     pub log_key: Option<String>,
+    /// Searches, API calls and preview openings per second per client.
+    pub rate_limits: limits::RateLimits,
 }
 
 impl WebConfig {
@@ -56,6 +59,7 @@ impl WebConfig {
             webhook_retry: std::time::Duration::from_secs(30),
             page_cache_bytes: 64 << 20,
             log_key: None,
+            rate_limits: limits::RateLimits::default(),
         }
     }
 }
@@ -72,4 +76,5 @@ pub struct AppState {
     pub pages: Arc<page_cache::PageCache>,
     pub static_files: Arc<public::assets::StaticFiles>,
     pub redirects: Arc<redirects::Redirects>,
+    pub limiters: Arc<limits::Limiters>,
 }

@@ -13,7 +13,7 @@ use crate::admin::{
     settings, tokens, translations, users, webhooks,
 };
 use crate::public::{archive, article, assets, events, feeds, home, lists, media, prefs, preview, record, search, sitemap};
-use crate::{api, error_pages, http_cache, observe, redirects, AppState};
+use crate::{api, error_pages, http_cache, limits, observe, redirects, AppState};
 
 /// No page of the site needs the camera, the microphone, the location or the like.
 const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
@@ -118,6 +118,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), error_pages::render_error_pages))
         .layer(middleware::from_fn_with_state(state.clone(), http_cache::http_caching))
         .layer(middleware::from_fn_with_state(state.clone(), redirects::answer))
+        .layer(middleware::from_fn_with_state(state.clone(), limits::limit))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))

@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::Args;
 use pressroom::{app_state, open_site, web_config};
 use pressroom_store::redact;
+use pressroom_web::limits::RateLimits;
 
 use super::{report, SiteArgs};
 
@@ -23,6 +24,15 @@ pub struct ServeArgs {
     /// Load the demo content when the site has no articles yet.
     #[arg(long)]
     demo: bool,
+    /// Searches per second one address may make (0: no limit).
+    #[arg(long, env = "PRESSROOM_RATE_LIMIT_SEARCH", default_value_t = RateLimits::default().search)]
+    rate_limit_search: u32,
+    /// API calls per second one token (or, without one, one address) may make (0: no limit).
+    #[arg(long, env = "PRESSROOM_RATE_LIMIT_API", default_value_t = RateLimits::default().api)]
+    rate_limit_api: u32,
+    /// Preview-link openings per second one address may make (0: no limit).
+    #[arg(long, env = "PRESSROOM_RATE_LIMIT_PREVIEW", default_value_t = RateLimits::default().preview)]
+    rate_limit_preview: u32,
     /// Serve `/metrics` (Prometheus) on this address, apart from the site; off when not given.
     #[arg(long, env = "PRESSROOM_METRICS_LISTEN")]
     metrics_listen: Option<SocketAddr>,
@@ -33,7 +43,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let (store, opened) = open_site(&location, args.demo).await?;
     report(&opened);
     let base_url = args.base_url.unwrap_or_else(|| format!("http://{}", args.listen));
-    let state = app_state(store, &location, web_config(&location, &base_url)).await?;
+    let mut config = web_config(&location, &base_url);
+    config.rate_limits = RateLimits { search: args.rate_limit_search, api: args.rate_limit_api, preview: args.rate_limit_preview };
+    let state = app_state(store, &location, config).await?;
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     tracing::info!(database = %redact(&location.database_url()), "serving");
     println!("Pressroom is serving the site at http://{}/", args.listen);
