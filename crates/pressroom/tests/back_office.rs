@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::desk::{add_user, article_fields, create, csrf, page, png, post, signed_in, status_of, PASSWORD};
+use common::desk::{add_user, article_fields, create, csrf, page, png, png_declaring, post, signed_in, status_of, PASSWORD};
 use common::{attributes, browser, texts, TestSite};
 use pressroom_domain::{ArticleId, Lang, Role, SectionKey, Slug, Status};
 use pressroom_store::Actor;
@@ -506,6 +506,8 @@ async fn media_uploads_are_checked_stored_and_served_safely(site: TestSite) {
         ("photo.jpg", b"\xff\xd8\xff\xe0 not really a jpeg".to_vec(), "The file is damaged"),
         ("notes.txt", b"plain text".to_vec(), "This type of file is not accepted"),
         ("broken.png", png(50, 50)[..60].to_vec(), "The file is damaged"),
+        // 400 megapixels declared in a few bytes: refused before anything is decoded.
+        ("bomb.png", png_declaring(20_000, 20_000), "at most 40 megapixels"),
     ] {
         let (status, html) = upload(&site, &client, &token, name, bytes).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");

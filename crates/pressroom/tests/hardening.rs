@@ -175,3 +175,65 @@ async fn one_client_cannot_search_call_or_open_previews_without_limit() {
         assert_eq!(get("/en/", None).await.unwrap().status(), StatusCode::OK);
     }
 }
+
+/// Reads from `stream` until the server answers or closes; what it sent, and how long that took.
+async fn answer_of(stream: &mut tokio::net::TcpStream) -> (String, std::time::Duration) {
+    use tokio::io::AsyncReadExt;
+    let started = std::time::Instant::now();
+    let mut buffer = vec![0u8; 4096];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut buffer)).await;
+    let text = match read {
+        Ok(Ok(n)) => String::from_utf8_lossy(&buffer[..n]).into_owned(),
+        Ok(Err(_)) => String::new(),
+        Err(_) => panic!("the server held the connection open for 10 s"),
+    };
+    (text, started.elapsed())
+}
+
+#[tokio::test]
+async fn slow_and_greedy_clients_cannot_hold_the_server() {
+    use tokio::io::AsyncWriteExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    common::process::pressroom_ok(&["init", "--demo", "--data", data]);
+    let database = format!("sqlite://{}", dir.path().join("pressroom.db").display());
+    let args = ["--header-timeout", "1", "--body-timeout", "1", "--max-connections-per-address", "4"];
+    let server = common::process::Server::start_with(dir.path(), &database, common::process::free_port(), &args, &[]).await;
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let connect = || tokio::net::TcpStream::connect(address.clone());
+
+    // Headers trickled in: the connection is closed after the time-out, not held.
+    let mut slow = connect().await.unwrap();
+    slow.write_all(b"GET /en/ HTTP/1.1\r\nHost: localhost\r\n").await.unwrap();
+    let (answer, waited) = answer_of(&mut slow).await;
+    assert!(!answer.contains("200 OK") && waited < std::time::Duration::from_secs(4), "{answer:?} after {waited:?}");
+
+    // A body promised and not sent: answered, not waited for.
+    let mut promised = connect().await.unwrap();
+    promised
+        .write_all(b"POST /admin/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nemail=a")
+        .await
+        .unwrap();
+    let (answer, waited) = answer_of(&mut promised).await;
+    assert!(answer.starts_with("HTTP/1.1 4"), "a 4xx answer: {answer:?}");
+    assert!(waited < std::time::Duration::from_secs(4), "{waited:?}");
+
+    // Four connections held from one address: the fifth is closed at once; others still served.
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        let mut stream = connect().await.unwrap();
+        stream.write_all(b"GET /livez HTTP/1.1\r\nHost: localhost\r\n\r\n").await.unwrap();
+        assert!(answer_of(&mut stream).await.0.starts_with("HTTP/1.1 200"));
+        held.push(stream); // kept alive, holding its place
+    }
+    let mut fifth = connect().await.unwrap();
+    let _ = fifth.write_all(b"GET /livez HTTP/1.1\r\nHost: localhost\r\n\r\n").await;
+    let (answer, waited) = answer_of(&mut fifth).await;
+    assert!(answer.is_empty() && waited < std::time::Duration::from_millis(900), "refused at once: {answer:?} {waited:?}");
+    drop(held);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(reqwest::get(format!("{}/livez", server.base)).await.unwrap().status(), StatusCode::OK, "places are given back");
+
+    // Told to stop, it stops cleanly.
+    assert!(server.terminate().success(), "SIGTERM ends the server with status 0");
+}

@@ -18,6 +18,7 @@ pub mod public;
 pub mod redirects;
 mod router;
 mod search;
+pub mod server;
 mod site_cache;
 
 use std::sync::Arc;
@@ -47,6 +48,8 @@ pub struct WebConfig {
     pub log_key: Option<String>,
     /// Searches, API calls and preview openings per second per client.
     pub rate_limits: limits::RateLimits,
+    /// The time a client has to send a request's whole body (an upload over a slow line included).
+    pub body_timeout: std::time::Duration,
 }
 
 impl WebConfig {
@@ -60,6 +63,7 @@ impl WebConfig {
             page_cache_bytes: 64 << 20,
             log_key: None,
             rate_limits: limits::RateLimits::default(),
+            body_timeout: std::time::Duration::from_secs(120),
         }
     }
 }

@@ -44,7 +44,7 @@ pub fn inspect(bytes: Vec<u8>, original_name: &str) -> Result<Inspected, &'stati
             ImageFormat::Gif => ("image/gif", "gif"),
             _ => return Err("error_upload_type"),
         };
-        let decoded = image::load_from_memory_with_format(&bytes, format).map_err(|_| "error_upload_not_image")?;
+        let decoded = decode_bounded(&bytes, format)?;
         let (width, height) = (decoded.width(), decoded.height());
         let mut files = vec![(format!("original.{ext}"), bytes)];
         for target in IMAGE_WIDTHS.into_iter().filter(|w| *w < width) {
@@ -70,6 +70,24 @@ pub fn inspect(bytes: Vec<u8>, original_name: &str) -> Result<Inspected, &'stati
     let ext = file_extension(content_type);
     let text = (content_type == "application/pdf").then(|| pressroom_search::pdf_text(&bytes)).flatten();
     Ok(Inspected { image: false, content_type, width: None, height: None, sha256, files: vec![(format!("original.{ext}"), bytes)], text })
+}
+
+/// Pixels an uploaded image may have (a 40-megapixel photograph); more is refused before it is
+/// decoded, so a small file that declares a huge picture (a decompression bomb) costs nothing.
+pub const MAX_PIXELS: u64 = 40_000_000;
+
+fn decode_bounded(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, &'static str> {
+    let reader = || image::ImageReader::with_format(Cursor::new(bytes), format);
+    let (width, height) = reader().into_dimensions().map_err(|_| "error_upload_not_image")?;
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err("error_upload_too_many_pixels");
+    }
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
+    let mut reader = reader();
+    reader.limits(limits);
+    reader.decode().map_err(|_| "error_upload_not_image")
 }
 
 fn resized(image: &DynamicImage, width: u32, format: ImageFormat) -> Result<(String, Vec<u8>), &'static str> {

@@ -22,6 +22,7 @@ const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 pub fn router(state: AppState) -> Router {
     let https = state.config.base_url.starts_with("https://");
+    let body_timeout = state.config.body_timeout;
     let (api_routes, openapi) = api::routes();
     let openapi = Arc::new(api::document_json(&openapi));
     let api_routes = api_routes
@@ -130,6 +131,8 @@ pub fn router(state: AppState) -> Router {
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
              frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
         ))
+        // A body trickled in slower than this is answered 408 and its connection freed.
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_timeout))
         .layer(middleware::from_fn(observe::observe))
         .with_state(state)
 }

@@ -8,6 +8,7 @@ use clap::Args;
 use pressroom::{app_state, open_site, web_config};
 use pressroom_store::redact;
 use pressroom_web::limits::RateLimits;
+use pressroom_web::server::ConnectionLimits;
 
 use super::{report, SiteArgs};
 
@@ -33,6 +34,16 @@ pub struct ServeArgs {
     /// Preview-link openings per second one address may make (0: no limit).
     #[arg(long, env = "PRESSROOM_RATE_LIMIT_PREVIEW", default_value_t = RateLimits::default().preview)]
     rate_limit_preview: u32,
+    /// Seconds a client has to send a request's headers (slow clients cannot hold connections).
+    #[arg(long, env = "PRESSROOM_HEADER_TIMEOUT", default_value_t = ConnectionLimits::default().header_timeout.as_secs())]
+    header_timeout: u64,
+    /// Seconds a client has to send a request's body, an upload included.
+    #[arg(long, env = "PRESSROOM_BODY_TIMEOUT", default_value_t = 120)]
+    body_timeout: u64,
+    /// Connections one address may hold at once (0: no limit). Behind a proxy every connection
+    /// comes from the proxy: raise it, or set 0 and let the proxy limit clients.
+    #[arg(long, env = "PRESSROOM_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = ConnectionLimits::default().per_address)]
+    max_connections_per_address: usize,
     /// Serve `/metrics` (Prometheus) on this address, apart from the site; off when not given.
     #[arg(long, env = "PRESSROOM_METRICS_LISTEN")]
     metrics_listen: Option<SocketAddr>,
@@ -45,6 +56,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let base_url = args.base_url.unwrap_or_else(|| format!("http://{}", args.listen));
     let mut config = web_config(&location, &base_url);
     config.rate_limits = RateLimits { search: args.rate_limit_search, api: args.rate_limit_api, preview: args.rate_limit_preview };
+    config.body_timeout = std::time::Duration::from_secs(args.body_timeout.max(1));
     let state = app_state(store, &location, config).await?;
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     tracing::info!(database = %redact(&location.database_url()), "serving");
@@ -56,8 +68,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         tokio::spawn(async move { axum::serve(listener, metrics).await });
         println!("Metrics for Prometheus at http://{address}/metrics");
     }
-    let app = pressroom_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    let limits = ConnectionLimits {
+        header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
+        per_address: args.max_connections_per_address,
+    };
+    pressroom_web::server::serve(listener, pressroom_web::router(state), limits, shutdown_signal()).await;
     Ok(())
 }
 

@@ -71,3 +71,27 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
     image::DynamicImage::new_rgb8(width, height).write_to(&mut out, image::ImageFormat::Png).unwrap();
     out.into_inner()
 }
+
+/// A tiny PNG whose header declares a picture of `width` × `height` (a decompression bomb's
+/// shape): the pixels are not there, the header and its checksum are right.
+pub fn png_declaring(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = png(1, 1);
+    // Signature (8), IHDR length (4), "IHDR" (4), width (4), height (4), …, CRC at 29.
+    bytes[16..20].copy_from_slice(&width.to_be_bytes());
+    bytes[20..24].copy_from_slice(&height.to_be_bytes());
+    let crc = crc32(&bytes[12..29]);
+    bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+    bytes
+}
+
+/// CRC-32 (IEEE), as PNG chunks carry it.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for byte in data {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}

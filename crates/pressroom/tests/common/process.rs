@@ -88,6 +88,12 @@ impl Server {
         self.child.wait().expect("the server is reaped");
     }
 
+    /// Asks the server to stop (SIGTERM) and returns how it exited.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().expect("kill runs");
+        self.child.wait().expect("the server is reaped")
+    }
+
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
