@@ -237,3 +237,41 @@ async fn slow_and_greedy_clients_cannot_hold_the_server() {
     // Told to stop, it stops cleanly.
     assert!(server.terminate().success(), "SIGTERM ends the server with status 0");
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_client_is_the_forwarded_address() {
+    let limits = pressroom_web::limits::RateLimits { search: 1, api: 0, preview: 0 };
+    let loopback: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+    let proxied = TestSite::start_configured(
+        Engine::Sqlite,
+        true,
+        |_| {},
+        |config| {
+            config.rate_limits = limits;
+            config.trusted_proxies = vec![loopback];
+        },
+    )
+    .await
+    .expect("SQLite is always available");
+    let client = reqwest::Client::new();
+    let search_as = |site: &TestSite, forwarded: &str| {
+        client.get(format!("{}/en/search?q=council", site.base)).header("x-forwarded-for", forwarded.to_owned()).send()
+    };
+    // One reader exhausts their searches; another, through the same proxy, is still served.
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        statuses.push(search_as(&proxied, "198.51.100.7, 203.0.113.5").await.unwrap().status().as_u16());
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+    assert_eq!(search_as(&proxied, "203.0.113.6").await.unwrap().status(), StatusCode::OK, "another reader");
+
+    // Without the proxy trusted, the header is only words: the connection's address decides.
+    let direct = TestSite::start_configured(Engine::Sqlite, true, |_| {}, |config| config.rate_limits = limits)
+        .await
+        .expect("SQLite is always available");
+    let mut statuses = Vec::new();
+    for n in 0..12 {
+        statuses.push(search_as(&direct, &format!("203.0.113.{n}")).await.unwrap().status().as_u16());
+    }
+    assert!(statuses.contains(&429), "a client cannot choose its address: {statuses:?}");
+}

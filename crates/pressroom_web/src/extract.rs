@@ -4,9 +4,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{FromRequestParts, Query};
+use axum::extract::{ConnectInfo, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
 use pressroom_domain::{Lang, Site};
 use pressroom_render::views::{Alternate, FeedLink, Layout, NavLink};
 use pressroom_render::{urls, Catalogue};
@@ -219,6 +221,27 @@ mod tests {
         assert_eq!(preferred_language(&site, "").as_str(), "ru");
         assert_eq!(preferred_language(&site, "en;q=0").as_str(), "ru", "q=0 means not acceptable");
     }
+}
+
+/// Behind a reverse proxy the connection comes from the proxy: when it is one of the proxies the
+/// site trusts (`--trusted-proxy`), the client is the last address in `X-Forwarded-For` that is
+/// not itself a trusted proxy. Replaces the request's connection address with the client's, so
+/// that the audit log, sign-in and rate limits see the reader, not the proxy. A header from any
+/// other peer is ignored: a client cannot choose its own address.
+pub async fn real_client(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let trusted = &state.config.trusted_proxies;
+    if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<std::net::SocketAddr>>().copied() {
+        if trusted.contains(&peer.ip()) {
+            let forwarded =
+                request.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
+            let client =
+                forwarded.rsplit(',').filter_map(|part| part.trim().parse::<std::net::IpAddr>().ok()).find(|ip| !trusted.contains(ip));
+            if let Some(client) = client {
+                request.extensions_mut().insert(ConnectInfo(std::net::SocketAddr::new(client, peer.port())));
+            }
+        }
+    }
+    next.run(request).await
 }
 
 /// The address a request came from, for the audit log and sign-in limits.

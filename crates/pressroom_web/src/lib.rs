@@ -50,6 +50,8 @@ pub struct WebConfig {
     pub rate_limits: limits::RateLimits,
     /// The time a client has to send a request's whole body (an upload over a slow line included).
     pub body_timeout: std::time::Duration,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl WebConfig {
@@ -64,6 +66,7 @@ impl WebConfig {
             log_key: None,
             rate_limits: limits::RateLimits::default(),
             body_timeout: std::time::Duration::from_secs(120),
+            trusted_proxies: Vec::new(),
         }
     }
 }

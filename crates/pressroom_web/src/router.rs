@@ -133,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         ))
         // A body trickled in slower than this is answered 408 and its connection freed.
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_timeout))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::extract::real_client))
         .layer(middleware::from_fn(observe::observe))
         .with_state(state)
 }

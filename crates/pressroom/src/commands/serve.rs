@@ -44,6 +44,10 @@ pub struct ServeArgs {
     /// comes from the proxy: raise it, or set 0 and let the proxy limit clients.
     #[arg(long, env = "PRESSROOM_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = ConnectionLimits::default().per_address)]
     max_connections_per_address: usize,
+    /// A reverse proxy in front (nginx on this machine: 127.0.0.1) whose `X-Forwarded-For` names
+    /// the client; repeat or separate with commas.
+    #[arg(long = "trusted-proxy", env = "PRESSROOM_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<std::net::IpAddr>,
     /// Serve `/metrics` (Prometheus) on this address, apart from the site; off when not given.
     #[arg(long, env = "PRESSROOM_METRICS_LISTEN")]
     metrics_listen: Option<SocketAddr>,
@@ -57,6 +61,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let mut config = web_config(&location, &base_url);
     config.rate_limits = RateLimits { search: args.rate_limit_search, api: args.rate_limit_api, preview: args.rate_limit_preview };
     config.body_timeout = std::time::Duration::from_secs(args.body_timeout.max(1));
+    config.trusted_proxies = args.trusted_proxies;
     let state = app_state(store, &location, config).await?;
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     tracing::info!(database = %redact(&location.database_url()), "serving");
