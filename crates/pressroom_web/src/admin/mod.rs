@@ -7,6 +7,7 @@ pub mod articles;
 pub mod audit;
 pub mod drafts;
 pub mod editor;
+mod editor_form;
 pub mod history;
 pub mod login;
 pub mod media;

@@ -17,7 +17,7 @@ use pressroom_render::media::{original_url, thumbnail_url};
 use pressroom_render::views::Pagination;
 use pressroom_store::NEW_ITEM;
 
-use super::editor::{fields_of, stored_form};
+use super::editor_form::{fields_of, stored_form};
 use super::session::Staff;
 use super::{notice_from, page_number, respond, see_other, Desk, Fields};
 use crate::media::MAX_UPLOAD_BYTES;
