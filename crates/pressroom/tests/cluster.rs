@@ -183,3 +183,70 @@ async fn an_unreachable_database_answers_503_and_the_server_recovers() {
     let statuses = statuses.into_inner().unwrap();
     assert!(recovered.is_some() && !statuses.contains(&500), "statuses after pg_terminate_backend: {statuses:?}");
 }
+
+/// A rolling restart of two servers behind nginx under load: each is told to stop (SIGTERM),
+/// finishes what it was doing, exits 0 and comes back, while nginx sends new requests to the
+/// other; wrk sees no failed request. Needs nginx and wrk (`PRESSROOM_TEST_NGINX=1`; .ci/run
+/// installs them) besides PostgreSQL.
+#[tokio::test]
+#[ignore = "needs PostgreSQL, nginx and wrk: set PRESSROOM_TEST_POSTGRES and PRESSROOM_TEST_NGINX=1, pass --include-ignored"]
+async fn a_rolling_restart_behind_nginx_loses_no_request() {
+    assert!(std::env::var("PRESSROOM_TEST_NGINX").is_ok_and(|v| v == "1"), "set PRESSROOM_TEST_NGINX=1 (nginx and wrk installed)");
+    let db = TempPostgres::required().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    pressroom_ok(&["init", "--demo", "--data", path("init").to_str().unwrap(), "--database", db.url()]);
+    let (port_a, port_b, port_nginx) = (common::process::free_port(), common::process::free_port(), common::process::free_port());
+    let mut servers = vec![
+        ("a", port_a, Some(Server::start_with(&path("a"), db.url(), port_a, &[], &[]).await)),
+        ("b", port_b, Some(Server::start_with(&path("b"), db.url(), port_b, &[], &[]).await)),
+    ];
+
+    let proxy = path("nginx");
+    std::fs::create_dir_all(proxy.join("tmp")).unwrap();
+    let config = format!(
+        "worker_processes 1;\npid {p}/nginx.pid;\nerror_log {p}/error.log;\nevents {{ worker_connections 256; }}\n\
+         http {{\n  access_log off;\n  client_body_temp_path {p}/tmp; proxy_temp_path {p}/tmp; fastcgi_temp_path {p}/tmp;\n  \
+         uwsgi_temp_path {p}/tmp; scgi_temp_path {p}/tmp;\n  \
+         upstream pressroom {{ server 127.0.0.1:{port_a} max_fails=0; server 127.0.0.1:{port_b} max_fails=0; keepalive 16; }}\n  \
+         server {{\n    listen 127.0.0.1:{port_nginx};\n    location / {{\n      proxy_pass http://pressroom;\n      \
+         proxy_http_version 1.1;\n      proxy_set_header Connection \"\";\n      proxy_next_upstream error timeout http_502 http_503;\n    }}\n  }}\n}}\n",
+        p = proxy.display()
+    );
+    std::fs::write(proxy.join("nginx.conf"), config).unwrap();
+    let _nginx = Nginx(
+        std::process::Command::new("nginx")
+            .args(["-p", proxy.to_str().unwrap(), "-c", proxy.join("nginx.conf").to_str().unwrap(), "-g", "daemon off;"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("nginx runs"),
+    );
+    let front = format!("http://127.0.0.1:{port_nginx}/en/");
+    assert!(within(Duration::from_secs(10), || async { status(&front).await == 200 }).await.is_some(), "nginx serves the site");
+
+    let load = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("wrk").args(["-t2", "-c8", "-d12s", &front]).output().expect("wrk runs")
+    });
+    for (name, port, server) in &mut servers {
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let stopped = server.take().expect("the server runs");
+        assert!(stopped.terminate().success(), "server {name} exits 0 on SIGTERM");
+        *server = Some(Server::start_with(&path(name), db.url(), *port, &[], &[]).await);
+    }
+    let report = load.await.unwrap();
+    let text = String::from_utf8_lossy(&report.stdout).into_owned();
+    assert!(text.contains("Requests/sec"), "{text}");
+    assert!(!text.contains("Non-2xx") && !text.contains("Socket errors"), "no request lost:\n{text}");
+}
+
+/// An nginx master process, told to quit (SIGQUIT, which takes its workers along) when dropped,
+/// even when a test fails.
+struct Nginx(std::process::Child);
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill").args(["-QUIT", &self.0.id().to_string()]).status();
+        let _ = self.0.wait();
+    }
+}
