@@ -246,6 +246,11 @@ pub async fn real_client(State(state): State<AppState>, mut request: Request, ne
 
 /// The address a request came from, for the audit log and sign-in limits.
 pub fn client_ip(parts: &Parts) -> String {
-    let address = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+    client_address(&parts.extensions)
+}
+
+/// [`client_ip`] from a request's extensions.
+pub fn client_address(extensions: &axum::http::Extensions) -> String {
+    let address = extensions.get::<ConnectInfo<std::net::SocketAddr>>();
     address.map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string())
 }

@@ -4,11 +4,10 @@
 //! Many Requests` with `Retry-After`. Sign-in attempts have their own, stricter limit in the
 //! back office. The rates are settings (`pressroom serve --rate-limit-…`); 0 turns one off.
 
-use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -65,20 +64,26 @@ impl Limiters {
 /// The layer that applies the limits, by the kind of request.
 pub async fn limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let address = request.extensions().get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
     let limiters = &state.limiters;
-    let (limiter, key) = if path.starts_with("/api/") {
-        // A token is its own client, wherever it calls from; without one, the address is.
-        let token = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-        (limiters.api.as_ref(), token.map_or(address, |t| format!("token:{}", crate::auth::hash_token(t))))
+    let limiter = if path.starts_with("/api/") {
+        limiters.api.as_ref()
     } else if path.ends_with("/search") {
-        (limiters.search.as_ref(), address)
+        limiters.search.as_ref()
     } else if path.starts_with("/preview/") {
-        (limiters.preview.as_ref(), address)
+        limiters.preview.as_ref()
     } else {
-        (None, address)
+        None
     };
-    if let Some(seconds) = limiter.and_then(|limiter| limiters.wait(limiter, key)) {
+    // Pages are never limited: their requests pay for nothing here.
+    let Some(limiter) = limiter else { return next.run(request).await };
+    // An API token is its own client, wherever it calls from; otherwise the address is.
+    let token = path
+        .starts_with("/api/")
+        .then(|| request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")))
+        .flatten();
+    let key =
+        token.map_or_else(|| crate::extract::client_address(request.extensions()), |t| format!("token:{}", crate::auth::hash_token(t)));
+    if let Some(seconds) = limiters.wait(limiter, key) {
         metrics::counter!("pressroom_rate_limited_total").increment(1);
         let mut response = (StatusCode::TOO_MANY_REQUESTS, "Too many requests from this client; try again shortly.\n").into_response();
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
