@@ -2,6 +2,7 @@
 //! lay down the standard site, the demo content and the first administrator.
 
 pub mod background;
+pub mod backup;
 pub mod progress;
 pub mod static_site;
 

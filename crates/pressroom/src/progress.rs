@@ -20,6 +20,19 @@ impl Bar {
     }
 }
 
+impl Bar {
+    /// A reader over `file` (of `length` bytes) that moves the bar as it is read.
+    pub fn reader(self, file: std::fs::File, length: u64) -> Box<dyn std::io::Read + Send> {
+        self.bar.set_style(
+            ProgressStyle::with_template("{msg:>10} [{bar:40}] {bytes}/{total_bytes} ({eta} left)")
+                .expect("a constant template is valid")
+                .progress_chars("=> "),
+        );
+        self.start(length);
+        Box::new(self.bar.wrap_read(file))
+    }
+}
+
 impl Progress for Bar {
     fn start(&self, total: u64) {
         self.bar.set_length(total);

@@ -3,10 +3,10 @@
 //! empty. Everything is copied in one destination transaction except login sessions, which
 //! belong to the old server.
 
-use futures_util::TryStreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use sqlx::Row;
 
-use crate::{Engine, Result, Store, StoreError};
+use crate::{Engine, Result, Store, StoreError, WriteTx};
 
 /// Tables in an order that satisfies every foreign key.
 const TABLES: &[&str] = &[
@@ -120,12 +120,11 @@ impl Store {
 
     /// Every row of every copied table, in primary-key order.
     pub async fn dump(&self) -> Result<Vec<(String, Vec<Vec<Cell>>)>> {
+        let mut snapshot = self.snapshot().await?;
         let mut out = Vec::new();
         for table in TABLES {
-            let columns = self.columns(table).await?;
-            let sql = select_all(table, &columns);
-            let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
-            let rows = rows.iter().map(|row| read_row(row, &columns)).collect::<Result<Vec<_>>>()?;
+            let shape = self.table_shape(table).await?;
+            let rows: Vec<Vec<Cell>> = snapshot.rows(&shape).try_collect().await?;
             out.push(((*table).to_owned(), rows));
         }
         Ok(out)
@@ -134,66 +133,175 @@ impl Store {
     /// Copies this site into `destination`, which must be migrated and empty.
     pub async fn copy_into(&self, destination: &Store, progress: &(dyn Fn(CopyProgress) + Sync)) -> Result<()> {
         self.check_schema().await?;
-        destination.check_schema().await?;
+        let mut loader = destination.loader().await?;
+        let mut snapshot = self.snapshot().await?;
+        progress(CopyProgress::Total(snapshot.total_rows().await?));
+        for table in TABLES {
+            let shape = self.table_shape(table).await?;
+            loader.start_table(&shape).await?;
+            let mut rows = snapshot.rows(&shape);
+            while let Some(row) = rows.try_next().await? {
+                loader.insert(row).await?;
+                progress(CopyProgress::Row);
+            }
+        }
+        loader.finish().await
+    }
+
+    /// The columns of one of the tables a copy carries, as this database has them.
+    pub async fn table_shape(&self, table: &str) -> Result<TableShape> {
+        let table = TABLES
+            .iter()
+            .find(|known| **known == table)
+            .ok_or_else(|| StoreError::Invalid(format!("{table} is not one of a site's tables")))?;
+        let columns = self.columns(table).await?;
+        Ok(TableShape { table, select: select_all(table, &columns), columns })
+    }
+
+    /// A consistent view of the whole site as it is now, for reading every table while the site
+    /// keeps taking saves: on PostgreSQL one repeatable-read transaction, on SQLite one read
+    /// transaction (WAL keeps its snapshot while writers go on). Every save acknowledged before
+    /// this returns is in it.
+    pub async fn snapshot(&self) -> Result<Snapshot> {
+        let mut tx = match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN DEFERRED").await?,
+            Engine::Postgres => self.pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?,
+        };
+        // The snapshot is taken at the first read, not at BEGIN.
+        sqlx::query("SELECT COUNT(*) FROM languages").execute(&mut *tx).await?;
+        Ok(Snapshot { tx })
+    }
+
+    /// Starts writing a whole site into this database, which must be at this program's schema
+    /// version and hold no site; nothing is visible until [`Loader::finish`].
+    pub async fn loader(&self) -> Result<Loader<'_>> {
+        self.check_schema().await?;
         for table in ["languages", "articles", "users"] {
-            let (count,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&destination.pool).await?;
+            let (count,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.pool).await?;
             if count > 0 {
                 return Err(StoreError::Invalid(format!(
                     "the destination already holds a site ({count} rows in {table}); copy into an empty database"
                 )));
             }
         }
-        let mut total = 0u64;
-        for table in TABLES {
-            let (count,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.pool).await?;
-            total += count.max(0) as u64;
-        }
-        progress(CopyProgress::Total(total));
-
-        let mut w = destination.begin_write().await?;
+        let mut w = self.begin_write().await?;
         // The new database's empty log is replaced by the site's: the public record moves whole.
         sqlx::query("DELETE FROM log_state").execute(&mut *w.tx).await?;
-        for table in TABLES {
-            let columns = self.columns(table).await?;
-            let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
-            let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
-            let insert = format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), placeholders.join(", "));
-            let select = select_all(table, &columns);
-            let mut rows = sqlx::query(&select).fetch(&self.pool);
-            while let Some(row) = rows.try_next().await? {
-                let mut query = sqlx::query(&insert);
-                for (cell, (_, kind)) in read_row(&row, &columns)?.into_iter().zip(&columns) {
-                    // A NULL is bound with its column's type, as PostgreSQL requires.
-                    query = match cell {
-                        Cell::Null if *kind == Kind::Int => query.bind(None::<i64>),
-                        Cell::Null => query.bind(None::<String>),
-                        Cell::Int(i) => query.bind(i),
-                        Cell::Text(s) => query.bind(s),
-                    };
-                }
-                query.execute(&mut *w.tx).await?;
-                progress(CopyProgress::Row);
-            }
-        }
-        if destination.engine == Engine::Postgres {
-            // Explicit ids were inserted; move each identity sequence past them.
-            for table in TABLES {
-                if destination.columns(table).await?.iter().any(|(name, _)| name == "id") {
-                    let sql =
-                        format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {table}");
-                    sqlx::query(&sql).execute(&mut *w.tx).await?;
-                }
-            }
-        }
-        // The copied feed itself moved past every follower's last id; it only needs the signal.
-        w.notify().await?;
-        w.commit().await?;
-        Ok(())
+        Ok(Loader { store: self, w, table: None })
     }
 
     /// Tables a copy carries, and those it leaves behind: together, every table.
     pub fn copied_tables() -> (&'static [&'static str], &'static [&'static str]) {
         (TABLES, NOT_COPIED)
+    }
+}
+
+/// One table's columns as a database has them, with the query that reads it in key order.
+#[derive(Debug, Clone)]
+pub struct TableShape {
+    pub table: &'static str,
+    columns: Vec<(String, Kind)>,
+    select: String,
+}
+
+impl TableShape {
+    /// The column names, in the order rows give their cells.
+    pub fn column_names(&self) -> Vec<&str> {
+        self.columns.iter().map(|(name, _)| name.as_str()).collect()
+    }
+}
+
+/// A read-only view of the site at one moment; see [`Store::snapshot`].
+pub struct Snapshot {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+}
+
+impl Snapshot {
+    /// How many rows the copied tables hold, for a progress bar.
+    pub async fn total_rows(&mut self) -> Result<u64> {
+        let mut total = 0u64;
+        for table in TABLES {
+            let (count,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&mut *self.tx).await?;
+            total += count.max(0) as u64;
+        }
+        Ok(total)
+    }
+
+    /// The rows of one table, in key order, read as they stream.
+    pub fn rows<'s>(&'s mut self, shape: &'s TableShape) -> impl futures_util::Stream<Item = Result<Vec<Cell>>> + Send + Unpin + 's {
+        sqlx::query(&shape.select).fetch(&mut *self.tx).map(move |row| read_row(&row?, &shape.columns))
+    }
+}
+
+/// A whole site being written into an empty database, in one transaction.
+pub struct Loader<'a> {
+    store: &'a Store,
+    w: WriteTx<'a>,
+    table: Option<(TableShape, String)>,
+}
+
+impl Loader<'_> {
+    /// The rows that follow belong to `source`'s table, with its columns in its order; they must
+    /// be the columns this database has.
+    pub async fn start_table(&mut self, source: &TableShape) -> Result<()> {
+        self.start_named(source.table, &source.column_names()).await
+    }
+
+    /// [`Loader::start_table`] from a table's name and column names, as a backup file gives them.
+    pub async fn start_named(&mut self, table: &str, columns: &[&str]) -> Result<()> {
+        let shape = self.store.table_shape(table).await?;
+        if shape.column_names() != columns {
+            return Err(StoreError::Invalid(format!(
+                "the table {table} comes with the columns {} but this database has {}",
+                columns.join(", "),
+                shape.column_names().join(", ")
+            )));
+        }
+        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
+        let insert = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), placeholders.join(", "));
+        self.table = Some((shape, insert));
+        Ok(())
+    }
+
+    /// Writes one row of the current table.
+    pub async fn insert(&mut self, row: Vec<Cell>) -> Result<()> {
+        let Some((shape, insert)) = &self.table else {
+            return Err(StoreError::Invalid("a row came before its table".into()));
+        };
+        if row.len() != shape.columns.len() {
+            return Err(StoreError::Invalid(format!("a row of {} has {} values, not {}", shape.table, row.len(), shape.columns.len())));
+        }
+        let mut query = sqlx::query(insert);
+        for (cell, (name, kind)) in row.into_iter().zip(&shape.columns) {
+            // A NULL is bound with its column's type, as PostgreSQL requires.
+            query = match (cell, kind) {
+                (Cell::Null, Kind::Int) => query.bind(None::<i64>),
+                (Cell::Null, Kind::Text) => query.bind(None::<String>),
+                (Cell::Int(i), Kind::Int) => query.bind(i),
+                (Cell::Text(s), Kind::Text) => query.bind(s),
+                _ => return Err(StoreError::Invalid(format!("{}.{name} holds a value of the wrong kind", shape.table))),
+            };
+        }
+        query.execute(&mut *self.w.tx).await?;
+        Ok(())
+    }
+
+    /// Commits the whole site at once.
+    pub async fn finish(mut self) -> Result<()> {
+        if self.store.engine == Engine::Postgres {
+            // Explicit ids were inserted; move each identity sequence past them.
+            for table in TABLES {
+                if self.store.columns(table).await?.iter().any(|(name, _)| name == "id") {
+                    let sql =
+                        format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {table}");
+                    sqlx::query(&sql).execute(&mut *self.w.tx).await?;
+                }
+            }
+        }
+        // The copied feed itself moved past every follower's last id; it only needs the signal.
+        self.w.notify().await?;
+        self.w.commit().await?;
+        Ok(())
     }
 }
 

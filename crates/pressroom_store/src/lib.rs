@@ -44,7 +44,7 @@ use tokio::sync::{watch, Mutex, MutexGuard};
 pub use articles::{ArticleView, SitemapEntry};
 pub use audit_log::AuditEntry;
 pub use changes::{Change, ChangeReach};
-pub use copy::{Cell, CopyProgress};
+pub use copy::{Cell, CopyProgress, Loader, Snapshot, TableShape};
 pub use documents::{DocumentListing, RegisterMatches, RegisterQuery, RegisterSort};
 pub use drafts::{DraftCopy, NEW_ITEM, PRESENCE_SECONDS};
 pub use editorial::{ArticleFilter, ArticleRow, RevisionMeta, Sort};

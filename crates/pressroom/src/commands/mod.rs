@@ -1,5 +1,6 @@
 //! The command line: one subcommand per file, each with its arguments and what it does.
 
+mod backup;
 mod copy;
 mod export;
 mod export_site;
@@ -54,6 +55,13 @@ pub enum Command {
     /// articles, translations, revisions, users, media records and audit log (login sessions
     /// are not copied). The destination must be empty; it is created and migrated as needed.
     Copy(copy::CopyArgs),
+    /// Back up a site while it serves and takes saves: the database from one snapshot, the media
+    /// files, the public record's key and the theme, in one compressed file (FILE.tar.zst) with a
+    /// manifest of checksums. --verify checks such a file without restoring it.
+    Backup(backup::BackupArgs),
+    /// Restore a backup into an empty data directory or database, of either engine; the search
+    /// index is rebuilt. The file is checked whole before anything is written.
+    Restore(backup::RestoreArgs),
     /// Generate a corpus of realistic bilingual news (for benchmarks): ARTICLES versions, half
     /// in Russian and half in English, linked as translations, dated over twenty years. The
     /// same seed always gives the same corpus. Written into the site, or into a content folder
@@ -93,6 +101,8 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Import(args) => import::run(args).await,
         Command::ImportWordpress(args) => import_wordpress::run(args).await,
         Command::Copy(args) => copy::run(args).await,
+        Command::Backup(args) => backup::backup(args).await,
+        Command::Restore(args) => backup::restore(args).await,
         Command::Generate(args) => generate::run(args).await,
         Command::Reindex(args) => reindex::run(args).await,
         Command::User(command) => user::run(command).await,
