@@ -116,6 +116,29 @@ fn closing_strong(events: &[Event<'_>], open: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// From the `markdown` fuzz target: control characters inside a scheme. A browser strips
+    /// only tabs and line breaks from inside an address (and controls at its ends), so
+    /// `vbscrip\u{e}t:` is a relative address; whatever is kept must not become a script one.
+    #[test]
+    fn control_characters_never_smuggle_a_script_address() {
+        for scheme in ["javascript", "vbscript", "data"] {
+            for filler in ["\u{e}", "\t", "\n", "\r", "\u{0}", " ", "&#x09;", "&#10;"] {
+                let split = format!("{}{filler}{}:alert(1)", &scheme[..3], &scheme[3..]);
+                for source in [format!("[x]({split})"), format!("<a href=\"{split}\">x</a>"), format!("![x]({filler}{scheme}:alert(1))")] {
+                    let html = render_markdown(&source);
+                    let normalised: String =
+                        html.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect::<String>().to_ascii_lowercase();
+                    for attribute in ["href=\"", "src=\""] {
+                        for value in normalised.split(attribute).skip(1) {
+                            let value = value.trim_start_matches(|c: char| c <= ' ');
+                            assert!(!value.starts_with(&format!("{scheme}:")), "{source:?} gave {html}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn bold_paragraphs_are_questions_and_others_are_not() {
         let html = render_markdown("**— What are the results?**\n\n— The results are **positive**.\n");

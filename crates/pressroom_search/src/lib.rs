@@ -338,13 +338,18 @@ fn recency(now: i64, published: i64) -> f32 {
     1.0 / (1.0 + years / 2.0)
 }
 
-/// Reads `ё` as `е` (Russian texts use both for the same word) and drops control characters.
+/// Reads `ё` as `е` (Russian texts use both for the same word), drops control characters and
+/// writes every other space (no-break, ideographic, line separator, form feed…) as a plain one:
+/// tantivy's query grammar knows only ASCII spaces, and one of the others after `IN [` made its
+/// parser loop, taking gigabytes (found by the `search_query` fuzz target).
 pub fn normalise(text: &str) -> String {
     text.chars()
         .filter(|c| !c.is_control() || c.is_whitespace())
         .map(|c| match c {
             'ё' => 'е',
             'Ё' => 'Е',
+            ' ' | '\t' | '\n' | '\r' => c,
+            c if c.is_whitespace() => ' ',
             c => c,
         })
         .collect()

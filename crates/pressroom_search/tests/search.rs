@@ -205,3 +205,20 @@ fn a_document_is_found_by_its_number_and_by_the_words_of_its_pdf_in_either_langu
     assert_eq!(ids(&index, Some("en"), "№ 120"), [22]);
     assert_eq!(ids(&index, Some("en"), "12/2024"), Vec::<i64>::new(), "another year's 12 is another document");
 }
+
+/// Found by the `search_query` fuzz target: `IN [` followed by a space other than ASCII's made
+/// tantivy's query parser loop, taking gigabytes. Every such query is answered, and soon.
+#[test]
+fn a_set_query_with_an_unusual_space_is_answered() {
+    let index = std::sync::Arc::new(index(&corpus()));
+    for space in ['\u{b}', '\u{c}', '\u{a0}', '\u{85}', '\u{1680}', '\u{2028}', '\u{3000}'] {
+        let (sender, answer) = std::sync::mpsc::channel();
+        let searching = index.clone();
+        std::thread::spawn(move || {
+            let found = ids(&searching, Some("ru"), &format!("IN['\\IN['{space}"));
+            let _ = sender.send(found);
+        });
+        let found = answer.recv_timeout(std::time::Duration::from_secs(30));
+        assert!(found.is_ok(), "IN[ followed by {space:?} was not answered");
+    }
+}

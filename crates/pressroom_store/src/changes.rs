@@ -31,6 +31,19 @@ pub enum ChangeReach {
     Everything,
 }
 
+impl ChangeReach {
+    /// A change's reach from its row: not public is hidden; an item's language and key narrow
+    /// it; anything less (a change to sections, settings or media, or a row missing either)
+    /// reaches every page, so a doubt always drops more pages, never fewer.
+    pub fn from_columns(public: i64, lang: Option<String>, translation_key: Option<String>) -> ChangeReach {
+        match (public != 0, lang, translation_key) {
+            (false, _, _) => ChangeReach::Hidden,
+            (true, Some(lang), Some(translation_key)) => ChangeReach::Item { lang, translation_key },
+            (true, _, _) => ChangeReach::Everything,
+        }
+    }
+}
+
 /// What a writer knows of the article it changed, recorded with the change.
 #[derive(Debug, Clone)]
 pub(crate) struct ArticleReach {
@@ -84,13 +97,10 @@ impl Store {
                 .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, article_id, public, lang, translation_key)| {
-                let reach = match (public != 0, lang, translation_key) {
-                    (false, _, _) => ChangeReach::Hidden,
-                    (true, Some(lang), Some(translation_key)) => ChangeReach::Item { lang, translation_key },
-                    (true, _, _) => ChangeReach::Everything,
-                };
-                Change { id, article_id, reach }
+            .map(|(id, article_id, public, lang, translation_key)| Change {
+                id,
+                article_id,
+                reach: ChangeReach::from_columns(public, lang, translation_key),
             })
             .collect())
     }

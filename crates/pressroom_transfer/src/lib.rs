@@ -8,7 +8,7 @@ mod folder;
 mod generate;
 mod redirects;
 mod table;
-mod wordpress;
+pub mod wordpress;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -8,6 +8,7 @@
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
+use axum::extract::multipart::{Multipart, MultipartError};
 use image::{DynamicImage, ImageFormat};
 use pressroom_render::media::{file_extension, IMAGE_WIDTHS};
 use sha2::{Digest, Sha256};
@@ -100,6 +101,44 @@ fn resized(image: &DynamicImage, width: u32, format: ImageFormat) -> Result<(Str
     };
     result.map_err(|_| "error_upload_not_image")?;
     Ok((name, out.into_inner()))
+}
+
+/// What an upload form sent: its files (a name and bytes each, empty file inputs left out), the
+/// images' alt text in each language, its CSRF token and where to go next.
+#[derive(Debug, Default)]
+pub struct Upload {
+    pub csrf: Option<String>,
+    pub files: Vec<(String, Vec<u8>)>,
+    pub alt: Vec<(String, String)>,
+    pub back_to: Option<String>,
+}
+
+/// Reads a multipart upload, for the back office and the API alike. A body over the route's
+/// limit or not well-formed multipart is an error whose status says which (413 or 400).
+pub async fn read_upload(mut multipart: Multipart) -> Result<Upload, MultipartError> {
+    let mut upload = Upload::default();
+    while let Some(field) = multipart.next_field().await? {
+        let name = field.name().unwrap_or_default().to_owned();
+        match name.as_str() {
+            "csrf" => upload.csrf = field.text().await.ok(),
+            "back_to" => upload.back_to = field.text().await.ok(),
+            "file" => {
+                let file_name: String = field.file_name().unwrap_or("upload").chars().filter(|c| !c.is_control()).take(200).collect();
+                let bytes = field.bytes().await?;
+                // A file input left empty still sends a part, without a name or bytes.
+                if !bytes.is_empty() {
+                    upload.files.push((file_name, bytes.to_vec()));
+                }
+            }
+            _ => {
+                if let Some(lang) = name.strip_prefix("alt_") {
+                    let lang = lang.to_owned();
+                    upload.alt.push((lang, field.text().await.unwrap_or_default()));
+                }
+            }
+        }
+    }
+    Ok(upload)
 }
 
 /// Writes the files of a new media item into `root/KEY/`, synced to disk before returning.

@@ -102,7 +102,8 @@ pub struct PageScope {
 }
 
 impl PageScope {
-    fn altered_by(&self, reach: &ChangeReach) -> bool {
+    /// Whether a change of this reach may alter a page of this scope (and so drops it).
+    pub fn altered_by(&self, reach: &ChangeReach) -> bool {
         if self.immutable {
             return false;
         }

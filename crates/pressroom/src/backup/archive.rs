@@ -15,6 +15,9 @@ use sha2::{Digest, Sha256};
 /// What the manifest says this file is; a reader refuses any other.
 pub const FORMAT: &str = "pressroom-backup/1";
 pub const MANIFEST: &str = "manifest.json";
+/// The largest entry a reader accepts: row chunks are cut at a fraction of it and media files are
+/// far smaller, so anything over it is a damaged or hostile file, refused before it fills memory.
+pub const MAX_ENTRY_BYTES: u64 = 128 << 20;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
@@ -111,6 +114,9 @@ impl Writer {
 
     pub fn add(&mut self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
         debug_assert!(EntryKind::of(path).is_ok(), "{path} is a backup entry");
+        if bytes.len() as u64 > MAX_ENTRY_BYTES {
+            bail!("{path} is {} bytes, more than a backup holds in one entry ({MAX_ENTRY_BYTES})", bytes.len());
+        }
         let mut header = tar::Header::new_gnu();
         header.set_size(bytes.len() as u64);
         header.set_mode(if path == "log.key" { 0o600 } else { 0o644 });
@@ -163,29 +169,39 @@ fn partial_name(target: &Path) -> PathBuf {
 pub fn read(
     file: &Path,
     wrap: impl FnOnce(File) -> Box<dyn Read + Send>,
-    mut each: impl FnMut(&EntryKind, &str, &[u8]) -> anyhow::Result<()>,
+    each: impl FnMut(&EntryKind, &str, &[u8]) -> anyhow::Result<()>,
 ) -> anyhow::Result<Manifest> {
     let opened = File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
-    let decoder =
-        zstd::Decoder::new(BufReader::new(wrap(opened))).with_context(|| format!("{} is not a Pressroom backup", file.display()))?;
+    read_from(BufReader::new(wrap(opened)), &file.display().to_string(), each)
+}
+
+/// [`read`] from any source of a backup's bytes; `name` is what messages call it.
+pub fn read_from(
+    source: impl std::io::BufRead,
+    name: &str,
+    mut each: impl FnMut(&EntryKind, &str, &[u8]) -> anyhow::Result<()>,
+) -> anyhow::Result<Manifest> {
+    let decoder = zstd::Decoder::with_buffer(source).with_context(|| format!("{name} is not a Pressroom backup"))?;
     let mut archive = tar::Archive::new(decoder);
     let mut seen = Vec::new();
     let mut manifest = None;
-    let broken = |e: std::io::Error| anyhow::anyhow!("{} is damaged or not a Pressroom backup ({e})", file.display());
+    let broken = |e: std::io::Error| anyhow::anyhow!("{name} is damaged or not a Pressroom backup ({e})");
     for entry in archive.entries().map_err(broken)? {
         let mut entry = entry.map_err(broken)?;
         let path = entry.path().map_err(broken)?.to_string_lossy().into_owned();
         if manifest.is_some() {
-            bail!("{} has entries after its manifest ({path})", file.display());
+            bail!("{name} has entries after its manifest ({path})");
         }
         let kind = EntryKind::of(&path)?;
-        let mut bytes = Vec::with_capacity(entry.size().min(64 << 20) as usize);
+        if entry.size() > MAX_ENTRY_BYTES {
+            bail!("{name}: {path} is larger than any entry of a backup ({} bytes)", entry.size());
+        }
+        let mut bytes = Vec::with_capacity(entry.size() as usize);
         entry.read_to_end(&mut bytes).map_err(broken)?;
         if kind == EntryKind::Manifest {
-            let parsed: Manifest =
-                serde_json::from_slice(&bytes).with_context(|| format!("the manifest of {} cannot be read", file.display()))?;
+            let parsed: Manifest = serde_json::from_slice(&bytes).with_context(|| format!("the manifest of {name} cannot be read"))?;
             if parsed.format != FORMAT {
-                bail!("{} is a backup of another kind ({}); this Pressroom reads {FORMAT}", file.display(), parsed.format);
+                bail!("{name} is a backup of another kind ({}); this Pressroom reads {FORMAT}", parsed.format);
             }
             manifest = Some(parsed);
             continue;
@@ -194,13 +210,13 @@ pub fn read(
         each(&kind, &path, &bytes)?;
     }
     let Some(manifest) = manifest else {
-        bail!("{} ends before its manifest: the file is incomplete", file.display());
+        bail!("{name} ends before its manifest: the file is incomplete");
     };
     if seen != manifest.entries {
         let differs = seen.iter().zip(&manifest.entries).find(|(a, b)| a != b).map(|(a, _)| a.path.clone());
         match differs {
-            Some(path) => bail!("{}: {path} does not match its checksum in the manifest", file.display()),
-            None => bail!("{} holds {} entries but its manifest lists {}", file.display(), seen.len(), manifest.entries.len()),
+            Some(path) => bail!("{name}: {path} does not match its checksum in the manifest"),
+            None => bail!("{name} holds {} entries but its manifest lists {}", seen.len(), manifest.entries.len()),
         }
     }
     Ok(manifest)

@@ -19,8 +19,10 @@ use crate::background::indexer::Indexer;
 use crate::SiteLocation;
 use archive::{EntryKind, Manifest, Writer};
 
-/// Rows per entry of the file: what a backup or restore holds in memory at once.
+/// Rows per entry of the file, and the size of their text at which an entry is cut sooner: what a
+/// backup or restore holds in memory at once.
 const CHUNK_ROWS: usize = 5_000;
+const CHUNK_TEXT_BYTES: usize = 32 << 20;
 
 /// How a file is read: given the opened file, a reader over it (a progress bar's, say).
 pub type Wrap = Box<dyn FnOnce(File) -> Box<dyn Read + Send> + Send>;
@@ -57,7 +59,7 @@ pub async fn backup(store: &Store, location: &SiteLocation, target: &Path, progr
         let names = shape.column_names();
         let key_column = names.iter().position(|name| *table == "media" && *name == "storage_key");
         let mut rows = snapshot.rows(&shape);
-        let (mut chunk, mut chunks, mut count) = (Vec::new(), 0, 0u64);
+        let (mut chunk, mut chunks, mut count, mut text_bytes) = (Vec::new(), 0, 0u64, 0usize);
         loop {
             let next = rows.try_next().await?;
             let done = next.is_none();
@@ -65,12 +67,14 @@ pub async fn backup(store: &Store, location: &SiteLocation, target: &Path, progr
                 if let Some(Cell::Text(key)) = key_column.map(|i| &row[i]) {
                     media_keys.push(key.clone());
                 }
+                text_bytes += row.iter().map(|cell| if let Cell::Text(text) = cell { text.len() } else { 8 }).sum::<usize>();
                 chunk.push(row);
                 count += 1;
                 progress.advance();
             }
-            if chunk.len() == CHUNK_ROWS || (done && !chunk.is_empty()) {
+            if chunk.len() == CHUNK_ROWS || text_bytes >= CHUNK_TEXT_BYTES || (done && !chunk.is_empty()) {
                 chunks += 1;
+                text_bytes = 0;
                 writer.add(&archive::rows_entry(position, table, chunks), &archive::encode_rows(&names, &chunk))?;
                 chunk.clear();
             }

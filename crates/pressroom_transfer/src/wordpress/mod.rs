@@ -24,14 +24,13 @@ use pressroom_editorial::{Editor, ImportCheck, ImportFailure, ImportItem, Import
 use pressroom_store::Store;
 use regex::{Captures, Regex};
 
+pub use content::{convert, Converted};
 pub use fixture::write_wxr;
 pub use report::{CategoryUse, WordpressReport};
-pub use wxr::WxrError;
+pub use wxr::{Item, WxrError, WxrReader};
 
 use crate::{failure, FileProblem, Progress, TransferError};
-use content::convert;
 use text::plain_text;
-use wxr::{Item, WxrReader};
 
 /// Uploads brought into the library at once.
 const MEDIA_CONCURRENCY: usize = 4;

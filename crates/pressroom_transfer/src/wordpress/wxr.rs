@@ -4,7 +4,7 @@
 //! attack (external entities reading this server's files, entities expanding to gigabytes).
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use quick_xml::events::Event;
@@ -91,7 +91,7 @@ pub enum WxrError {
 
 /// The reader: [`WxrReader::open`], then [`WxrReader::next_item`] until `None`.
 pub struct WxrReader {
-    reader: Reader<BufReader<File>>,
+    reader: Reader<Box<dyn BufRead + Send>>,
     buf: Vec<u8>,
     /// The open elements, innermost last.
     path: Vec<String>,
@@ -106,9 +106,14 @@ pub struct WxrReader {
 impl WxrReader {
     pub fn open(path: &Path) -> Result<WxrReader, WxrError> {
         let file = File::open(path)?;
-        let mut reader = Reader::from_reader(BufReader::with_capacity(256 * 1024, file));
+        Ok(WxrReader::from_reader(Box::new(BufReader::with_capacity(256 * 1024, file))))
+    }
+
+    /// A reader over any source of an export's bytes.
+    pub fn from_reader(source: Box<dyn BufRead + Send>) -> WxrReader {
+        let mut reader = Reader::from_reader(source);
         reader.config_mut().check_end_names = true;
-        Ok(WxrReader {
+        WxrReader {
             reader,
             buf: Vec::new(),
             path: Vec::new(),
@@ -118,7 +123,7 @@ impl WxrReader {
             term: None,
             meta_key: String::new(),
             channel: Channel::default(),
-        })
+        }
     }
 
     /// The next item, or `None` at the end of the file.

@@ -78,15 +78,6 @@ fn media_view(item: &MediaItem, desk: &Desk) -> MediaView {
     }
 }
 
-/// What an upload form sent: its files, their alt text in each language, and where to go next.
-#[derive(Default)]
-struct Upload {
-    csrf: Option<String>,
-    files: Vec<(String, Vec<u8>)>,
-    alt: Vec<(String, String)>,
-    back_to: Option<String>,
-}
-
 /// `POST /admin/media`: a multipart upload of one or more files, with the images' alt text in
 /// each language. The editor's script asks for JSON (`Accept: application/json`) and gets the
 /// new items' ids; a form is sent back to the library, or to the editor's picker it came from.
@@ -106,10 +97,13 @@ pub async fn upload(
             library_page(state, staff, desk, 1, Some(key), None, status).await
         }
     };
-    let upload = match read_upload(multipart).await {
+    let upload = match media::read_upload(multipart).await {
         Ok(upload) => upload,
         // A body over the limit ends here, before anything is stored.
-        Err(()) => return refuse("error_upload_too_large", StatusCode::PAYLOAD_TOO_LARGE).await,
+        Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return refuse("error_upload_too_large", StatusCode::PAYLOAD_TOO_LARGE).await
+        }
+        Err(_) => return refuse("error_upload_missing", StatusCode::BAD_REQUEST).await,
     };
     staff.check_csrf(upload.csrf.as_deref())?;
     if upload.files.is_empty() {
@@ -140,32 +134,6 @@ pub async fn upload(
         Some(path) => Ok(see_other(&format!("{path}?notice=uploaded"))),
         None => Ok(see_other("/admin/media?notice=uploaded")),
     }
-}
-
-async fn read_upload(mut multipart: Multipart) -> Result<Upload, ()> {
-    let mut upload = Upload::default();
-    while let Some(field) = multipart.next_field().await.map_err(|_| ())? {
-        let name = field.name().unwrap_or_default().to_owned();
-        match name.as_str() {
-            "csrf" => upload.csrf = field.text().await.ok(),
-            "back_to" => upload.back_to = field.text().await.ok(),
-            "file" => {
-                let file_name: String = field.file_name().unwrap_or("upload").chars().filter(|c| !c.is_control()).take(200).collect();
-                let bytes = field.bytes().await.map_err(|_| ())?;
-                // A file input left empty still sends a part, without a name or bytes.
-                if !bytes.is_empty() {
-                    upload.files.push((file_name, bytes.to_vec()));
-                }
-            }
-            _ => {
-                if let Some(lang) = name.strip_prefix("alt_") {
-                    let lang = lang.to_owned();
-                    upload.alt.push((lang, field.text().await.unwrap_or_default()));
-                }
-            }
-        }
-    }
-    Ok(upload)
 }
 
 /// `POST /admin/media/{id}/alt`: the image's description in each language.

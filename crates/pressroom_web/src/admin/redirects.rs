@@ -47,7 +47,7 @@ async fn redirects_page(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let rows = state.store.redirects_page(after, PER_PAGE).await?;
-    let next = (rows.len() as i64 == PER_PAGE).then(|| rows.last().map(|r| r.old_path.to_string())).flatten();
+    let next = (rows.len() as i64 == PER_PAGE).then(|| rows.last().map(|r| r.old_path.as_str().to_owned())).flatten();
     let page = RedirectsPage {
         layout: desk.layout(state, Some(staff), &desk.text("redirects"), "/admin/redirects", notice),
         total: state.store.redirect_count().await?,

@@ -303,7 +303,7 @@ pub struct MediaCreated {
         (status = 422, description = "No file, or a kind of file that is not accepted", body = ErrorBody),
     ),
     security(("token" = ["write"])))]
-pub async fn upload_media(State(state): State<AppState>, client: Client, mut multipart: Multipart) -> Result<Response, ApiError> {
+pub async fn upload_media(State(state): State<AppState>, client: Client, multipart: Multipart) -> Result<Response, ApiError> {
     client.require(Scope::Write)?;
     let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "The upload is over the size limit.");
     // Over the limit is 413; a body that is not well-formed multipart is 400.
@@ -311,14 +311,8 @@ pub async fn upload_media(State(state): State<AppState>, client: Client, mut mul
         StatusCode::PAYLOAD_TOO_LARGE => too_large(),
         status => ApiError::new(status, "bad_request", err.body_text()),
     };
-    let mut file = None;
-    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
-        if field.name() == Some("file") {
-            let name: String = field.file_name().unwrap_or("upload").chars().filter(|c| !c.is_control()).take(200).collect();
-            file = Some((name, field.bytes().await.map_err(unreadable)?.to_vec()));
-        }
-    }
-    let Some((name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
+    let upload = crate::media::read_upload(multipart).await.map_err(unreadable)?;
+    let Some((name, bytes)) = upload.files.into_iter().next() else {
         return Err(ApiError::invalid("file", "send the file in the multipart field \"file\""));
     };
     let (id, key) = match save_upload(&state, name, bytes, &client.actor()).await? {
