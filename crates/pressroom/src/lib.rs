@@ -3,6 +3,7 @@
 
 pub mod background;
 pub mod backup;
+pub mod media;
 pub mod progress;
 pub mod static_site;
 
@@ -14,17 +15,22 @@ use pressroom_domain::{Role, Site, SiteZone};
 use pressroom_record::LogKey;
 use pressroom_render::Renderer;
 use pressroom_store::{redact, Actor, Store};
+use pressroom_web::media_store::MediaStore;
 use pressroom_web::{auth, AppState, DbHealth, SiteCache, WebConfig};
 
-/// Where a site lives: its data directory, and its database when that is not the SQLite file
-/// inside the data directory.
-#[derive(Debug, Clone)]
+/// Where a site lives: its data directory, its database when that is not the SQLite file
+/// inside the data directory, and its media when they are not in the data directory's `media`.
+#[derive(Debug, Clone, Default)]
 pub struct SiteLocation {
     pub data: PathBuf,
     pub database: Option<String>,
     /// The public record's name, given to its key when the key is made (the first start):
     /// `news.example.org/log`. Made up when not given.
     pub log_name: Option<String>,
+    /// Where media are kept: a folder, or `s3://BUCKET/PREFIX`.
+    pub media: Option<String>,
+    /// A bucket's public address, to send readers to rather than stream media through.
+    pub media_public_url: Option<String>,
 }
 
 impl SiteLocation {
@@ -46,12 +52,14 @@ impl SiteLocation {
         self.data.join("log.key")
     }
 
-    /// The folder a theme's templates and static files are read from, when it exists.
-    /// Where uploaded media are kept.
-    pub fn media_dir(&self) -> PathBuf {
-        self.data.join("media")
+    /// Where uploaded media are kept: the data directory's `media` folder unless another folder
+    /// or a bucket is given.
+    pub fn media(&self) -> anyhow::Result<MediaStore> {
+        let location = self.media.clone().unwrap_or_else(|| self.data.join("media").display().to_string());
+        MediaStore::open(&location, self.media_public_url.as_deref()).map_err(anyhow::Error::msg)
     }
 
+    /// The folder a theme's templates and static files are read from, when it exists.
     pub fn theme_dir(&self) -> PathBuf {
         self.data.join("theme")
     }
@@ -185,8 +193,8 @@ pub fn check_database_file(location: &SiteLocation) -> anyhow::Result<()> {
 }
 
 /// The web settings of a site at `base_url`, with the standard values.
-pub fn web_config(location: &SiteLocation, base_url: &str) -> WebConfig {
-    WebConfig::new(base_url, location.media_dir())
+pub fn web_config(location: &SiteLocation, base_url: &str) -> anyhow::Result<WebConfig> {
+    Ok(WebConfig::new(base_url, location.media()?))
 }
 
 /// The state the web layer serves from, following the change feed of the site's database, with

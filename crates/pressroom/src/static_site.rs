@@ -20,6 +20,7 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use futures_util::StreamExt;
 use pressroom_transfer::Progress;
+use pressroom_web::media_store::MediaStore;
 use regex::Regex;
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
@@ -49,9 +50,10 @@ pub struct ExportReport {
 pub async fn export_site(location: &SiteLocation, base_url: &str, out: &Path, progress: &dyn Progress) -> anyhow::Result<ExportReport> {
     let base_url = base_url.trim_end_matches('/').to_owned();
     let (store, _) = crate::open_site(location, false).await?;
-    let mut config = web_config(location, &base_url);
+    let mut config = web_config(location, &base_url)?;
     // Every page is rendered once: keeping them in memory would only cost.
     config.page_cache_bytes = 0;
+    let media = config.media.clone();
     let state = rendering_state(store.clone(), location, config).await?;
     let site = state.site.get(&store).await?;
     let router = pressroom_web::router(state);
@@ -113,7 +115,7 @@ pub async fn export_site(location: &SiteLocation, base_url: &str, out: &Path, pr
     write_file(&out.join("404.html"), &rewrite_html(&String::from_utf8_lossy(&body), &base_url).into_bytes())?;
     manifest.insert("404.html".into(), String::new());
 
-    report.media_files = copy_media(&location.media_dir(), &out.join("media"), &mut manifest)?;
+    report.media_files = copy_media(&media, &out.join("media"), &mut manifest).await?;
     for stale in previous.keys().filter(|file| !manifest.contains_key(*file)) {
         if std::fs::remove_file(out.join(stale)).is_ok() {
             report.removed += 1;
@@ -330,32 +332,20 @@ fn write_file(target: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     std::fs::write(target, bytes).with_context(|| format!("cannot write {}", target.display()))
 }
 
-/// Copies the media library (`media/KE/KEY/FILE` in the data folder) to `media/KEY/FILE`, as
-/// the site serves it, skipping files already copied.
-fn copy_media(from: &Path, to: &Path, manifest: &mut BTreeMap<String, String>) -> anyhow::Result<usize> {
-    let mut copied = 0;
-    let Ok(shards) = std::fs::read_dir(from) else { return Ok(0) };
-    for shard in shards.flatten() {
-        for item in std::fs::read_dir(shard.path()).into_iter().flatten().flatten() {
-            let key = item.file_name().to_string_lossy().into_owned();
-            if !pressroom_web::media::is_key(&key) {
-                continue;
-            }
-            for file in std::fs::read_dir(item.path()).into_iter().flatten().flatten() {
-                let name = file.file_name().to_string_lossy().into_owned();
-                let relative = format!("media/{key}/{name}");
-                let target: PathBuf = to.join(&key).join(&name);
-                let size = file.metadata().map(|m| m.len()).ok();
-                if target.metadata().map(|m| m.len()).ok() != size {
-                    std::fs::create_dir_all(to.join(&key))?;
-                    std::fs::copy(file.path(), &target).with_context(|| format!("cannot copy {}", file.path().display()))?;
-                }
-                manifest.insert(relative, String::new());
-                copied += 1;
-            }
+/// Copies every media file to `to/KEY/NAME` (the address readers use), skipping a file the
+/// copy already holds at the same size: files never change under a key.
+async fn copy_media(media: &MediaStore, to: &Path, manifest: &mut BTreeMap<String, String>) -> anyhow::Result<usize> {
+    let files = media.files().await.with_context(|| format!("cannot list the media in {}", media.describe()))?;
+    for file in &files {
+        let target: PathBuf = to.join(&file.key).join(&file.name);
+        if target.metadata().map(|m| m.len()).ok() != Some(file.size) {
+            let bytes =
+                media.read(&file.key, &file.name).await.with_context(|| format!("cannot read media file {}/{}", file.key, file.name))?;
+            write_file(&target, &bytes)?;
         }
+        manifest.insert(format!("media/{}/{}", file.key, file.name), String::new());
     }
-    Ok(copied)
+    Ok(files.len())
 }
 
 fn read_manifest(out: &Path) -> BTreeMap<String, String> {

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use common::process::{pressroom, pressroom_ok, Server};
+use common::process::{editor_token as token, pressroom, pressroom_ok, Server};
 use pressroom_store::testing::TempPostgres;
 use serde_json::{json, Value};
 
@@ -27,38 +27,6 @@ async fn serve(data: &Path, database: &str) -> Server {
 
 fn sqlite(data: &Path) -> String {
     format!("sqlite://{}", data.join("pressroom.db").display())
-}
-
-/// An editor's API token on the site at `data` (`database`), made with the command line.
-fn token(data: &Path, database: &str) -> String {
-    pressroom_ok(&[
-        "user",
-        "add",
-        "--data",
-        arg(data),
-        "--database",
-        database,
-        "--email",
-        "desk@example.org",
-        "--role",
-        "editor",
-        "--generate",
-    ]);
-    let made = pressroom_ok(&[
-        "token",
-        "create",
-        "--data",
-        arg(data),
-        "--database",
-        database,
-        "--user",
-        "desk@example.org",
-        "--name",
-        "desk",
-        "--scope",
-        "write,publish,read_drafts",
-    ]);
-    made.lines().find_map(|line| line.trim().strip_prefix("token: ").map(str::to_owned)).expect("the token is printed")
 }
 
 async fn api(server: &Server, method: reqwest::Method, path: &str, token: &str, body: Value) -> Value {

@@ -72,7 +72,7 @@ async fn crawl(base: &str) -> (HashSet<String>, Vec<(String, String, StatusCode)
 #[tokio::test]
 async fn the_exported_site_has_every_page_and_no_broken_link_and_updates_only_what_changed() {
     let dir = tempfile::tempdir().unwrap();
-    let location = SiteLocation { data: dir.path().join("data"), database: None, log_name: None };
+    let location = SiteLocation { data: dir.path().join("data"), ..SiteLocation::default() };
     let (store, _) = pressroom::open_site(&location, true).await.unwrap();
     // Enough articles for lists of several pages, and a picture in the library.
     store.import(&[], &pressroom_transfer::generate(90, 1), &Actor::system("test"), &|| {}).await.unwrap();
@@ -81,7 +81,7 @@ async fn the_exported_site_has_every_page_and_no_broken_link_and_updates_only_wh
         image::DynamicImage::new_rgb8(900, 600).write_to(&mut png, image::ImageFormat::Png).unwrap();
         png.into_inner()
     };
-    let (_, key) = pressroom_web::media::save_file(&store, &location.media_dir(), "map.png".into(), image, &Actor::system("test"))
+    let (_, key) = pressroom_web::media::save_file(&store, &location.media().unwrap(), "map.png".into(), image, &Actor::system("test"))
         .await
         .unwrap()
         .unwrap();

@@ -7,19 +7,28 @@ use pressroom_domain::MediaItem;
 /// Widths of the image sizes the theme uses (list, article, wide screens).
 pub const IMAGE_WIDTHS: [u32; 3] = [480, 960, 1600];
 
+/// The content types Pressroom stores, with the extension their files get.
+const STORED_TYPES: [(&str, &str); 9] = [
+    ("image/jpeg", "jpg"),
+    ("image/png", "png"),
+    ("image/webp", "webp"),
+    ("image/gif", "gif"),
+    ("application/pdf", "pdf"),
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    ("application/vnd.oasis.opendocument.text", "odt"),
+    ("application/zip", "zip"),
+];
+
 /// The extension a stored original gets, from its content type.
 pub fn file_extension(content_type: &str) -> &'static str {
-    match content_type {
-        "image/jpeg" => "jpg",
-        "image/png" => "png",
-        "image/webp" => "webp",
-        "image/gif" => "gif",
-        "application/pdf" => "pdf",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "docx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
-        "application/vnd.oasis.opendocument.text" => "odt",
-        _ => "zip",
-    }
+    STORED_TYPES.iter().find(|(known, _)| *known == content_type).map_or("zip", |(_, ext)| ext)
+}
+
+/// The content type of a stored file, from its name (`original.pdf`, `w480.jpg`).
+pub fn content_type_of(file_name: &str) -> &'static str {
+    let ext = file_name.rsplit_once('.').map_or("", |(_, ext)| ext);
+    STORED_TYPES.iter().find(|(_, known)| *known == ext).map_or("application/octet-stream", |(content_type, _)| content_type)
 }
 
 /// The sized versions an image of `width` has, by width, with their file names.

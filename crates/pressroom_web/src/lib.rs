@@ -10,6 +10,7 @@ mod extract;
 pub mod http_cache;
 pub mod limits;
 pub mod media;
+pub mod media_store;
 pub mod observe;
 pub mod outbound;
 pub mod page_cache;
@@ -36,8 +37,8 @@ pub struct WebConfig {
     /// The public address of the site, without a trailing slash, for canonical and `hreflang`
     /// links: `https://news.example.org`.
     pub base_url: String,
-    /// Where uploaded media are stored (`DATA/media`).
-    pub media_dir: std::path::PathBuf,
+    /// Where uploaded media are stored: `DATA/media`, or a bucket.
+    pub media: media_store::MediaStore,
     /// Article ids in one sitemap part; past the first part `/sitemap.xml` becomes an index.
     pub sitemap_part_size: usize,
     /// The pause before a failed webhook delivery is retried; it doubles with each attempt.
@@ -55,11 +56,11 @@ pub struct WebConfig {
 }
 
 impl WebConfig {
-    /// The standard settings for a site at `base_url` with media in `media_dir`.
-    pub fn new(base_url: &str, media_dir: std::path::PathBuf) -> WebConfig {
+    /// The standard settings for a site at `base_url` with media in `media`.
+    pub fn new(base_url: &str, media: media_store::MediaStore) -> WebConfig {
         WebConfig {
             base_url: base_url.trim_end_matches('/').to_owned(),
-            media_dir,
+            media,
             sitemap_part_size: 2_000,
             webhook_retry: std::time::Duration::from_secs(30),
             page_cache_bytes: 64 << 20,

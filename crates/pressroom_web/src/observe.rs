@@ -127,11 +127,19 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         Ok(Err(err)) => failing.push(format!("database: {err}")),
         Err(_) => failing.push("database: no answer within 2 s".to_owned()),
     }
-    // The folder is made on first upload; one that cannot be made is what is not ready.
-    let media = tokio::fs::create_dir_all(&state.config.media_dir).await.is_ok() && state.config.media_dir.is_dir();
-    if !media {
-        failing.push("media: the media folder cannot be reached".to_owned());
-    }
+    // A folder is made on first upload (one that cannot be made is not ready); a bucket must
+    // answer a listing.
+    let media = match tokio::time::timeout(Duration::from_secs(2), state.config.media.check()).await {
+        Ok(Ok(())) => true,
+        Ok(Err(err)) => {
+            failing.push(format!("media: {}: {err}", state.config.media.describe()));
+            false
+        }
+        Err(_) => {
+            failing.push(format!("media: {} did not answer within 2 s", state.config.media.describe()));
+            false
+        }
+    };
     let checks = serde_json::json!({
         "database": !failing.iter().any(|f| f.starts_with("database") || f.starts_with("migrations")),
         "search_index": true,

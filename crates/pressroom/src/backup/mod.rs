@@ -15,6 +15,8 @@ use futures_util::TryStreamExt;
 use pressroom_store::{Cell, Engine, Store, LATEST_VERSION};
 use pressroom_transfer::Progress;
 
+use pressroom_web::media_store::{self, MediaStore};
+
 use crate::background::indexer::Indexer;
 use crate::SiteLocation;
 use archive::{EntryKind, Manifest, Writer};
@@ -23,6 +25,9 @@ use archive::{EntryKind, Manifest, Writer};
 /// backup or restore holds in memory at once.
 const CHUNK_ROWS: usize = 5_000;
 const CHUNK_TEXT_BYTES: usize = 32 << 20;
+
+/// The folder of the media files in a backup, laid out as in a media store (`ab/KEY/NAME`).
+const MEDIA: &str = "media";
 
 /// How a file is read: given the opened file, a reader over it (a progress bar's, say).
 pub type Wrap = Box<dyn FnOnce(File) -> Box<dyn Read + Send> + Send>;
@@ -86,22 +91,30 @@ pub async fn backup(store: &Store, location: &SiteLocation, target: &Path, progr
     }
     drop(snapshot);
 
-    // Files after rows: a media item's files are on disk before its row is saved, so every file
+    // Files after rows: a media item's files are stored before its row is saved, so every file
     // the snapshot names is complete, and an upload in progress is in neither.
-    let mut files = Vec::new();
+    let media = location.media()?;
+    let mut media_files = Vec::new();
     for key in &media_keys {
-        anyhow::ensure!(pressroom_web::media::is_key(key), "the media table holds a malformed storage key ({key})");
-        let dir = pressroom_web::media::item_dir(&location.media_dir(), key);
-        let listed = sorted_files(&dir).with_context(|| format!("the files of media item {key} are missing from {}", dir.display()))?;
-        files.extend(listed);
+        anyhow::ensure!(media_store::is_key(key), "the media table holds a malformed storage key ({key})");
+        let names =
+            media.names(key).await.with_context(|| format!("the files of media item {key} are missing from {}", media.describe()))?;
+        media_files.extend(names.into_iter().map(|name| (key, name)));
     }
+    let mut files = Vec::new();
     if location.log_key_file().is_file() {
         files.push(location.log_key_file());
     }
     if location.theme_dir().is_dir() {
         files.extend(sorted_files(&location.theme_dir())?);
     }
-    progress.grow(files.len() as u64);
+    progress.grow((media_files.len() + files.len()) as u64);
+    for (key, name) in &media_files {
+        let bytes =
+            media.read(key, name).await.with_context(|| format!("cannot read media file {key}/{name} from {}", media.describe()))?;
+        writer.add(&format!("{MEDIA}/{}/{name}", media_store::item_path(key)), &bytes)?;
+        progress.advance();
+    }
     for path in &files {
         let relative = path.strip_prefix(&location.data).expect("every file is in the data directory");
         let name = relative.to_str().with_context(|| format!("{} is not a UTF-8 name", path.display()))?;
@@ -122,7 +135,7 @@ pub async fn backup(store: &Store, location: &SiteLocation, target: &Path, progr
         tables,
         entries: Vec::new(),
     };
-    let summary = Summary { rows: manifest.tables.values().sum(), files: files.len() as u64 };
+    let summary = Summary { rows: manifest.tables.values().sum(), files: (media_files.len() + files.len()) as u64 };
     writer.finish(manifest)?;
     progress.finish();
     Ok(summary)
@@ -165,7 +178,8 @@ pub async fn restore(file: &Path, location: &SiteLocation, check: Wrap, progress
             manifest.pressroom
         );
     }
-    refuse_existing_site(location)?;
+    let media = location.media()?;
+    refuse_existing_site(location, &media).await?;
     std::fs::create_dir_all(&location.data).with_context(|| format!("cannot create {}", location.data.display()))?;
     let url = location.database_url();
     let store = Store::connect(&url).await.with_context(|| format!("cannot open the database {}", pressroom_store::redact(&url)))?;
@@ -208,6 +222,8 @@ pub async fn restore(file: &Path, location: &SiteLocation, check: Wrap, progress
     // anything commits.
     reading.await??;
     loader.finish().await?;
+    let staged_media = MediaStore::Folder(staging.dir.join(MEDIA));
+    crate::media::copy_media(&staged_media, &media, &pressroom_transfer::Quiet).await?;
     staging.move_into(&location.data)?;
     progress.finish();
 
@@ -218,7 +234,7 @@ pub async fn restore(file: &Path, location: &SiteLocation, check: Wrap, progress
 }
 
 /// A restore writes into an empty place only: never over a site's database, key or media.
-fn refuse_existing_site(location: &SiteLocation) -> anyhow::Result<()> {
+async fn refuse_existing_site(location: &SiteLocation, media: &MediaStore) -> anyhow::Result<()> {
     let mut present = Vec::new();
     if location.database.is_none() && location.data.join("pressroom.db").metadata().is_ok_and(|m| m.len() > 0) {
         present.push("pressroom.db");
@@ -226,7 +242,7 @@ fn refuse_existing_site(location: &SiteLocation) -> anyhow::Result<()> {
     if location.log_key_file().exists() {
         present.push("log.key");
     }
-    if location.media_dir().read_dir().is_ok_and(|mut d| d.next().is_some()) {
+    if !media.is_empty().await.with_context(|| format!("cannot look into {}", media.describe()))? {
         present.push("media");
     }
     if !present.is_empty() {
@@ -267,15 +283,15 @@ impl Staging {
             .with_context(|| format!("cannot write {}", path.display()))
     }
 
-    /// Moves every restored file and folder into `data`.
+    /// Moves every restored file and folder but the media (copied to the site's media store)
+    /// into `data`.
     fn move_into(&self, data: &Path) -> anyhow::Result<()> {
         for entry in std::fs::read_dir(&self.dir)? {
             let entry = entry?;
-            let target = data.join(entry.file_name());
-            // An empty media folder made by an earlier start is replaced.
-            if target.is_dir() {
-                std::fs::remove_dir(&target).with_context(|| format!("{} is in the way", target.display()))?;
+            if entry.file_name() == MEDIA {
+                continue;
             }
+            let target = data.join(entry.file_name());
             std::fs::rename(entry.path(), &target).with_context(|| format!("cannot move {} into place", target.display()))?;
         }
         Ok(())

@@ -1,4 +1,5 @@
-//! `pressroom copy`: a whole site moved between databases (SQLite ↔ PostgreSQL).
+//! `pressroom copy`: a whole site moved between databases (SQLite ↔ PostgreSQL), and its media
+//! between folders and buckets.
 
 use std::path::{Path, PathBuf};
 
@@ -8,19 +9,51 @@ use pressroom::progress::Bar;
 use pressroom::SiteLocation;
 use pressroom_store::{redact, CopyProgress, Store};
 use pressroom_transfer::Progress;
+use pressroom_web::media_store::MediaStore;
 
 #[derive(Args)]
+#[command(group = clap::ArgGroup::new("what").required(true).multiple(true).args(["from", "media_from"]))]
 pub struct CopyArgs {
     /// The site to copy: a data directory, a SQLite file, or a database URL.
-    #[arg(long)]
-    from: String,
+    #[arg(long, requires = "to")]
+    from: Option<String>,
     /// Where to copy it: a data directory, a SQLite file, or a database URL (postgres://…).
-    #[arg(long)]
-    to: String,
+    #[arg(long, requires = "from")]
+    to: Option<String>,
+    /// Media to copy: a folder (DATA/media) or a bucket (s3://BUCKET/PREFIX, configured by the
+    /// AWS_* variables). Files the destination already holds are passed over, so a copy that
+    /// stopped is run again.
+    #[arg(long, requires = "media_to")]
+    media_from: Option<String>,
+    /// Where to copy the media: a folder or s3://BUCKET/PREFIX.
+    #[arg(long, requires = "media_from")]
+    media_to: Option<String>,
 }
 
 pub async fn run(args: CopyArgs) -> anyhow::Result<()> {
-    let (from, to) = (database_url(&args.from), database_url(&args.to));
+    if let (Some(from), Some(to)) = (&args.from, &args.to) {
+        copy_database(from, to).await?;
+    }
+    if let (Some(from), Some(to)) = (&args.media_from, &args.media_to) {
+        let (from, to) =
+            (MediaStore::open(from, None).map_err(anyhow::Error::msg)?, MediaStore::open(to, None).map_err(anyhow::Error::msg)?);
+        if let MediaStore::Folder(dir) = &from {
+            anyhow::ensure!(dir.is_dir(), "there is no media folder at {}", dir.display());
+        }
+        let copied = pressroom::media::copy_media(&from, &to, &Bar::new("media")).await?;
+        println!(
+            "Copied {} media files from {} to {} ({} were there already).",
+            copied.copied,
+            from.describe(),
+            to.describe(),
+            copied.present
+        );
+    }
+    Ok(())
+}
+
+async fn copy_database(from: &str, to: &str) -> anyhow::Result<()> {
+    let (from, to) = (database_url(from), database_url(to));
     let source = connect_existing(&from).await?;
     let destination = connect_migrated(&to).await?;
     let bar = Bar::new("copying");
@@ -45,7 +78,7 @@ fn database_url(place: &str) -> String {
     } else if place.ends_with(".db") {
         format!("sqlite://{place}")
     } else {
-        SiteLocation { data: PathBuf::from(place), database: None, log_name: None }.database_url()
+        SiteLocation { data: PathBuf::from(place), ..SiteLocation::default() }.database_url()
     }
 }
 

@@ -11,6 +11,7 @@ use pressroom_editorial::Editor;
 use pressroom_render::Catalogue;
 use pressroom_store::{Actor, Store};
 use pressroom_transfer::{MediaLibrary, WordpressOptions};
+use pressroom_web::media_store::MediaStore;
 use sha2::{Digest, Sha256};
 
 use super::{report, SiteArgs};
@@ -79,7 +80,7 @@ pub async fn run(args: ImportWordpressArgs) -> anyhow::Result<()> {
         lang: args.lang,
         dry_run: args.dry_run,
     };
-    let library = Library { store: store.clone(), media_dir: location.media_dir(), actor };
+    let library = Library { store: store.clone(), media: location.media()?, actor };
     let imported = pressroom_transfer::import_wordpress(&store, &options, &editor, &library, &Bar::new("importing")).await;
     store.close().await;
     let report = imported?;
@@ -93,7 +94,7 @@ pub async fn run(args: ImportWordpressArgs) -> anyhow::Result<()> {
 /// The site's media library, as the import fills it.
 struct Library {
     store: Store,
-    media_dir: PathBuf,
+    media: MediaStore,
     actor: Actor,
 }
 
@@ -105,7 +106,7 @@ impl MediaLibrary for Library {
             return Ok((item.id, pressroom_render::media::original_url(&item)));
         }
         let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        match pressroom_web::media::save_file(&self.store, &self.media_dir, name, bytes, &self.actor).await {
+        match pressroom_web::media::save_file(&self.store, &self.media, name, bytes, &self.actor).await {
             Ok(Ok((_, key))) => {
                 let item = self.store.media_by_key(&key).await.map_err(|e| e.to_string())?;
                 Ok((item.id, pressroom_render::media::original_url(&item)))

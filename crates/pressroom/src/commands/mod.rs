@@ -54,6 +54,7 @@ pub enum Command {
     /// Copy a whole site to another database — SQLite to PostgreSQL or back — with its
     /// articles, translations, revisions, users, media records and audit log (login sessions
     /// are not copied). The destination must be empty; it is created and migrated as needed.
+    /// With --media-from and --media-to, the media files too: between folders and S3 buckets.
     Copy(copy::CopyArgs),
     /// Back up a site while it serves and takes saves: the database from one snapshot, the media
     /// files, the public record's key and the theme, in one compressed file (FILE.tar.zst) with a
@@ -127,11 +128,26 @@ pub struct SiteArgs {
     /// site's host and /log, e.g. news.example.org/log.
     #[arg(long, env = "PRESSROOM_LOG_NAME")]
     log_name: Option<String>,
+    /// Where uploaded media are kept, when not in DATA/media: another folder, or an S3-compatible
+    /// bucket as s3://BUCKET/PREFIX (endpoint, region and keys from AWS_ENDPOINT_URL, AWS_REGION,
+    /// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). Every server of a site names the same bucket.
+    #[arg(long, env = "PRESSROOM_MEDIA")]
+    media: Option<String>,
+    /// The bucket's public address (https://media.example.org/BUCKET/PREFIX): readers are sent
+    /// there for media rather than streamed them through Pressroom.
+    #[arg(long, env = "PRESSROOM_MEDIA_PUBLIC_URL")]
+    media_public_url: Option<String>,
 }
 
 impl SiteArgs {
     fn location(&self) -> SiteLocation {
-        SiteLocation { data: self.data.clone(), database: self.database.clone(), log_name: self.log_name.clone() }
+        SiteLocation {
+            data: self.data.clone(),
+            database: self.database.clone(),
+            log_name: self.log_name.clone(),
+            media: self.media.clone(),
+            media_public_url: self.media_public_url.clone(),
+        }
     }
 }
 

@@ -58,13 +58,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let (store, opened) = open_site(&location, args.demo).await?;
     report(&opened);
     let base_url = args.base_url.unwrap_or_else(|| format!("http://{}", args.listen));
-    let mut config = web_config(&location, &base_url);
+    let mut config = web_config(&location, &base_url)?;
     config.rate_limits = RateLimits { search: args.rate_limit_search, api: args.rate_limit_api, preview: args.rate_limit_preview };
     config.body_timeout = std::time::Duration::from_secs(args.body_timeout.max(1));
     config.trusted_proxies = args.trusted_proxies;
     let state = app_state(store, &location, config).await?;
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
-    tracing::info!(database = %redact(&location.database_url()), "serving");
+    tracing::info!(database = %redact(&location.database_url()), media = %state.config.media.describe(), "serving");
     println!("Pressroom is serving the site at http://{}/", args.listen);
     if let Some(address) = args.metrics_listen {
         let handle = pressroom_web::observe::install_recorder().map_err(|e| anyhow::anyhow!("cannot record metrics: {e}"))?;

@@ -57,12 +57,15 @@ impl TestSite {
         };
         let dir = tempfile::tempdir().expect("a temporary directory");
         prepare(dir.path());
-        let location =
-            SiteLocation { data: dir.path().to_owned(), database: postgres.as_ref().map(|db| db.url().to_owned()), log_name: None };
+        let location = SiteLocation {
+            data: dir.path().to_owned(),
+            database: postgres.as_ref().map(|db| db.url().to_owned()),
+            ..SiteLocation::default()
+        };
         let (store, _) = open_site(&location, demo).await.expect("the site opens");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
         let base = format!("http://{}", listener.local_addr().expect("an address"));
-        let mut config = web_config(&location, &base);
+        let mut config = web_config(&location, &base).unwrap();
         // A test calls from one address as fast as it can: the limits meant for the public are
         // off unless a test turns them on (tests/hardening.rs does).
         config.rate_limits = pressroom_web::limits::RateLimits { search: 0, api: 0, preview: 0 };

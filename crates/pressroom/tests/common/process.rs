@@ -6,20 +6,43 @@ use std::time::{Duration, Instant};
 
 /// Runs a `pressroom` command to completion.
 pub fn pressroom(args: &[&str]) -> Output {
+    pressroom_in(args, &[])
+}
+
+/// Runs a `pressroom` command to completion with more environment variables.
+pub fn pressroom_in(args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pressroom"))
         .args(args)
         .env_remove("PRESSROOM_DATA")
         .env_remove("PRESSROOM_DATABASE")
+        .envs(env.iter().copied())
         .output()
         .expect("the binary runs")
 }
 
 /// Runs a command that must succeed.
 pub fn pressroom_ok(args: &[&str]) -> String {
-    let output = pressroom(args);
+    pressroom_ok_in(args, &[])
+}
+
+/// Runs a command that must succeed, with more environment variables.
+pub fn pressroom_ok_in(args: &[&str], env: &[(&str, &str)]) -> String {
+    let output = pressroom_in(args, env);
     let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert!(output.status.success(), "pressroom {args:?} failed:\n{text}");
     text
+}
+
+/// An editor's API token on the site at `data` (`database`), made with the command line.
+pub fn editor_token(data: &Path, database: &str) -> String {
+    let data = data.to_str().expect("a UTF-8 path");
+    let site = ["--data", data, "--database", database];
+    pressroom_ok(&[&["user", "add"], &site[..], &["--email", "desk@example.org", "--role", "editor", "--generate"]].concat());
+    let made = pressroom_ok(
+        &[&["token", "create"], &site[..], &["--user", "desk@example.org", "--name", "desk", "--scope", "write,publish,read_drafts"]]
+            .concat(),
+    );
+    made.lines().find_map(|line| line.trim().strip_prefix("token: ").map(str::to_owned)).expect("the token is printed")
 }
 
 /// A `pressroom serve` process, stopped when dropped; its log goes to a file.

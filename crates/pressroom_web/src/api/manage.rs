@@ -301,6 +301,7 @@ pub struct MediaCreated {
         (status = 201, description = "Stored", body = MediaCreated),
         (status = 413, description = "Over the size limit", body = ErrorBody),
         (status = 422, description = "No file, or a kind of file that is not accepted", body = ErrorBody),
+        (status = 503, description = "The media store cannot be reached; nothing was stored", body = ErrorBody),
     ),
     security(("token" = ["write"])))]
 pub async fn upload_media(State(state): State<AppState>, client: Client, multipart: Multipart) -> Result<Response, ApiError> {
