@@ -250,3 +250,77 @@ impl Drop for Nginx {
         let _ = self.0.wait();
     }
 }
+
+/// A rolling upgrade on one PostgreSQL: the new release's servers start at once and its
+/// migrations run exactly once (one process holds the lock, the others then find nothing to do),
+/// while a server of the previous release keeps serving, saving and answering ready on the
+/// schema moved past it. The next release's migration is stood in for by what every migration
+/// is allowed to do: a new table and a new column with a default.
+#[tokio::test]
+#[ignore = "needs PostgreSQL: set PRESSROOM_TEST_POSTGRES and pass --include-ignored (.ci/run does)"]
+async fn an_upgrade_migrates_once_while_the_previous_release_keeps_serving() {
+    let db = TempPostgres::required().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let starting: Vec<_> = ["one", "two", "three"]
+        .map(|name| {
+            let (data, url) = (path(name), db.url().to_owned());
+            std::thread::spawn(move || pressroom_ok(&["migrate", "--data", &data, "--database", &url]))
+        })
+        .into();
+    let applied: usize = starting
+        .into_iter()
+        .map(|process| {
+            let said = process.join().expect("every migrate process succeeds");
+            said.split_whitespace().next().and_then(|n| n.parse::<usize>().ok()).unwrap_or_else(|| panic!("{said}"))
+        })
+        .sum();
+    assert_eq!(applied, pressroom_store::LATEST_VERSION as usize, "each migration applied once among the three");
+
+    pressroom_ok(&["init", "--demo", "--data", &path("init"), "--database", db.url()]);
+    let token = common::process::editor_token(&dir.path().join("init"), db.url());
+    let previous = Server::start(&dir.path().join("previous"), db.url()).await;
+    let next = pressroom_store::LATEST_VERSION + 1;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(db.url()).await.unwrap();
+    sqlx::raw_sql(&format!(
+        "CREATE TABLE briefings (id BIGSERIAL PRIMARY KEY, title TEXT NOT NULL); \
+         ALTER TABLE articles ADD COLUMN reading_minutes BIGINT NOT NULL DEFAULT 0; \
+         INSERT INTO schema_migrations (version, name, applied_at) VALUES ({next}, 'briefings', 0)"
+    ))
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+
+    let ready: serde_json::Value = reqwest::get(format!("{}/readyz", previous.base)).await.unwrap().json().await.unwrap();
+    assert_eq!((ready["status"].as_str(), ready["checks"]["schema"]["database"].as_i64()), (Some("ready"), Some(next)), "{ready}");
+    let client = reqwest::Client::new();
+    let created: serde_json::Value = client
+        .post(format!("{}/api/v1/articles", previous.base))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"lang": "en", "section": "news", "title": "Saved during the upgrade", "body": "Text."}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_i64().unwrap_or_else(|| panic!("the save is acknowledged: {created}"));
+    let published = client
+        .post(format!("{}/api/v1/articles/{id}/status", previous.base))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"action": "publish"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(published.status().is_success(), "{}", published.text().await.unwrap());
+    let home = format!("{}/en/", previous.base);
+    let shown = within(Duration::from_secs(2), || async { body(&home).await.contains("Saved during the upgrade") }).await;
+    assert!(shown.is_some(), "the previous release serves what it saved:\n{}", previous.log_text());
+
+    // The previous release itself is not started again on the newer schema: it says why.
+    let refused = common::process::pressroom(&["migrate", "--data", &path("previous"), "--database", db.url()]);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && said.contains(&next.to_string()), "{said}");
+}

@@ -1,6 +1,10 @@
 //! Embedded, append-only migrations. Each version carries its SQLite and its PostgreSQL script
-//! side by side, so the two schemas move together; a database written by a newer Pressroom is
-//! refused rather than misread.
+//! side by side, so the two schemas move together.
+//!
+//! Migrations only add (tables, columns with a default, indexes); nothing is dropped or renamed
+//! in the release that stops using it. So during a rolling upgrade the servers of the previous
+//! release keep serving and saving on the schema the first new server brought forward; only
+//! starting a program on a database newer than it knows is refused.
 
 use crate::{now, Engine, Result, Store, StoreError};
 
@@ -97,9 +101,20 @@ pub struct SchemaStatus {
 
 impl Store {
     /// The version the database is at (0 for a new, empty database).
+    /// Reads only, so health probes may ask it as often as they like.
     pub async fn schema_status(&self) -> Result<SchemaStatus> {
-        self.ensure_migrations_table().await?;
-        let (current,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetch_one(&self.pool).await?;
+        let exists = match self.engine {
+            Engine::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+            Engine::Postgres => {
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"
+            }
+        };
+        let (exists,): (i64,) = sqlx::query_as(exists).fetch_one(&self.pool).await?;
+        let current = if exists > 0 {
+            sqlx::query_as::<_, (i64,)>("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetch_one(&self.pool).await?.0
+        } else {
+            0
+        };
         Ok(SchemaStatus { current, latest: LATEST_VERSION })
     }
 
@@ -115,7 +130,6 @@ impl Store {
 
     /// Applies every pending migration, each in its own transaction; returns how many ran.
     pub async fn migrate(&self) -> Result<usize> {
-        self.ensure_migrations_table().await?;
         let mut applied = 0;
         for migration in MIGRATIONS {
             let mut w = self.begin_write().await?;
@@ -124,6 +138,12 @@ impl Store {
                 // others wait here and then find nothing left to do.
                 sqlx::query("SELECT pg_advisory_xact_lock(7283401)").execute(&mut *w.tx).await?;
             }
+            // Under the lock: PostgreSQL's IF NOT EXISTS is not safe against a concurrent create.
+            sqlx::query(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+            )
+            .execute(&mut *w.tx)
+            .await?;
             let (current,): (i64,) =
                 sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetch_one(&mut *w.tx).await?;
             if current > LATEST_VERSION {
@@ -149,15 +169,6 @@ impl Store {
         }
         Ok(applied)
     }
-
-    async fn ensure_migrations_table(&self) -> Result<()> {
-        sqlx::query(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
-        )
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
 }
 
 #[cfg(test)]
@@ -169,6 +180,30 @@ mod tests {
         for (i, m) in MIGRATIONS.iter().enumerate() {
             assert_eq!(m.version, i as i64 + 1);
             assert!(!m.sqlite.trim().is_empty() && !m.postgres.trim().is_empty());
+        }
+    }
+
+    /// The rolling-upgrade promise: a server of the previous release must still find every
+    /// table and column it uses, and its inserts must not miss a value a new column requires.
+    #[test]
+    fn migrations_only_add() {
+        for m in MIGRATIONS {
+            for (engine, script) in [("sqlite", m.sqlite), ("postgres", m.postgres)] {
+                for statement in script.split(';') {
+                    let words: String = statement
+                        .lines()
+                        .map(|line| line.split("--").next().unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .to_uppercase();
+                    let words: Vec<&str> = words.split_whitespace().collect();
+                    let name = format!("migration {} ({engine})", m.version);
+                    assert!(!words.iter().any(|w| *w == "DROP" || *w == "RENAME"), "{name} drops or renames: {statement}");
+                    if words.windows(2).any(|w| w == ["ADD", "COLUMN"]) && words.windows(2).any(|w| w == ["NOT", "NULL"]) {
+                        assert!(words.contains(&"DEFAULT"), "{name} adds a required column without a default: {statement}");
+                    }
+                }
+            }
         }
     }
 }

@@ -112,15 +112,20 @@ pub async fn livez() -> Response {
     no_store((StatusCode::OK, "ok\n").into_response())
 }
 
-/// `/readyz`: the database answers, its schema is this program's, the search index is open, the
-/// media folder is there; 503 naming what is not.
+/// `/readyz`: the database answers, its schema is this program's or a newer release's (a rolling
+/// upgrade is under way: migrations only add, so this server keeps serving), the search index is
+/// open, the media store answers; 503 naming what is not.
 pub async fn readyz(State(state): State<AppState>) -> Response {
     let mut failing = Vec::new();
+    let mut schema = None;
     match tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await {
         Ok(Ok(())) => match state.store.schema_status().await {
-            Ok(status) if status.current == status.latest => {}
             Ok(status) => {
-                failing.push(format!("migrations: the database is at version {}, this program needs {}", status.current, status.latest))
+                if status.current < status.latest {
+                    failing
+                        .push(format!("migrations: the database is at version {}, this program needs {}", status.current, status.latest));
+                }
+                schema = Some(serde_json::json!({ "database": status.current, "program": status.latest }));
             }
             Err(err) => failing.push(format!("migrations: {err}")),
         },
@@ -142,6 +147,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     };
     let checks = serde_json::json!({
         "database": !failing.iter().any(|f| f.starts_with("database") || f.starts_with("migrations")),
+        "schema": schema,
         "search_index": true,
         "search_documents": state.search.len(),
         "media": media,
