@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::extract::{FromRequest, Multipart};
 use axum::http::Request;
 use libfuzzer_sys::fuzz_target;
-use pressroom_web::media::{inspect, read_upload, MAX_PIXELS, MAX_UPLOAD_BYTES};
+use pressroom_web::media::{inspect, read_upload, UploadLimits};
 
 fuzz_target!(|body: &[u8]| {
     let request = Request::post("/admin/media")
@@ -18,10 +18,11 @@ fuzz_target!(|body: &[u8]| {
         let Ok(multipart) = Multipart::from_request(request, &()).await else { return };
         let Ok(upload) = read_upload(multipart).await else { return };
         for (name, bytes) in upload.files {
-            if let Ok(inspected) = inspect(bytes, &name) {
-                assert!(inspected.files.iter().all(|(_, file)| file.len() <= MAX_UPLOAD_BYTES * 2));
+            let limits = UploadLimits::default();
+            if let Ok(inspected) = inspect(bytes, &name, limits) {
+                assert!(inspected.files.iter().all(|(_, file)| file.len() <= limits.max_bytes * 2));
                 if let (Some(width), Some(height)) = (inspected.width, inspected.height) {
-                    assert!(u64::from(width) * u64::from(height) <= MAX_PIXELS);
+                    assert!(u64::from(width) * u64::from(height) <= limits.max_pixels);
                 }
             }
         }

@@ -3,9 +3,9 @@
 
 mod common;
 
-use common::desk::{add_user, PASSWORD};
-use common::{attributes, Engine, TestSite};
-use pressroom_domain::Role;
+use common::desk::{add_user, csrf, page, png, signed_in, upload, PASSWORD};
+use common::{attributes, texts, token_for, Engine, TestSite};
+use pressroom_domain::{Role, Scope};
 use reqwest::StatusCode;
 
 /// A demo site whose public address is `https://…` (served here over loopback HTTP, as behind a
@@ -274,4 +274,39 @@ async fn behind_a_trusted_proxy_the_client_is_the_forwarded_address() {
         statuses.push(search_as(&direct, &format!("203.0.113.{n}")).await.unwrap().status().as_u16());
     }
     assert!(statuses.contains(&429), "a client cannot choose its address: {statuses:?}");
+}
+
+/// The upload limits are the site's settings: a site that takes 1 MB files and 1-megapixel
+/// pictures refuses more, through the back office and the API alike, records nothing it
+/// refused, and its upload form says what it takes.
+#[tokio::test]
+async fn uploads_are_held_to_the_sites_limits() {
+    let limits = pressroom_web::media::UploadLimits { max_bytes: 1 << 20, max_pixels: 1_000_000 };
+    let site = TestSite::start_configured(Engine::Sqlite, true, |_| {}, |config| config.uploads = limits)
+        .await
+        .expect("SQLite is always available");
+    add_user(&site, "author@example.org", Role::Author).await;
+    let client = signed_in(&site, "author@example.org").await;
+    let token = csrf(&site, &client).await;
+
+    let (_, library) = page(&site, &client, "/admin/media").await;
+    assert!(texts(&library, "#h-file")[0].ends_with("At most 1.0 MB. Pictures: at most 1 megapixels."), "{:?}", texts(&library, "#h-file"));
+    let (status, html) = upload(&site, &client, &token, "report.pdf", vec![b'%'; (1 << 20) + 200 * 1024]).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(texts(&html, ".form-error")[0].contains("too large"));
+    let (status, html) = upload(&site, &client, &token, "wide.png", png(1250, 1000)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(texts(&html, ".form-error")[0].contains("more pixels than this site accepts"));
+
+    let api = token_for(&site, "author@example.org", Role::Author, &[Scope::Write]).await;
+    let send = |bytes: Vec<u8>, name: &str| {
+        let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()));
+        site.client.post(format!("{}/api/v1/media", site.base)).bearer_auth(&api).multipart(form).send()
+    };
+    assert_eq!(send(vec![b'%'; 2 << 20], "report.pdf").await.unwrap().status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(send(png(1250, 1000), "wide.png").await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(site.store.media_page("", 1).await.unwrap().total, 0, "nothing refused was recorded");
+
+    assert_eq!(upload(&site, &client, &token, "square.png", png(1000, 1000)).await.0, StatusCode::SEE_OTHER, "within the limits");
+    assert_eq!(send(png(800, 600), "small.png").await.unwrap().status(), StatusCode::CREATED);
 }

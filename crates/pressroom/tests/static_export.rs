@@ -81,10 +81,17 @@ async fn the_exported_site_has_every_page_and_no_broken_link_and_updates_only_wh
         image::DynamicImage::new_rgb8(900, 600).write_to(&mut png, image::ImageFormat::Png).unwrap();
         png.into_inner()
     };
-    let (_, key) = pressroom_web::media::save_file(&store, &location.media().unwrap(), "map.png".into(), image, &Actor::system("test"))
-        .await
-        .unwrap()
-        .unwrap();
+    let (_, key) = pressroom_web::media::save_file(
+        &store,
+        &location.media().unwrap(),
+        Default::default(),
+        "map.png".into(),
+        image,
+        &Actor::system("test"),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let mut article = store.all_articles().await.unwrap().into_iter().find(|a| a.lang.as_str() == "en").unwrap();
     article.cover = Some(format!("/media/{key}/original.png"));
     article.body = format!("{}\n\n![The map](/media/{key}/original.png)\n\nA [link to nowhere](/en/news/no-such-item).", article.body);

@@ -51,6 +51,8 @@ pub struct WebConfig {
     pub rate_limits: limits::RateLimits,
     /// The time a client has to send a request's whole body (an upload over a slow line included).
     pub body_timeout: std::time::Duration,
+    /// The size of one uploaded file and the pixels of one image.
+    pub uploads: media::UploadLimits,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
 }
@@ -67,6 +69,7 @@ impl WebConfig {
             log_key: None,
             rate_limits: limits::RateLimits::default(),
             body_timeout: std::time::Duration::from_secs(120),
+            uploads: media::UploadLimits::default(),
             trusted_proxies: Vec::new(),
         }
     }

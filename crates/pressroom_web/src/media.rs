@@ -12,8 +12,30 @@ use image::{DynamicImage, ImageFormat};
 use pressroom_render::media::{file_extension, IMAGE_WIDTHS};
 use sha2::{Digest, Sha256};
 
-/// The largest upload accepted.
-pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+/// What one upload may be: settings of `pressroom serve` (`--max-upload-mb`,
+/// `--max-image-megapixels`), with these defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadLimits {
+    /// Bytes of one file.
+    pub max_bytes: usize,
+    /// Pixels of one image (a 40-megapixel photograph by default); more is refused before it
+    /// is decoded, so a small file that declares a huge picture (a decompression bomb) costs
+    /// nothing.
+    pub max_pixels: u64,
+}
+
+impl Default for UploadLimits {
+    fn default() -> UploadLimits {
+        UploadLimits { max_bytes: 20 << 20, max_pixels: 40_000_000 }
+    }
+}
+
+impl UploadLimits {
+    /// The largest request body an upload route reads: one file and the form around it.
+    pub fn body_bytes(&self) -> usize {
+        self.max_bytes.saturating_add(64 * 1024)
+    }
+}
 /// An upload that passed inspection, with the files to store.
 pub struct Inspected {
     pub image: bool,
@@ -28,11 +50,11 @@ pub struct Inspected {
 }
 
 /// Checks an upload by its content and prepares what to store; an error is a message key.
-pub fn inspect(bytes: Vec<u8>, original_name: &str) -> Result<Inspected, &'static str> {
+pub fn inspect(bytes: Vec<u8>, original_name: &str, limits: UploadLimits) -> Result<Inspected, &'static str> {
     if bytes.is_empty() {
         return Err("error_upload_missing");
     }
-    if bytes.len() > MAX_UPLOAD_BYTES {
+    if bytes.len() > limits.max_bytes {
         return Err("error_upload_too_large");
     }
     let sha256 = hex::encode(Sha256::digest(&bytes));
@@ -44,7 +66,7 @@ pub fn inspect(bytes: Vec<u8>, original_name: &str) -> Result<Inspected, &'stati
             ImageFormat::Gif => ("image/gif", "gif"),
             _ => return Err("error_upload_type"),
         };
-        let decoded = decode_bounded(&bytes, format)?;
+        let decoded = decode_bounded(&bytes, format, limits.max_pixels)?;
         let (width, height) = (decoded.width(), decoded.height());
         let mut files = vec![(format!("original.{ext}"), bytes)];
         for target in IMAGE_WIDTHS.into_iter().filter(|w| *w < width) {
@@ -72,14 +94,10 @@ pub fn inspect(bytes: Vec<u8>, original_name: &str) -> Result<Inspected, &'stati
     Ok(Inspected { image: false, content_type, width: None, height: None, sha256, files: vec![(format!("original.{ext}"), bytes)], text })
 }
 
-/// Pixels an uploaded image may have (a 40-megapixel photograph); more is refused before it is
-/// decoded, so a small file that declares a huge picture (a decompression bomb) costs nothing.
-pub const MAX_PIXELS: u64 = 40_000_000;
-
-fn decode_bounded(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, &'static str> {
+fn decode_bounded(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<DynamicImage, &'static str> {
     let reader = || image::ImageReader::with_format(Cursor::new(bytes), format);
     let (width, height) = reader().into_dimensions().map_err(|_| "error_upload_not_image")?;
-    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+    if u64::from(width) * u64::from(height) > max_pixels {
         return Err("error_upload_too_many_pixels");
     }
     let mut limits = image::Limits::default();
@@ -148,13 +166,14 @@ pub async fn save_upload(
     bytes: Vec<u8>,
     actor: &pressroom_store::Actor,
 ) -> Result<Result<(i64, String), &'static str>, crate::WebError> {
-    save_file(&state.store, &state.config.media, name, bytes, actor).await
+    save_file(&state.store, &state.config.media, state.config.uploads, name, bytes, actor).await
 }
 
 /// [`save_upload`] for any way in: the back office, the API, an import.
 pub async fn save_file(
     store: &pressroom_store::Store,
     media: &crate::media_store::MediaStore,
+    limits: UploadLimits,
     name: String,
     bytes: Vec<u8>,
     actor: &pressroom_store::Actor,
@@ -163,7 +182,7 @@ pub async fn save_file(
     let byte_size = bytes.len() as i64;
     let inspect_name = name.clone();
     let inspected =
-        tokio::task::spawn_blocking(move || inspect(bytes, &inspect_name)).await.map_err(|e| WebError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(move || inspect(bytes, &inspect_name, limits)).await.map_err(|e| WebError::Internal(e.to_string()))?;
     let inspected = match inspected {
         Ok(inspected) => inspected,
         Err(key) => return Ok(Err(key)),
@@ -198,23 +217,28 @@ mod tests {
 
     #[test]
     fn images_are_decoded_and_sized() {
-        let inspected = inspect(png(1000, 500), "photo.jpg").unwrap();
+        let inspected = inspect(png(1000, 500), "photo.jpg", UploadLimits::default()).unwrap();
         assert_eq!((inspected.content_type, inspected.width), ("image/png", Some(1000)), "the content decides, not the name");
         let names: Vec<_> = inspected.files.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["original.png", "w480.png", "w960.png"]);
         assert_eq!(pressroom_render::media::variants(Some(1000), "image/png").len(), 2);
+        let small = UploadLimits { max_pixels: 499_999, ..UploadLimits::default() };
+        assert_eq!(inspect(png(1000, 500), "photo.png", small).err(), Some("error_upload_too_many_pixels"));
     }
 
     #[test]
     fn scripts_and_broken_files_are_refused() {
         let svg = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".to_vec();
-        assert_eq!(inspect(svg, "logo.svg").err(), Some("error_upload_type"));
-        assert_eq!(inspect(b"<html><script>x</script>".to_vec(), "page.pdf").err(), Some("error_upload_type"));
+        assert_eq!(inspect(svg, "logo.svg", UploadLimits::default()).err(), Some("error_upload_type"));
+        assert_eq!(inspect(b"<html><script>x</script>".to_vec(), "page.pdf", UploadLimits::default()).err(), Some("error_upload_type"));
         let mut broken = png(10, 10);
         broken.truncate(40);
-        assert_eq!(inspect(broken, "cut.png").err(), Some("error_upload_not_image"));
-        assert_eq!(inspect(b"PK\x03\x04rest".to_vec(), "archive.exe").err(), Some("error_upload_type"));
-        assert_eq!(inspect(b"%PDF-1.7 ...".to_vec(), "report.pdf").unwrap().content_type, "application/pdf");
-        assert_eq!(inspect(vec![0; MAX_UPLOAD_BYTES + 1], "big.bin").err(), Some("error_upload_too_large"));
+        assert_eq!(inspect(broken, "cut.png", UploadLimits::default()).err(), Some("error_upload_not_image"));
+        assert_eq!(inspect(b"PK\x03\x04rest".to_vec(), "archive.exe", UploadLimits::default()).err(), Some("error_upload_type"));
+        assert_eq!(inspect(b"%PDF-1.7 ...".to_vec(), "report.pdf", UploadLimits::default()).unwrap().content_type, "application/pdf");
+        assert_eq!(
+            inspect(vec![0; UploadLimits::default().max_bytes + 1], "big.bin", UploadLimits::default()).err(),
+            Some("error_upload_too_large")
+        );
     }
 }

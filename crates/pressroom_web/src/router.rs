@@ -23,11 +23,12 @@ const HSTS: &str = "max-age=31536000; includeSubDomains";
 pub fn router(state: AppState) -> Router {
     let https = state.config.base_url.starts_with("https://");
     let body_timeout = state.config.body_timeout;
+    let upload_body_bytes = state.config.uploads.body_bytes();
     let (api_routes, openapi) = api::routes();
     let openapi = Arc::new(api::document_json(&openapi));
     let api_routes = api_routes
         .route("/api/openapi.json", get(move |state: axum::extract::State<AppState>| api::content::openapi(state, openapi.clone())))
-        .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD_BYTES + 64 * 1024))
+        .layer(DefaultBodyLimit::max(upload_body_bytes))
         .layer(middleware::from_fn(api::error::json_errors));
     Router::new()
         .route("/", get(home::root))
@@ -86,12 +87,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/webhooks/{id}/delete", post(webhooks::delete))
         .route("/admin/redirects", get(redirects_admin::list).post(redirects_admin::create))
         .route("/admin/redirects/{id}/delete", post(redirects_admin::delete))
-        .route(
-            "/admin/media",
-            get(media_library::library)
-                .post(media_library::upload)
-                .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD_BYTES + 64 * 1024)),
-        )
+        .route("/admin/media", get(media_library::library).post(media_library::upload).layer(DefaultBodyLimit::max(upload_body_bytes)))
         .route("/admin/media/{id}/alt", post(media_library::set_alt))
         .route("/preview/{secret}", get(preview::page))
         .route("/{lang}", get(home::add_slash))

@@ -106,7 +106,7 @@ impl MediaLibrary for Library {
             return Ok((item.id, pressroom_render::media::original_url(&item)));
         }
         let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        match pressroom_web::media::save_file(&self.store, &self.media, name, bytes, &self.actor).await {
+        match pressroom_web::media::save_file(&self.store, &self.media, Default::default(), name, bytes, &self.actor).await {
             Ok(Ok((_, key))) => {
                 let item = self.store.media_by_key(&key).await.map_err(|e| e.to_string())?;
                 Ok((item.id, pressroom_render::media::original_url(&item)))

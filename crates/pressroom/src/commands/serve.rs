@@ -8,6 +8,7 @@ use clap::Args;
 use pressroom::{app_state, open_site, web_config};
 use pressroom_store::redact;
 use pressroom_web::limits::RateLimits;
+use pressroom_web::media::UploadLimits;
 use pressroom_web::server::ConnectionLimits;
 
 use super::{report, SiteArgs};
@@ -44,6 +45,15 @@ pub struct ServeArgs {
     /// comes from the proxy: raise it, or set 0 and let the proxy limit clients.
     #[arg(long, env = "PRESSROOM_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = ConnectionLimits::default().per_address)]
     max_connections_per_address: usize,
+    /// Megabytes one uploaded file may have (1 to 4096).
+    #[arg(long, env = "PRESSROOM_MAX_UPLOAD_MB", default_value_t = (UploadLimits::default().max_bytes >> 20) as u64,
+          value_parser = clap::value_parser!(u64).range(1..=4096))]
+    max_upload_mb: u64,
+    /// Megapixels one uploaded image may have (1 to 1000); a file declaring more is refused
+    /// before it is decoded.
+    #[arg(long, env = "PRESSROOM_MAX_IMAGE_MEGAPIXELS", default_value_t = UploadLimits::default().max_pixels / 1_000_000,
+          value_parser = clap::value_parser!(u64).range(1..=1000))]
+    max_image_megapixels: u64,
     /// A reverse proxy in front (nginx on this machine: 127.0.0.1) whose `X-Forwarded-For` names
     /// the client; repeat or separate with commas.
     #[arg(long = "trusted-proxy", env = "PRESSROOM_TRUSTED_PROXIES", value_delimiter = ',')]
@@ -62,6 +72,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     config.rate_limits = RateLimits { search: args.rate_limit_search, api: args.rate_limit_api, preview: args.rate_limit_preview };
     config.body_timeout = std::time::Duration::from_secs(args.body_timeout.max(1));
     config.trusted_proxies = args.trusted_proxies;
+    config.uploads = UploadLimits { max_bytes: (args.max_upload_mb as usize) << 20, max_pixels: args.max_image_megapixels * 1_000_000 };
     let state = app_state(store, &location, config).await?;
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     tracing::info!(database = %redact(&location.database_url()), media = %state.config.media.describe(), "serving");

@@ -95,3 +95,12 @@ fn crc32(data: &[u8]) -> u32 {
     }
     !crc
 }
+
+/// Sends one file to the media library as its upload form does.
+pub async fn upload(site: &TestSite, client: &Client, token: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, String) {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", token.to_owned())
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()));
+    let response = client.post(format!("{}/admin/media", site.base)).multipart(form).send().await.unwrap();
+    (response.status(), response.text().await.unwrap())
+}

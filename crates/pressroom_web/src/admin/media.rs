@@ -14,7 +14,6 @@ use pressroom_store::{MediaItem, MediaKind};
 
 use super::session::Staff;
 use super::{notice_from, page_number, respond, see_other, Desk, Fields};
-use crate::media::MAX_UPLOAD_BYTES;
 use crate::{media, AppState, WebError};
 use pressroom_render::media::{human_size, original_url, thumbnail_url};
 
@@ -46,9 +45,16 @@ async fn library_page(
         items: items.items.iter().map(|item| media_view(item, desk)).collect(),
         pagination: Pagination::new(&items, "/admin/media"),
         error: error.map(|key| desk.text(key)),
-        max_size: human_size(MAX_UPLOAD_BYTES as i64),
+        max_size: upload_limits_hint(desk, state.config.uploads),
     };
     Ok(respond(state, status, &view))
+}
+
+/// What an upload may be, as the upload forms say it after "At most": "20.0 MB. Pictures: at
+/// most 40 megapixels."
+pub(super) fn upload_limits_hint(desk: &Desk, limits: media::UploadLimits) -> String {
+    let megapixels = limits.max_pixels as f64 / 1e6;
+    format!("{}. {}", human_size(limits.max_bytes as i64), desk.text("upload_pixels_hint").replace("{n}", &megapixels.to_string()))
 }
 
 fn media_view(item: &MediaItem, desk: &Desk) -> MediaView {

@@ -20,7 +20,6 @@ use pressroom_store::NEW_ITEM;
 use super::editor_form::{fields_of, stored_form};
 use super::session::Staff;
 use super::{notice_from, page_number, respond, see_other, Desk, Fields};
-use crate::media::MAX_UPLOAD_BYTES;
 use crate::{AppState, WebError};
 
 /// `new`, or an item's id.
@@ -87,7 +86,7 @@ pub async fn page(
             .iter()
             .map(|l| AltField { lang: l.code.to_string(), label: l.native_name.clone(), value: String::new() })
             .collect(),
-        max_size: pressroom_render::media::human_size(MAX_UPLOAD_BYTES as i64),
+        max_size: super::media::upload_limits_hint(&desk, state.config.uploads),
     };
     Ok(respond(&state, StatusCode::OK, &view))
 }
