@@ -290,7 +290,7 @@ async fn uploads_are_held_to_the_sites_limits() {
     let token = csrf(&site, &client).await;
 
     let (_, library) = page(&site, &client, "/admin/media").await;
-    assert!(texts(&library, "#h-file")[0].ends_with("At most 1.0 MB. Pictures: at most 1 megapixels."), "{:?}", texts(&library, "#h-file"));
+    assert!(texts(&library, "#h-file")[0].ends_with("At most 1 MB. Pictures: at most 1 megapixels."), "{:?}", texts(&library, "#h-file"));
     let (status, html) = upload(&site, &client, &token, "report.pdf", vec![b'%'; (1 << 20) + 200 * 1024]).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(texts(&html, ".form-error")[0].contains("too large"));

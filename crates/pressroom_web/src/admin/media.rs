@@ -50,11 +50,15 @@ async fn library_page(
     Ok(respond(state, status, &view))
 }
 
-/// What an upload may be, as the upload forms say it after "At most": "20.0 MB. Pictures: at
-/// most 40 megapixels."
+/// What an upload may be, as the upload forms say it after "At most": "20 MB. Pictures: at most
+/// 40 megapixels."
 pub(super) fn upload_limits_hint(desk: &Desk, limits: media::UploadLimits) -> String {
+    let size = match limits.max_bytes % (1 << 20) {
+        0 => format!("{} MB", limits.max_bytes >> 20),
+        _ => human_size(limits.max_bytes as i64),
+    };
     let megapixels = limits.max_pixels as f64 / 1e6;
-    format!("{}. {}", human_size(limits.max_bytes as i64), desk.text("upload_pixels_hint").replace("{n}", &megapixels.to_string()))
+    format!("{size}. {}", desk.text("upload_pixels_hint").replace("{n}", &megapixels.to_string()))
 }
 
 fn media_view(item: &MediaItem, desk: &Desk) -> MediaView {
