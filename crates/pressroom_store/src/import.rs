@@ -14,7 +14,7 @@ use sqlx::Row;
 
 use crate::changes::ArticleReach;
 use crate::documents::set_document_facts;
-use crate::record::KnownItem;
+use crate::record::{self, KnownItem};
 use crate::write::{
     bind_fields, insert_tag_links, resolve_tags, save_tag, save_version, set_event_dates, SiteKeys, Snapshot, TagDef, TagLink, Target,
 };
@@ -170,9 +170,8 @@ impl ImportSession<'_> {
         &mut self,
         batch: &[(usize, ArticleDraft, Vec<OldPath>)],
     ) -> Result<(HashSet<(String, String)>, HashSet<(String, i64, String)>)> {
-        let placeholders = |from: usize, n: usize| (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
         let keys: HashSet<&str> = batch.iter().map(|(_, d, _)| d.translation_key.as_str()).collect();
-        let sql = format!("SELECT translation_key, lang FROM articles WHERE translation_key IN ({})", placeholders(1, keys.len()));
+        let sql = format!("SELECT translation_key, lang FROM articles WHERE translation_key IN ({})", record::placeholders(1, keys.len()));
         let mut query = sqlx::query_as(&sql);
         for key in &keys {
             query = query.bind(*key);
@@ -189,8 +188,8 @@ impl ImportSession<'_> {
         let section_list = sections.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
         let sql = format!(
             "SELECT lang, section_id, slug FROM articles WHERE lang IN ({}) AND section_id IN ({section_list}) AND slug IN ({})",
-            placeholders(1, langs.len()),
-            placeholders(1 + langs.len(), slugs.len())
+            record::placeholders(1, langs.len()),
+            record::placeholders(1 + langs.len(), slugs.len())
         );
         let mut query = sqlx::query_as(&sql);
         for value in langs.iter().chain(&slugs) {

@@ -203,12 +203,12 @@ fn distinct(ids: &[i64]) -> Vec<i64> {
 }
 
 /// `$from, $from+1, …`: `count` parameters.
-fn placeholders(from: usize, count: usize) -> String {
+pub(crate) fn placeholders(from: usize, count: usize) -> String {
     (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 /// `($1, …, $width), ($width+1, …)`: `rows` rows of `width` parameters.
-fn rows_of(rows: usize, width: usize) -> String {
+pub(crate) fn rows_of(rows: usize, width: usize) -> String {
     (0..rows).map(|r| format!("({})", placeholders(r * width + 1, width))).collect::<Vec<_>>().join(", ")
 }
 
