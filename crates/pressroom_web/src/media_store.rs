@@ -265,7 +265,7 @@ impl MediaStore {
                         files.push((key.as_ref().to_owned(), name.as_ref().to_owned(), meta.size));
                     }
                 }
-                files = files.into_iter().filter(|(key, name, _)| is_key(key) && is_file_name(name)).collect();
+                files.retain(|(key, name, _)| is_key(key) && is_file_name(name));
             }
         }
         let mut files: Vec<StoredFile> = files.into_iter().map(|(key, name, size)| StoredFile { key, name, size }).collect();
