@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use common::process::{editor_token as token, pressroom, pressroom_ok, Server};
+use common::process::{api, editor_token as token, pressroom, pressroom_ok, Server};
 use pressroom_store::testing::TempPostgres;
 use serde_json::{json, Value};
 
@@ -27,15 +27,6 @@ async fn serve(data: &Path, database: &str) -> Server {
 
 fn sqlite(data: &Path) -> String {
     format!("sqlite://{}", data.join("pressroom.db").display())
-}
-
-async fn api(server: &Server, method: reqwest::Method, path: &str, token: &str, body: Value) -> Value {
-    let response =
-        reqwest::Client::new().request(method, format!("{}{path}", server.base)).bearer_auth(token).json(&body).send().await.unwrap();
-    let status = response.status();
-    let answer: Value = response.json().await.unwrap_or(Value::Null);
-    assert!(status.is_success(), "{path}: {status} {answer}");
-    answer
 }
 
 /// Every address a reader or an API client can ask of the site: each page its sitemaps list and

@@ -295,26 +295,11 @@ async fn an_upgrade_migrates_once_while_the_previous_release_keeps_serving() {
 
     let ready: serde_json::Value = reqwest::get(format!("{}/readyz", previous.base)).await.unwrap().json().await.unwrap();
     assert_eq!((ready["status"].as_str(), ready["checks"]["schema"]["database"].as_i64()), (Some("ready"), Some(next)), "{ready}");
-    let client = reqwest::Client::new();
-    let created: serde_json::Value = client
-        .post(format!("{}/api/v1/articles", previous.base))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"lang": "en", "section": "news", "title": "Saved during the upgrade", "body": "Text."}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let post = reqwest::Method::POST;
+    let article = serde_json::json!({"lang": "en", "section": "news", "title": "Saved during the upgrade", "body": "Text."});
+    let created = common::process::api(&previous, post.clone(), "/api/v1/articles", &token, article).await;
     let id = created["id"].as_i64().unwrap_or_else(|| panic!("the save is acknowledged: {created}"));
-    let published = client
-        .post(format!("{}/api/v1/articles/{id}/status", previous.base))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"action": "publish"}))
-        .send()
-        .await
-        .unwrap();
-    assert!(published.status().is_success(), "{}", published.text().await.unwrap());
+    common::process::api(&previous, post, &format!("/api/v1/articles/{id}/status"), &token, serde_json::json!({"action": "publish"})).await;
     let home = format!("{}/en/", previous.base);
     let shown = within(Duration::from_secs(2), || async { body(&home).await.contains("Saved during the upgrade") }).await;
     assert!(shown.is_some(), "the previous release serves what it saved:\n{}", previous.log_text());

@@ -228,17 +228,15 @@ mod tests {
 
     #[test]
     fn scripts_and_broken_files_are_refused() {
+        let limits = UploadLimits::default();
         let svg = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".to_vec();
-        assert_eq!(inspect(svg, "logo.svg", UploadLimits::default()).err(), Some("error_upload_type"));
-        assert_eq!(inspect(b"<html><script>x</script>".to_vec(), "page.pdf", UploadLimits::default()).err(), Some("error_upload_type"));
+        assert_eq!(inspect(svg, "logo.svg", limits).err(), Some("error_upload_type"));
+        assert_eq!(inspect(b"<html><script>x</script>".to_vec(), "page.pdf", limits).err(), Some("error_upload_type"));
         let mut broken = png(10, 10);
         broken.truncate(40);
-        assert_eq!(inspect(broken, "cut.png", UploadLimits::default()).err(), Some("error_upload_not_image"));
-        assert_eq!(inspect(b"PK\x03\x04rest".to_vec(), "archive.exe", UploadLimits::default()).err(), Some("error_upload_type"));
-        assert_eq!(inspect(b"%PDF-1.7 ...".to_vec(), "report.pdf", UploadLimits::default()).unwrap().content_type, "application/pdf");
-        assert_eq!(
-            inspect(vec![0; UploadLimits::default().max_bytes + 1], "big.bin", UploadLimits::default()).err(),
-            Some("error_upload_too_large")
-        );
+        assert_eq!(inspect(broken, "cut.png", limits).err(), Some("error_upload_not_image"));
+        assert_eq!(inspect(b"PK\x03\x04rest".to_vec(), "archive.exe", limits).err(), Some("error_upload_type"));
+        assert_eq!(inspect(b"%PDF-1.7 ...".to_vec(), "report.pdf", limits).unwrap().content_type, "application/pdf");
+        assert_eq!(inspect(vec![0; limits.max_bytes + 1], "big.bin", limits).err(), Some("error_upload_too_large"));
     }
 }

@@ -45,6 +45,16 @@ pub fn editor_token(data: &Path, database: &str) -> String {
     made.lines().find_map(|line| line.trim().strip_prefix("token: ").map(str::to_owned)).expect("the token is printed")
 }
 
+/// An Admin API call to `server` with `token` that must succeed; its JSON answer (null if none).
+pub async fn api(server: &Server, method: reqwest::Method, path: &str, token: &str, body: serde_json::Value) -> serde_json::Value {
+    let response =
+        reqwest::Client::new().request(method, format!("{}{path}", server.base)).bearer_auth(token).json(&body).send().await.unwrap();
+    let status = response.status();
+    let answer: serde_json::Value = response.json().await.unwrap_or(serde_json::Value::Null);
+    assert!(status.is_success(), "{path}: {status} {answer}");
+    answer
+}
+
 /// A `pressroom serve` process, stopped when dropped; its log goes to a file.
 pub struct Server {
     child: Child,
