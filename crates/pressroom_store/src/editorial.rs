@@ -6,6 +6,7 @@ use pressroom_record::Event;
 use sqlx::Row;
 
 use crate::changes::ArticleReach;
+use crate::record::{ItemFields, KnownItem, ITEM_COLUMNS};
 use crate::webhooks::queue_deliveries;
 use crate::write::{save_version, SiteKeys, Target};
 use crate::{audit, now, to_time, Actor, Result, Store, StoreError, WebhookEvent};
@@ -101,24 +102,25 @@ impl Store {
     /// (scheduling). The caller has checked the workflow rules; the status must still be `from`.
     pub async fn change_status(&self, id: ArticleId, from: Status, action: Action, published_at: Option<i64>, actor: &Actor) -> Result<()> {
         let mut w = self.begin_write().await?;
-        let changed: Option<(String, String)> = sqlx::query_as(
+        let update = format!(
             "UPDATE articles SET status = $1, published_at = COALESCE($2, published_at), updated_at = $3 WHERE id = $4 AND status = $5 \
-             RETURNING lang, translation_key",
-        )
-        .bind(action.target().as_str())
-        .bind(published_at)
-        .bind(now())
-        .bind(id.0)
-        .bind(from.as_str())
-        .fetch_optional(&mut *w.tx)
-        .await?;
-        let (lang, translation_key) = changed.ok_or_else(|| StoreError::Conflict("the article's status changed meanwhile".into()))?;
-        follow_in_tags(&mut w.tx, id.0).await?;
-        if let Some(event) = public_event_of_step(from, action.target()) {
-            w.record_public_event(id.0, event, "", None);
-        }
+             RETURNING {ITEM_COLUMNS}"
+        );
+        let changed = sqlx::query(&update)
+            .bind(action.target().as_str())
+            .bind(published_at)
+            .bind(now())
+            .bind(id.0)
+            .bind(from.as_str())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        let item = ItemFields::read(&changed.ok_or_else(|| StoreError::Conflict("the article's status changed meanwhile".into()))?, 0)?;
+        let tag_keys = follow_in_tags(&mut w.tx, id.0).await?;
         let public = from == Status::Published || action.target() == Status::Published;
-        w.record_article_change(id.0, &ArticleReach::new(public, &lang, &translation_key));
+        w.record_article_change(id.0, &ArticleReach::new(public, item.lang(), item.translation_key()));
+        if let Some(event) = public_event_of_step(from, action.target()) {
+            w.record_public_event(id.0, event, "", Some(KnownItem::stored(item, &tag_keys)));
+        }
         if let Some(event) = WebhookEvent::of_transition(from, action.target()) {
             queue_deliveries(&mut w, event, id.0).await?;
         }
@@ -296,14 +298,17 @@ fn public_event_of_step(from: Status, to: Status) -> Option<Event> {
     }
 }
 
-/// Brings an article's tag links up to its status and date, after a workflow step changed them.
-pub(crate) async fn follow_in_tags(tx: &mut sqlx::Transaction<'static, sqlx::Any>, article_id: i64) -> Result<()> {
-    sqlx::query(
+/// Brings an article's tag links up to its status and date, after a workflow step changed
+/// them; returns its tags' keys in order, for the public record.
+pub(crate) async fn follow_in_tags(tx: &mut sqlx::Transaction<'static, sqlx::Any>, article_id: i64) -> Result<Vec<String>> {
+    let mut tags: Vec<(i64, String)> = sqlx::query_as(
         "UPDATE article_tags SET status = (SELECT a.status FROM articles a WHERE a.id = $1), \
-         published_at = (SELECT a.published_at FROM articles a WHERE a.id = $1) WHERE article_id = $1",
+         published_at = (SELECT a.published_at FROM articles a WHERE a.id = $1) WHERE article_id = $1 \
+         RETURNING position, (SELECT key FROM tags WHERE id = tag_id)",
     )
     .bind(article_id)
-    .execute(&mut **tx)
+    .fetch_all(&mut **tx)
     .await?;
-    Ok(())
+    tags.sort_unstable();
+    Ok(tags.into_iter().map(|(_, key)| key).collect())
 }

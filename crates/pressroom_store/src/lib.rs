@@ -152,10 +152,6 @@ pub struct Store {
     write_lock: Option<Arc<Mutex<()>>>,
     /// Lists' page marks and counts, until the next change.
     lists: Arc<std::sync::Mutex<listings::ListCache>>,
-    /// The public record's tree as this process's last committed append left it: the next
-    /// append starts from it when no other process appended since (its size says so), rather
-    /// than reading the tree's right edge again. Kept only after a commit.
-    frontier: Arc<std::sync::Mutex<Option<pressroom_record::Frontier>>>,
 }
 
 /// A write transaction, holding the SQLite writer lock where there is one.
@@ -169,10 +165,6 @@ pub(crate) struct WriteTx<'a> {
     article_changes: Vec<(i64, ArticleReach)>,
     /// Changes readers can see, logged in the public record at commit (or sooner, in batches).
     public_events: Vec<record::PublicEvent>,
-    /// The public record's tree as this transaction left it, for its next append.
-    frontier: Option<pressroom_record::Frontier>,
-    /// The tree as the last committed append of this process left it (see [`Store`]).
-    committed_frontier: Arc<std::sync::Mutex<Option<pressroom_record::Frontier>>>,
     changes: Arc<watch::Sender<i64>>,
     _guard: Option<MutexGuard<'a, ()>>,
 }
@@ -249,9 +241,6 @@ impl WriteTx<'_> {
         self.write_log_entries().await?;
         self.write_article_changes().await?;
         self.tx.commit().await?;
-        if let Some(frontier) = self.frontier.take() {
-            *self.committed_frontier.lock().expect("never poisoned") = Some(frontier);
-        }
         if let Some(id) = self.last_change {
             announce(&self.changes, id);
         }
@@ -322,7 +311,6 @@ impl Store {
             following: Default::default(),
             write_lock,
             lists: Default::default(),
-            frontier: Default::default(),
         })
     }
 
@@ -347,8 +335,6 @@ impl Store {
             last_change: None,
             article_changes: Vec::new(),
             public_events: Vec::new(),
-            frontier: None,
-            committed_frontier: self.frontier.clone(),
             changes: self.changes.clone(),
             _guard: guard,
         })

@@ -130,21 +130,29 @@ pub(crate) async fn save_version(
         field: "section",
         reason: format!("unknown section {:?}", draft.section.as_str()),
     })?;
-    let same_version: Option<(i64, i64, String, i64, String)> =
-        sqlx::query_as("SELECT id, revision, status, section_id, slug FROM articles WHERE translation_key = $1 AND lang = $2")
-            .bind(&draft.translation_key)
-            .bind(draft.lang.as_str())
-            .fetch_optional(&mut *w.tx)
-            .await?;
+    let same_version: Option<(i64, i64, String, i64, String, String)> = sqlx::query_as(
+        "SELECT id, revision, status, section_id, slug, change_notes FROM articles WHERE translation_key = $1 AND lang = $2",
+    )
+    .bind(&draft.translation_key)
+    .bind(draft.lang.as_str())
+    .fetch_optional(&mut *w.tx)
+    .await?;
     // A new article whose translation already has this language is refused, but after the
     // slug check below: a taken address is the likelier mistake and the clearer message.
     let mut translation_taken = false;
     // The article as it was, for the change feed and its former address.
     let mut before: Option<Before> = None;
     let existing = match target {
-        Target::ByTranslation => same_version.as_ref().map(|(id, revision, status, section_id, slug)| {
+        Target::ByTranslation => same_version.as_ref().map(|(id, revision, status, section_id, slug, change_notes)| {
             let (lang, key) = (draft.lang.as_str().to_owned(), draft.translation_key.clone());
-            before = Some(Before { status: status.clone(), lang, key, section_id: *section_id, slug: slug.clone() });
+            before = Some(Before {
+                status: status.clone(),
+                lang,
+                key,
+                section_id: *section_id,
+                slug: slug.clone(),
+                change_notes: change_notes.clone(),
+            });
             (*id, *revision)
         }),
         Target::New => {
@@ -152,12 +160,14 @@ pub(crate) async fn save_version(
             None
         }
         Target::Existing { id, expected } => {
-            let (revision, status, lang, key, section_id, slug): (i64, String, String, String, i64, String) =
-                sqlx::query_as("SELECT revision, status, lang, translation_key, section_id, slug FROM articles WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *w.tx)
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
+            let (revision, status, lang, key, section_id, slug, change_notes): (i64, String, String, String, i64, String, String) =
+                sqlx::query_as(
+                    "SELECT revision, status, lang, translation_key, section_id, slug, change_notes FROM articles WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut *w.tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
             if revision != expected {
                 return Err(StoreError::Stale { current: revision });
             }
@@ -165,7 +175,7 @@ pub(crate) async fn save_version(
                 let reason = format!("this item already has a version in {}", draft.lang);
                 return Err(StoreError::Rejected { index, field: "translation_key", reason });
             }
-            before = Some(Before { status, lang, key, section_id, slug });
+            before = Some(Before { status, lang, key, section_id, slug, change_notes });
             Some((id, revision))
         }
     };
@@ -196,12 +206,27 @@ pub(crate) async fn save_version(
         (Some((id, _)), Some(facts)) => event_rescheduled(&mut w.tx, id, facts).await?,
         _ => false,
     };
+    let published = Status::Published.as_str();
+    let was_public = before.as_ref().is_some_and(|b| b.status == published);
+    let public_event = public_event(was_public, draft.status, amendment);
     let (id, revision) = match existing {
         Some((id, revision)) => {
+            // An update's change note joins the list in the same statement as the text.
+            let stored = before.as_ref().map_or("[]", |b| b.change_notes.as_str());
+            let change_notes = match public_event {
+                Some((Event::Update, note)) => with_change_note(stored, now, note)?,
+                _ => stored.to_owned(),
+            };
             let update = "UPDATE articles SET translation_key = $1, lang = $2, section_id = $3, slug = $4, title = $5, lead = $6, \
                           body = $7, cover = $8, featured = $9, status = $10, published_at = $11, event = $12, report_of = $13, \
-                          document = $14, updated_at = $15, revision = $16 WHERE id = $17";
-            bind_fields(sqlx::query(update), draft, section_id).bind(now).bind(revision + 1).bind(id).execute(&mut *w.tx).await?;
+                          document = $14, updated_at = $15, revision = $16, change_notes = $17 WHERE id = $18";
+            bind_fields(sqlx::query(update), draft, section_id)
+                .bind(now)
+                .bind(revision + 1)
+                .bind(change_notes)
+                .bind(id)
+                .execute(&mut *w.tx)
+                .await?;
             (id, revision + 1)
         }
         None => {
@@ -229,12 +254,7 @@ pub(crate) async fn save_version(
         .bind(now)
         .execute(&mut *w.tx)
         .await?;
-    let published = Status::Published.as_str();
-    let was_public = before.as_ref().is_some_and(|b| b.status == published);
-    if let Some((event, note)) = public_event(was_public, draft.status, amendment) {
-        if event == Event::Update {
-            add_change_note(&mut w.tx, id, now, note).await?;
-        }
+    if let Some((event, note)) = public_event {
         let known = KnownItem::of(draft, revision, &tag_keys);
         w.record_public_event(id, event, note, Some(known));
     }
@@ -351,15 +371,11 @@ fn public_event(was_public: bool, status: Status, amendment: Option<&Amendment>)
     }
 }
 
-/// Appends a public change note to an article's list.
-async fn add_change_note(tx: &mut Transaction<'static, Any>, article_id: i64, at: i64, note: &str) -> Result<()> {
-    let (json,): (String,) =
-        sqlx::query_as("SELECT change_notes FROM articles WHERE id = $1").bind(article_id).fetch_one(&mut **tx).await?;
-    let mut notes = crate::articles::change_notes(&json)?;
+/// An article's list of public change notes (as stored) with `note`, made at `at`, added.
+fn with_change_note(stored: &str, at: i64, note: &str) -> Result<String> {
+    let mut notes = crate::articles::change_notes(stored)?;
     notes.push(ChangeNote { at: crate::to_time(at), note: note.to_owned() });
-    let json = serde_json::to_string(&notes).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    sqlx::query("UPDATE articles SET change_notes = $1 WHERE id = $2").bind(json).bind(article_id).execute(&mut **tx).await?;
-    Ok(())
+    serde_json::to_string(&notes).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
 /// A stored article as it was before a save.
@@ -369,6 +385,8 @@ struct Before {
     key: String,
     section_id: i64,
     slug: String,
+    /// Its public change notes, as stored.
+    change_notes: String,
 }
 
 /// Keeps the address a published article is leaving, so that it answers 301 to the new one.
