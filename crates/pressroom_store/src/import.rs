@@ -53,6 +53,12 @@ impl Store {
             // kept in memory (a fixed amount, whatever the size of the import) rather than read
             // back from the write-ahead log. The connection's usual size is restored at the end.
             sqlx::query(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}")).execute(&mut *w.tx).await?;
+        } else {
+            // PostgreSQL plans a prepared statement once for good after a few runs, from what it
+            // knew of the tables then: at the start of a large import, that they were nearly
+            // empty, where a full scan is cheapest. Planned anew each time, the lookups keep to
+            // their indexes as the tables grow.
+            sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan").execute(&mut *w.tx).await?;
         }
         let keys = SiteKeys::load(&mut w.tx).await?;
         for tag in tags {
@@ -178,22 +184,24 @@ impl ImportSession<'_> {
         }
         let versions: Vec<(String, String)> = query.fetch_all(&mut *self.w.tx).await?;
 
-        let langs: HashSet<&str> = batch.iter().map(|(_, d, _)| d.lang.as_str()).collect();
-        let sections: HashSet<i64> = batch.iter().filter_map(|(_, d, _)| self.keys.sections.get(d.section.as_str()).copied()).collect();
-        let slugs: HashSet<&str> = batch.iter().map(|(_, d, _)| d.slug.as_str()).collect();
-        if sections.is_empty() {
+        // Each address is asked for whole, so that every engine looks it up in the unique index
+        // of addresses: asked as lists of languages, sections and slugs, PostgreSQL (whose
+        // statistics in the middle of an import still describe the table before it) read every
+        // article of the language and section, for every batch.
+        let addresses: Vec<(&str, i64, &str)> = batch
+            .iter()
+            .filter_map(|(_, d, _)| Some((d.lang.as_str(), *self.keys.sections.get(d.section.as_str())?, d.slug.as_str())))
+            .collect();
+        if addresses.is_empty() {
             return Ok((versions.into_iter().collect(), HashSet::new()));
         }
-        // The section ids come from the database as integers, so they are safe to write in.
-        let section_list = sections.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-        let sql = format!(
-            "SELECT lang, section_id, slug FROM articles WHERE lang IN ({}) AND section_id IN ({section_list}) AND slug IN ({})",
-            record::placeholders(1, langs.len()),
-            record::placeholders(1 + langs.len(), slugs.len())
-        );
+        let conditions: Vec<String> = (0..addresses.len())
+            .map(|i| format!("(lang = ${} AND section_id = ${} AND slug = ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .collect();
+        let sql = format!("SELECT lang, section_id, slug FROM articles WHERE {}", conditions.join(" OR "));
         let mut query = sqlx::query_as(&sql);
-        for value in langs.iter().chain(&slugs) {
-            query = query.bind(*value);
+        for (lang, section_id, slug) in addresses {
+            query = query.bind(lang).bind(section_id).bind(slug);
         }
         let addresses: Vec<(String, i64, String)> = query.fetch_all(&mut *self.w.tx).await?;
         Ok((versions.into_iter().collect(), addresses.into_iter().collect()))
