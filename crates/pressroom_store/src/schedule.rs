@@ -3,7 +3,6 @@
 //! transaction can win.
 
 use pressroom_domain::ArticleId;
-
 use sqlx::Row;
 
 use crate::changes::ArticleReach;
@@ -22,7 +21,7 @@ impl Store {
         let rows = sqlx::query(&update).bind(now).fetch_all(&mut *w.tx).await?;
         let mut published = Vec::with_capacity(rows.len());
         for row in rows {
-            let (id, item): (i64, ItemFields) = (row.try_get(0)?, ItemFields::read(&row, 1)?);
+            let (id, item): (i64, _) = (row.try_get(0)?, ItemFields::read(&row, 1)?);
             let tag_keys = crate::editorial::follow_in_tags(&mut w.tx, id).await?;
             w.record_article_change(id, &ArticleReach::new(true, item.lang(), item.translation_key()));
             w.record_public_event(id, pressroom_record::Event::Publish, "", Some(KnownItem::stored(item, &tag_keys)));
