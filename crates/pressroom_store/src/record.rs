@@ -422,14 +422,16 @@ impl Store {
 
     /// Signs a checkpoint of the log if it grew since the last one; returns the size signed.
     /// Several servers may try at once: the conditional update lets exactly one of them sign
-    /// each size.
+    /// each size. A log that has not grown costs one read, not the writer's lock.
     pub async fn sign_log(&self, key: &LogKey) -> Result<Option<u64>> {
-        let size = self.hash_log().await?;
-        let mut w = self.begin_write().await?;
-        let (signed,): (i64,) = sqlx::query_as("SELECT signed_size FROM log_state WHERE id = 1").fetch_one(&mut *w.tx).await?;
-        if size <= signed as u64 {
+        let (size, signed): (i64, i64) =
+            sqlx::query_as("SELECT size, signed_size FROM log_state WHERE id = 1").fetch_one(&self.pool).await?;
+        if size <= signed {
             return Ok(None);
         }
+        let size = size as u64;
+        self.hash_log(size).await?;
+        let mut w = self.begin_write().await?;
         let root = load_frontier(&mut w.tx, size).await?.root().map_err(record_error)?;
         let note = key.sign_checkpoint(size, root).map_err(record_error)?;
         let won = sqlx::query("UPDATE log_state SET signed_size = $1 WHERE id = 1 AND signed_size < $1")
@@ -450,25 +452,24 @@ impl Store {
         Ok(Some(size))
     }
 
-    /// Stores the tree hashes of every entry appended since the last call, a batch per
-    /// transaction (so that a large import's entries do not hold the writer for long), and
-    /// returns the number of entries the stored tree now covers. Hashes are a function of the
-    /// entries alone, so servers hashing the same entries at once store the same rows.
-    async fn hash_log(&self) -> Result<u64> {
+    /// Stores the tree hashes of the first `size` entries that are not hashed yet, a batch per
+    /// transaction (so that a large import's entries do not hold the writer for long). Hashes
+    /// are a function of the entries alone, so servers hashing the same entries at once store
+    /// the same rows.
+    async fn hash_log(&self, size: u64) -> Result<()> {
+        let size = size as i64;
         loop {
             let mut w = self.begin_write().await?;
-            let (size,): (i64,) = sqlx::query_as(LOG_SIZE_SQL).fetch_one(&mut *w.tx).await?;
             let (last,): (Option<i64>,) = sqlx::query_as("SELECT MAX(n) FROM log_hashes WHERE level = 0").fetch_one(&mut *w.tx).await?;
             let hashed = last.map_or(0, |n| n + 1);
             if hashed >= size {
-                // Never more than the log holds, even where its rows were cut behind the
-                // program's back.
-                return Ok(size as u64);
+                return Ok(());
             }
+            let end = size.min(hashed + HASHED_PER_TRANSACTION);
             let mut frontier = load_frontier(&mut w.tx, hashed as u64).await?;
             let rows: Vec<(String,)> = sqlx::query_as("SELECT entry FROM log_entries WHERE seq >= $1 AND seq < $2 ORDER BY seq")
                 .bind(hashed)
-                .bind(size.min(hashed + HASHED_PER_TRANSACTION))
+                .bind(end)
                 .fetch_all(&mut *w.tx)
                 .await?;
             let mut hashes: Vec<StoredHash> = Vec::with_capacity(2 * rows.len());
@@ -484,6 +485,9 @@ impl Store {
                 query.execute(&mut *w.tx).await?;
             }
             w.commit().await?;
+            if end >= size {
+                return Ok(());
+            }
         }
     }
 
