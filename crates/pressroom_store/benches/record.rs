@@ -3,72 +3,21 @@
 //! - an import of N versions published (N log entries appended) against the same import as
 //!   drafts (none), each into a new site, and the first checkpoint after it, which hashes the
 //!   N entries into the tree;
-//! - a save of a published article (an update with a change note: one entry) against the same
-//!   save of a draft (no entry), taking turns at going first, medians and their ratio; likewise
-//!   publishing against submitting for review; and, for each logged change, the time spent
-//!   appending its entry (the store's `public_record_append` span) against the rest of the
-//!   change: what the log itself adds, apart from what else differs between the two kinds
-//!   (webhooks, the change note);
+//! - a save of a published article (an update with a change note: one entry) and a publish,
+//!   each against the same change with the public record switched off (the store's `bench`
+//!   feature), on the same database, taking turns at going first: medians and their ratio, what
+//!   the log itself adds to a change;
 //! - an inclusion proof read for a random entry of the N-entry log, p50 and p99.
 //!
 //! `PRESSROOM_BENCH_ENTRIES` sets N (default 100,000). With `PRESSROOM_TEST_POSTGRES` set (a
 //! server where databases may be created, as for the tests) it runs on PostgreSQL instead.
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use pressroom_domain::{parse_publication_date, Action, Amendment, ArticleDraft, Lang, SectionKey, Site, Slug, Status};
 use pressroom_record::LogKey;
 use pressroom_store::testing::TempPostgres;
 use pressroom_store::{Actor, Store};
-use tracing::span::{Attributes, Id};
-use tracing::Subscriber;
-use tracing_subscriber::layer::{Context, SubscriberExt};
-use tracing_subscriber::registry::LookupSpan;
-use tracing_subscriber::Layer;
-
-/// Adds up the time spent in the store's `public_record_append` spans: a change's log entry.
-#[derive(Clone, Default)]
-struct AppendTimer(Arc<Mutex<Duration>>);
-
-impl AppendTimer {
-    fn total(&self) -> Duration {
-        *self.0.lock().unwrap()
-    }
-}
-
-impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for AppendTimer {
-    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
-        if attrs.metadata().name() == "public_record_append" {
-            ctx.span(id).expect("a new span").extensions_mut().insert(Instant::now());
-        }
-    }
-
-    fn on_close(&self, id: Id, ctx: Context<'_, S>) {
-        if let Some(start) = ctx.span(&id).and_then(|span| span.extensions().get::<Instant>().copied()) {
-            *self.0.lock().unwrap() += start.elapsed();
-        }
-    }
-}
-
-/// What appending took of one logged change, against the rest of it.
-struct Share {
-    total: Duration,
-    append: Duration,
-}
-
-impl Share {
-    /// The median extra cost of the log: append time over the time of the rest.
-    fn median_extra(shares: &[Share]) -> f64 {
-        let mut ratios: Vec<f64> = shares.iter().map(|s| s.append.as_secs_f64() / (s.total - s.append).as_secs_f64()).collect();
-        ratios.sort_by(f64::total_cmp);
-        ratios[ratios.len() / 2]
-    }
-
-    fn median_append(shares: &[Share]) -> Duration {
-        median(shares.iter().map(|s| s.append).collect())
-    }
-}
 
 fn draft(i: usize, status: Status) -> ArticleDraft {
     ArticleDraft {
@@ -121,9 +70,9 @@ async fn import(store: &Store, n: usize, status: Status) -> Duration {
 /// Rounds of each comparison.
 const ROUNDS: usize = 400;
 
-/// The order of a round's two timings: the plain kind (0) and the logged one (1) take turns
-/// at going first.
-fn turns(round: usize) -> [u8; 2] {
+/// The order of a round's two timings: the change without its entry (0) and with it (1) take
+/// turns at going first.
+fn turns(round: usize) -> [usize; 2] {
     if round % 2 == 0 {
         [0, 1]
     } else {
@@ -146,17 +95,30 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// Prints the medians of a change without its log entry and with it, and what the entry adds.
+fn report(change: &str, [without, with]: [Vec<Duration>; 2]) {
+    let (without, with) = (median(without), median(with));
+    println!(
+        "{change}, median of {ROUNDS}: without the public record {:.3} ms, with its entry {:.3} ms: the log adds {:+.1}%",
+        ms(without),
+        ms(with),
+        100.0 * (with.as_secs_f64() / without.as_secs_f64() - 1.0)
+    );
+}
+
 fn main() {
     let n: usize = std::env::var("PRESSROOM_BENCH_ENTRIES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
-    let timer = AppendTimer::default();
-    let appends = timer.clone().with_filter(tracing_subscriber::filter::filter_fn(|m| m.name() == "public_record_append"));
-    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(appends)).unwrap();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let dir = tempfile::tempdir().unwrap();
         let mut databases = Vec::new();
+        // A first import, untimed, so that neither timed one pays for starting the engine's
+        // caches (on PostgreSQL the first of two equal imports took seconds longer).
+        let warm_up = new_site(dir.path(), "warm-up.db", &mut databases).await;
+        println!("on {:?}", warm_up.engine());
+        import(&warm_up, n / 10, Status::Published).await;
+        warm_up.close().await;
         let drafts = new_site(dir.path(), "drafts.db", &mut databases).await;
-        println!("on {:?}", drafts.engine());
         let without = import(&drafts, n, Status::Draft).await;
         drafts.close().await;
         let store = new_site(dir.path(), "published.db", &mut databases).await;
@@ -176,71 +138,40 @@ fn main() {
         );
 
         let actor = Actor::system("bench");
-        let draft_id = store.create_article(&draft(n, Status::Draft), &actor).await.unwrap();
-        let published_id = store.create_article(&draft(n + 1, Status::Draft), &actor).await.unwrap();
-        store.change_status(published_id, Status::Draft, Action::Publish, None, &actor).await.unwrap();
-        // Each round times both kinds, taking turns at going first: whichever save of a pair
-        // runs second finds the other's pages fresh in the database's cache, and that must not
-        // count for or against either kind.
-        let (mut plain, mut logged) = (Vec::new(), Vec::new());
+        let unlogged = store.without_public_record();
+        let stores = [&unlogged, &store];
+        let mut ids = Vec::new();
+        for i in [n, n + 1] {
+            let id = store.create_article(&draft(i, Status::Draft), &actor).await.unwrap();
+            store.change_status(id, Status::Draft, Action::Publish, None, &actor).await.unwrap();
+            ids.push(id);
+        }
+        // Each round times both, taking turns at going first: whichever save of a pair runs
+        // second finds the other's pages fresh in the database's cache, and that must not count
+        // for or against either.
+        let mut saves = [Vec::new(), Vec::new()];
         for round in 0..ROUNDS {
             let body = format!("Round {round}. ").repeat(30);
-            let revision = round as i64 + 1;
-            let draft_edit = ArticleDraft { body: body.clone(), ..draft(n, Status::Draft) };
-            let published_edit = ArticleDraft { body, ..draft(n + 1, Status::Published) };
             let note = Amendment::Noted(format!("Correction {round}."));
             for turn in turns(round) {
+                let edit = ArticleDraft { body: body.clone(), ..draft(n + turn, Status::Published) };
                 let start = Instant::now();
-                if turn == 0 {
-                    store.update_article(draft_id, &draft_edit, revision, None, &actor).await.unwrap();
-                    plain.push(start.elapsed());
-                } else {
-                    let before = timer.total();
-                    store.update_article(published_id, &published_edit, revision, Some(&note), &actor).await.unwrap();
-                    logged.push(Share { total: start.elapsed(), append: timer.total() - before });
-                }
+                stores[turn].update_article(ids[turn], &edit, round as i64 + 1, Some(&note), &actor).await.unwrap();
+                saves[turn].push(start.elapsed());
             }
         }
-        let (plain, shares) = (median(plain), logged);
-        let logged = median(shares.iter().map(|s| s.total).collect());
-        println!(
-            "a save, median of {ROUNDS}: of a draft {:.2} ms, of a published item with its log entry {:.2} ms (ratio {:.2}); \
-             appending the entry {:.3} ms, +{:.1}% on the rest of the save",
-            ms(plain),
-            ms(logged),
-            logged.as_secs_f64() / plain.as_secs_f64(),
-            ms(Share::median_append(&shares)),
-            100.0 * Share::median_extra(&shares)
-        );
+        report("a save of a published item with a change note", saves);
 
-        // The publish step itself, against another step of the same workflow that logs nothing.
-        let (mut submit, mut publish) = (Vec::new(), Vec::new());
+        let mut publishes = [Vec::new(), Vec::new()];
         for round in 0..ROUNDS {
-            let a = store.create_article(&draft(n + 10 + 2 * round, Status::Draft), &actor).await.unwrap();
-            let b = store.create_article(&draft(n + 11 + 2 * round, Status::Draft), &actor).await.unwrap();
             for turn in turns(round) {
+                let id = store.create_article(&draft(n + 10 + 2 * round + turn, Status::Draft), &actor).await.unwrap();
                 let start = Instant::now();
-                if turn == 0 {
-                    store.change_status(a, Status::Draft, Action::Submit, None, &actor).await.unwrap();
-                    submit.push(start.elapsed());
-                } else {
-                    let before = timer.total();
-                    store.change_status(b, Status::Draft, Action::Publish, None, &actor).await.unwrap();
-                    publish.push(Share { total: start.elapsed(), append: timer.total() - before });
-                }
+                stores[turn].change_status(id, Status::Draft, Action::Publish, None, &actor).await.unwrap();
+                publishes[turn].push(start.elapsed());
             }
         }
-        let (submit, shares) = (median(submit), publish);
-        let publish = median(shares.iter().map(|s| s.total).collect());
-        println!(
-            "a workflow step, median of {ROUNDS}: submit for review {:.2} ms, publish with its log entry {:.2} ms (ratio {:.2}); \
-             appending the entry {:.3} ms, +{:.1}% on the rest of the publish",
-            ms(submit),
-            ms(publish),
-            publish.as_secs_f64() / submit.as_secs_f64(),
-            ms(Share::median_append(&shares)),
-            100.0 * Share::median_extra(&shares)
-        );
+        report("a publish", publishes);
 
         store.sign_log(&key).await.unwrap();
         let size = store.log_size().await.unwrap();

@@ -37,7 +37,7 @@ use std::time::Duration;
 use changes::ArticleReach;
 use pressroom_domain::UserId;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyPool, Executor, Row, Transaction};
 use time::OffsetDateTime;
 use tokio::sync::{watch, Mutex, MutexGuard};
 
@@ -152,6 +152,9 @@ pub struct Store {
     write_lock: Option<Arc<Mutex<()>>>,
     /// Lists' page marks and counts, until the next change.
     lists: Arc<std::sync::Mutex<listings::ListCache>>,
+    /// Whether changes readers can see are logged in the public record: always, except in the
+    /// record benchmark's comparison of a change with and without its entry.
+    logging: bool,
 }
 
 /// A write transaction, holding the SQLite writer lock where there is one.
@@ -165,12 +168,28 @@ pub(crate) struct WriteTx<'a> {
     article_changes: Vec<(i64, ArticleReach)>,
     /// Changes readers can see, logged in the public record at commit (or sooner, in batches).
     public_events: Vec<record::PublicEvent>,
+    logging: bool,
     changes: Arc<watch::Sender<i64>>,
     _guard: Option<MutexGuard<'a, ()>>,
 }
 
 /// The PostgreSQL channel on which every committed change is announced to all processes.
 pub const CHANGES_CHANNEL: &str = "pressroom_changes";
+
+/// The columns and rows of `count` article changes, their parameters numbered from `$first` as
+/// [`bind_article_changes`] binds them: the time, then four values per change.
+fn article_changes_sql(count: usize, first: usize) -> String {
+    let rows: Vec<String> = (0..count).map(|i| format!("(${first}, 'article', {})", record::placeholders(first + 1 + 4 * i, 4))).collect();
+    format!("(at, kind, article_id, public, lang, translation_key) VALUES {}", rows.join(", "))
+}
+
+fn bind_article_changes<'q>(mut query: record::AnyQuery<'q>, changes: &'q [(i64, ArticleReach)]) -> record::AnyQuery<'q> {
+    query = query.bind(now());
+    for (article_id, reach) in changes {
+        query = query.bind(*article_id).bind(i64::from(reach.public)).bind(reach.lang.as_deref()).bind(reach.translation_key.as_deref());
+    }
+    query
+}
 
 /// Article changes per statement (four bound values each: few enough that binding, whose cost
 /// grows with the square of a statement's values on SQLite, stays cheap).
@@ -216,30 +235,66 @@ impl WriteTx<'_> {
         if self.article_changes.is_empty() {
             return Ok(());
         }
-        let at = now();
         for batch in std::mem::take(&mut self.article_changes).chunks(CHANGES_PER_STATEMENT) {
-            let rows: Vec<String> = (0..batch.len())
-                .map(|i| format!("($1, 'article', ${}, ${}, ${}, ${})", 4 * i + 2, 4 * i + 3, 4 * i + 4, 4 * i + 5))
-                .collect();
-            let insert = format!(
-                "INSERT INTO changes (at, kind, article_id, public, lang, translation_key) VALUES {} RETURNING id",
-                rows.join(", ")
-            );
-            let mut query = sqlx::query_as::<_, (i64,)>(&insert).bind(at);
-            for (article_id, reach) in batch {
-                query = query.bind(*article_id).bind(i64::from(reach.public)).bind(reach.lang.clone()).bind(reach.translation_key.clone());
+            let insert = format!("INSERT INTO changes {} RETURNING id", article_changes_sql(batch.len(), 1));
+            let rows = bind_article_changes(sqlx::query(&insert), batch).fetch_all(&mut *self.tx).await?;
+            for row in rows {
+                self.last_change = Some(row.try_get::<i64, _>(0)?).max(self.last_change);
             }
-            let ids = query.fetch_all(&mut *self.tx).await?;
-            self.last_change = ids.iter().map(|(id,)| *id).max().max(self.last_change);
         }
         self.notify().await
+    }
+
+    /// Writes the transaction's log entries and its article changes in one query (with the
+    /// notification, on PostgreSQL), where each would be a round trip to the server or to
+    /// SQLite's thread; `false` when there are no article changes or more than one statement
+    /// of either (an import).
+    async fn write_pending_together(&mut self) -> Result<bool> {
+        if self.article_changes.is_empty() || self.article_changes.len() > CHANGES_PER_STATEMENT {
+            return Ok(false);
+        }
+        let Some(events) = self.take_public_events_for_one_statement() else {
+            return Ok(false);
+        };
+        let entries = record::entries_for(&mut self.tx, &events).await?;
+        let changes = std::mem::take(&mut self.article_changes);
+        let (mut append, mut next) = (String::new(), 1);
+        if !entries.is_empty() {
+            append = record::append_entries_sql(self.engine, entries.len(), next);
+            append.push_str(if self.engine == Engine::Postgres { ", " } else { "; " });
+            next += 9 * entries.len() + 1;
+        }
+        let insert = article_changes_sql(changes.len(), next);
+        let notify_at = next + 1 + 4 * changes.len();
+        let sql = match self.engine {
+            // pg_notify returns nothing to read: called in a FROM item, it runs once, with the rest.
+            Engine::Postgres => format!(
+                "WITH {append}changed AS (INSERT INTO changes {insert} RETURNING id) \
+                 SELECT (SELECT MAX(id) FROM changed) FROM (SELECT pg_notify(${notify_at}, '')) AS notified"
+            ),
+            Engine::Sqlite => format!("{append}INSERT INTO changes {insert} RETURNING id"),
+        };
+        let mut query = sqlx::query(&sql);
+        if !entries.is_empty() {
+            query = record::bind_entries(query, &entries);
+        }
+        query = bind_article_changes(query, &changes);
+        if self.engine == Engine::Postgres {
+            query = query.bind(CHANGES_CHANNEL);
+        }
+        for row in query.fetch_all(&mut *self.tx).await? {
+            self.last_change = Some(row.try_get::<i64, _>(0)?).max(self.last_change);
+        }
+        Ok(true)
     }
 
     /// Commits, then tells this process's followers at once, so that whoever made a change
     /// reads it back on the very next request.
     pub async fn commit(mut self) -> Result<()> {
-        self.write_log_entries().await?;
-        self.write_article_changes().await?;
+        if !self.write_pending_together().await? {
+            self.write_log_entries().await?;
+            self.write_article_changes().await?;
+        }
         self.tx.commit().await?;
         if let Some(id) = self.last_change {
             announce(&self.changes, id);
@@ -311,7 +366,15 @@ impl Store {
             following: Default::default(),
             write_lock,
             lists: Default::default(),
+            logging: true,
         })
+    }
+
+    /// The same store with the public record switched off, for the record benchmark alone: what
+    /// a change costs without its entry. Built only with the `bench` feature.
+    #[cfg(feature = "bench")]
+    pub fn without_public_record(&self) -> Store {
+        Store { logging: false, ..self.clone() }
     }
 
     pub fn engine(&self) -> Engine {
@@ -335,6 +398,7 @@ impl Store {
             last_change: None,
             article_changes: Vec::new(),
             public_events: Vec::new(),
+            logging: self.logging,
             changes: self.changes.clone(),
             _guard: guard,
         })

@@ -10,7 +10,6 @@ use pressroom_record::tree::{frontier_of, inclusion_proof, inclusion_proof_needs
 use pressroom_record::{hex, Content, Entry, Event, Frontier, Hash, LogKey, ProofFile, StoredHash};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
-use tracing::Instrument;
 
 use crate::{now, to_time, Engine, Result, Store, StoreError, WriteTx};
 
@@ -126,87 +125,94 @@ pub struct LoggedVersion {
 impl WriteTx<'_> {
     /// Notes a change readers can see; its entry is written with the transaction's others.
     pub(crate) fn record_public_event(&mut self, article_id: i64, event: Event, note: &str, known: Option<KnownItem>) {
-        self.public_events.push(PublicEvent { article_id, event, note: note.to_owned(), known });
+        if self.logging {
+            self.public_events.push(PublicEvent { article_id, event, note: note.to_owned(), known });
+        }
     }
 
-    /// Writes the entries of the events noted so far, reading each item as it now stands. A
-    /// minor fix that changed nothing the record holds (the same content at the same address)
-    /// adds no entry: re-importing the same folder leaves the log as it was.
+    /// Takes the events noted so far, if they fit one statement: for writing them together with
+    /// the transaction's other pending rows (see `WriteTx::commit`).
+    pub(crate) fn take_public_events_for_one_statement(&mut self) -> Option<Vec<PublicEvent>> {
+        (self.public_events.len() <= ENTRIES_PER_STATEMENT).then(|| std::mem::take(&mut self.public_events))
+    }
+
+    /// Writes the entries of the events noted so far, reading each item as it now stands.
     pub(crate) async fn write_log_entries(&mut self) -> Result<()> {
-        let events = std::mem::take(&mut self.public_events);
-        if events.is_empty() {
-            return Ok(());
+        for chunk in std::mem::take(&mut self.public_events).chunks(ENTRIES_PER_STATEMENT) {
+            let entries = entries_for(&mut self.tx, chunk).await?;
+            self.append_entries(&entries).await?;
         }
-        // The span times what the record adds to a change (the benchmark reads it).
-        let span = tracing::debug_span!("public_record_append", entries = events.len());
-        async {
-            for chunk in events.chunks(ENTRIES_PER_STATEMENT) {
-                let entries = entries_for(&mut self.tx, chunk).await?;
-                self.append_entries(&entries).await?;
-            }
-            Ok(())
-        }
-        .instrument(span)
-        .await
+        Ok(())
     }
 
     /// Numbers the entries and stores them. Their tree hashes are left to [`Store::sign_log`],
     /// which works through the entries it has not hashed yet, so that a change's own
-    /// transaction spends as little as it can on its entries: one statement on PostgreSQL,
-    /// where each is a round trip to the server; two on SQLite.
+    /// transaction spends as little as it can on its entries: one statement, and at commit
+    /// none of its own (see `WriteTx::commit`).
     async fn append_entries(&mut self, entries: &[(i64, Entry)]) -> Result<()> {
         if entries.is_empty() {
             return Ok(());
         }
-        const COLUMNS: &str = "seq, article_id, event, address, revision, logged_at, content_hash, note, entry";
-        // Every value is bound, so that the statement's text depends only on its number of rows:
-        // PostgreSQL prepares each distinct text, and keeps a hundred of them per connection.
-        let rows = rows_of(entries.len(), 9);
-        let count = entries.len() as i64;
-        // Both forms take the row lock of `log_state` first, which orders appenders on
-        // PostgreSQL (SQLite has one writer); `seq` is bound as the offset from the log's size.
-        let (sql, start) = match self.engine {
-            Engine::Postgres => {
-                let count_at = 9 * entries.len() + 1;
-                let sql = format!(
-                    "WITH bump AS (UPDATE log_state SET size = size + ${count_at} WHERE id = 1 RETURNING size - ${count_at} AS start) \
-                     INSERT INTO log_entries ({COLUMNS}) SELECT bump.start + v.seq, v.article_id, v.event, v.address, v.revision, \
-                     v.logged_at, v.content_hash, v.note, v.entry FROM bump, (VALUES {rows}) AS v ({COLUMNS})"
-                );
-                (sql, 0)
-            }
-            Engine::Sqlite => {
-                let (size,): (i64,) = sqlx::query_as("UPDATE log_state SET size = size + $1 WHERE id = 1 RETURNING size")
-                    .bind(count)
-                    .fetch_one(&mut *self.tx)
-                    .await?;
-                (format!("INSERT INTO log_entries ({COLUMNS}) VALUES {rows}"), size - count)
-            }
+        let append = append_entries_sql(self.engine, entries.len(), 1);
+        let sql = match self.engine {
+            Engine::Postgres => format!("WITH {append} SELECT 1"),
+            Engine::Sqlite => append,
         };
-        let mut query = sqlx::query(&sql);
-        for (i, (article_id, entry)) in entries.iter().enumerate() {
-            query = query
-                .bind(start + i as i64)
-                .bind(*article_id)
-                .bind(entry.event.as_str())
-                .bind(&entry.address)
-                .bind(entry.revision)
-                .bind(entry.time.unix_timestamp())
-                .bind(hex(&entry.content))
-                .bind(&entry.note)
-                .bind(entry.text());
-        }
-        if self.engine == Engine::Postgres {
-            query = query.bind(count);
-        }
-        query.execute(&mut *self.tx).await?;
+        bind_entries(sqlx::query(&sql), entries).execute(&mut *self.tx).await?;
         Ok(())
     }
 }
 
+pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>;
+
+const ENTRY_COLUMNS: &str = "seq, article_id, event, address, revision, logged_at, content_hash, note, entry";
+
+/// The SQL appending `count` entries, their parameters numbered from `$first` as
+/// [`bind_entries`] binds them: the log's size is raised under its row lock, which orders
+/// appenders, and the entries are numbered from its old size. On PostgreSQL two common table
+/// expressions (`bump`, `logged`), on SQLite two statements: one query either way, sent to the
+/// database at once (SQLite's driver binds numbered parameters by number in each statement).
+pub(crate) fn append_entries_sql(engine: Engine, count: usize, first: usize) -> String {
+    let count_at = first + 9 * count;
+    let rows = rows_from(first, count, 9);
+    match engine {
+        Engine::Postgres => format!(
+            "bump AS (UPDATE log_state SET size = size + ${count_at} WHERE id = 1 RETURNING size - ${count_at} AS start), \
+             logged AS (INSERT INTO log_entries ({ENTRY_COLUMNS}) SELECT bump.start + v.seq, v.article_id, v.event, v.address, \
+             v.revision, v.logged_at, v.content_hash, v.note, v.entry FROM bump, (VALUES {rows}) AS v ({ENTRY_COLUMNS}))"
+        ),
+        // SQLite names the columns of a VALUES list column1, column2, …
+        Engine::Sqlite => format!(
+            "UPDATE log_state SET size = size + ${count_at} WHERE id = 1; \
+             INSERT INTO log_entries ({ENTRY_COLUMNS}) SELECT (SELECT size - ${count_at} FROM log_state WHERE id = 1) + column1, \
+             column2, column3, column4, column5, column6, column7, column8, column9 FROM (VALUES {rows})"
+        ),
+    }
+}
+
+/// Binds the entries' values, each numbered by its offset from the log's old size, then their
+/// count. Every value is bound, so that a statement's text
+/// depends only on its number of rows: PostgreSQL prepares each distinct text, and keeps a
+/// hundred of them per connection.
+pub(crate) fn bind_entries<'q>(mut query: AnyQuery<'q>, entries: &'q [(i64, Entry)]) -> AnyQuery<'q> {
+    for (i, (article_id, entry)) in entries.iter().enumerate() {
+        query = query
+            .bind(i as i64)
+            .bind(*article_id)
+            .bind(entry.event.as_str())
+            .bind(&entry.address)
+            .bind(entry.revision)
+            .bind(entry.time.unix_timestamp())
+            .bind(hex(&entry.content))
+            .bind(&entry.note)
+            .bind(entry.text());
+    }
+    query.bind(entries.len() as i64)
+}
+
 /// The entries of `events`: from what their saves knew of their items, or from the items as
 /// they now stand in the transaction.
-async fn entries_for(tx: &mut Transaction<'static, Any>, events: &[PublicEvent]) -> Result<Vec<(i64, Entry)>> {
+pub(crate) async fn entries_for(tx: &mut Transaction<'static, Any>, events: &[PublicEvent]) -> Result<Vec<(i64, Entry)>> {
     let mut items: HashMap<i64, KnownItem> = HashMap::new();
     let unknown: Vec<i64> = events.iter().filter(|e| e.known.is_none()).map(|e| e.article_id).collect();
     if !unknown.is_empty() {
@@ -275,7 +281,12 @@ pub(crate) fn placeholders(from: usize, count: usize) -> String {
 
 /// `($1, …, $width), ($width+1, …)`: `rows` rows of `width` parameters.
 pub(crate) fn rows_of(rows: usize, width: usize) -> String {
-    (0..rows).map(|r| format!("({})", placeholders(r * width + 1, width))).collect::<Vec<_>>().join(", ")
+    rows_from(1, rows, width)
+}
+
+/// `rows` rows of `width` parameters, numbered from `$first`.
+pub(crate) fn rows_from(first: usize, rows: usize, width: usize) -> String {
+    (0..rows).map(|r| format!("({})", placeholders(first + r * width, width))).collect::<Vec<_>>().join(", ")
 }
 
 /// The items as they stand in the transaction.
