@@ -1,4 +1,5 @@
-//! What the public record costs (a benchmark, not a test): `cargo bench -p pressroom_store --bench record`.
+//! What the public record costs (a benchmark, not a test):
+//! `cargo bench -p pressroom_store --features bench --bench record`.
 //!
 //! - an import of N versions published (N log entries appended) against the same import as
 //!   drafts (none), each into a new site, and the first checkpoint after it, which hashes the
