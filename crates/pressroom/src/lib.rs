@@ -16,7 +16,7 @@ use pressroom_record::LogKey;
 use pressroom_render::Renderer;
 use pressroom_store::{redact, Actor, Store};
 use pressroom_web::media_store::MediaStore;
-use pressroom_web::{auth, AppState, DbHealth, SiteCache, WebConfig};
+use pressroom_web::{auth, AppState, DbHealth, Services, SiteCache, WebConfig};
 
 /// Where a site lives: its data directory, its database when that is not the SQLite file
 /// inside the data directory, and its media when they are not in the data directory's `media`.
@@ -237,7 +237,7 @@ fn state(
     let preload_store = store.clone();
     tokio::spawn(async move { preload.follow(&preload_store, current).await });
     let config_limits = config.rate_limits;
-    Ok(AppState {
+    Ok(AppState::new(Services {
         store,
         static_files,
         renderer: Arc::new(renderer),
@@ -248,5 +248,5 @@ fn state(
         pages,
         redirects,
         limiters: Arc::new(pressroom_web::limits::Limiters::new(config_limits)),
-    })
+    }))
 }

@@ -75,9 +75,28 @@ impl WebConfig {
     }
 }
 
-/// What every handler can reach.
+/// What every handler can reach: one shared allocation, so that the copy axum makes for each
+/// extractor and middleware of a request is one reference count, not one per service (those
+/// were 3.5% of a cold crawl).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl AppState {
+    pub fn new(services: Services) -> AppState {
+        AppState(Arc::new(services))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// The services behind [`AppState`].
+pub struct Services {
     pub store: Store,
     pub renderer: Arc<Renderer>,
     pub config: Arc<WebConfig>,

@@ -7,10 +7,11 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use pressroom_domain::{Article, Lang, SiteZone};
 use pressroom_render::urls::FeedFormat;
-use pressroom_render::{render_markdown, urls, Catalogue};
+use pressroom_render::{urls, Catalogue};
 use serde_json::json;
 use time::format_description::well_known::{Rfc2822, Rfc3339};
 
+use super::bodies::rendered_body;
 use crate::extract::Reader;
 use crate::{AppState, WebError};
 
@@ -35,7 +36,7 @@ struct Channel {
 struct Item<'a> {
     article: &'a Article,
     url: String,
-    content_html: String,
+    content_html: std::sync::Arc<str>,
     cover: Option<(String, &'static str)>,
 }
 
@@ -101,7 +102,7 @@ async fn feed(State(state): State<AppState>, reader: Reader, section: Option<Str
         .map(|article| Item {
             article,
             url: format!("{base}{}", urls::article(&article.lang, &article.section, &article.slug)),
-            content_html: render_markdown(&article.body),
+            content_html: rendered_body(&article.body),
             cover: article.cover.as_ref().map(|c| (absolute(base, c), image_type(c))),
         })
         .collect();
@@ -162,7 +163,7 @@ fn rss_document(channel: &Channel, items: &[Item]) -> String {
                     length: "0".into(),
                     mime_type: (*mime).into(),
                 }),
-                content: Some(item.content_html.clone()),
+                content: Some(item.content_html.to_string()),
                 ..Default::default()
             })
             .collect(),
@@ -204,7 +205,7 @@ fn atom_document(channel: &Channel, items: &[Item]) -> String {
                     published: Some(fixed(&channel.zone, item.article.published_at)),
                     summary: Some(atom_syndication::Text::plain(item.article.lead.clone())),
                     content: Some(atom_syndication::Content {
-                        value: Some(item.content_html.clone()),
+                        value: Some(item.content_html.to_string()),
                         content_type: Some("html".into()),
                         ..Default::default()
                     }),

@@ -3,6 +3,7 @@
 pub mod archive;
 pub mod article;
 pub mod assets;
+pub mod bodies;
 pub mod documents;
 pub mod events;
 pub mod feeds;
