@@ -61,9 +61,12 @@ impl OldPath {
         Ok(old)
     }
 
-    /// The normal form of a request's path and query, as looked up among the old addresses.
+    /// The normal form of a request's path and query, as looked up among the old addresses. A
+    /// `?` that was percent-encoded in the path stays encoded: decoded, it would read as the
+    /// start of the query.
     pub fn of_request(path: &str, query: Option<&str>) -> OldPath {
         let path = decoded(path);
+        let path = if path.contains('?') { Cow::Owned(path.replace('?', "%3F")) } else { path };
         let path = match path.trim_end_matches('/') {
             "" => "/",
             trimmed => trimmed,
@@ -105,24 +108,33 @@ impl OldPath {
 }
 
 /// The old address as an administrator reads and types it: the normal form with whatever would
-/// not read back as itself percent-encoded again (`%`, spaces and control characters, and `?`
-/// and `#` inside the path), so that what the back office shows is accepted as the same address.
+/// not read back as itself percent-encoded again (`%`, `#`, spaces and control characters), so
+/// that what the back office shows is accepted as the same address.
 impl std::fmt::Display for OldPath {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (path, query) = self.0.split_once('?').map_or((self.0.as_str(), None), |(p, q)| (p, Some(q)));
         let mut out = String::with_capacity(self.0.len());
-        reencode(&mut out, path, true);
+        // A path that begins `//` (its second slash decoded from `%2F`) would read as another
+        // site's address: that slash is shown encoded again.
+        let path = match path.strip_prefix("//") {
+            Some(rest) => {
+                out.push_str("/%2F");
+                rest
+            }
+            None => path,
+        };
+        reencode(&mut out, path);
         if let Some(query) = query {
             out.push('?');
-            reencode(&mut out, query, false);
+            reencode(&mut out, query);
         }
         f.write_str(&out)
     }
 }
 
-fn reencode(out: &mut String, text: &str, in_path: bool) {
+fn reencode(out: &mut String, text: &str) {
     for ch in text.chars() {
-        if ch == '%' || ch == '#' || ch.is_whitespace() || ch.is_control() || (in_path && ch == '?') {
+        if ch == '%' || ch == '#' || ch.is_whitespace() || ch.is_control() {
             for byte in ch.encode_utf8(&mut [0; 4]).bytes() {
                 out.push_str(&format!("%{byte:02X}"));
             }
@@ -181,11 +193,27 @@ mod tests {
     /// back as another address (`/02`).
     #[test]
     fn what_the_back_office_shows_reads_back_as_the_same_address() {
-        for typed in ["/02%20", "/a%2525b", "/a%3Fb?c=%23d", "/x%C2%A0y", "/%FF", "/t%E2%80%83ab?q=a%20b", "/новости?p=1"] {
+        for typed in [
+            "/02%20",
+            "/a%2525b",
+            "/a%3Fb?c=%23d",
+            "/%232%3F",
+            "/a%253Fb",
+            "/%2f/)",
+            "/x%C2%A0y",
+            "/%FF",
+            "/t%E2%80%83ab?q=a%20b",
+            "/новости?p=1",
+        ] {
             let old = OldPath::parse(typed).unwrap();
             assert_eq!(OldPath::parse(&old.to_string()), Ok(old.clone()), "{typed} shown as {old}");
         }
         assert_eq!(OldPath::parse("/02%20").unwrap().to_string(), "/02%20");
+        // Found by the same target: `/%232%3F` was `/#2?`, whose `?` then read as an empty query.
+        let encoded_question = OldPath::parse("/%232%3F").unwrap();
+        assert_eq!(OldPath::parse(&encoded_question.to_string()), Ok(encoded_question.clone()));
+        assert_eq!((encoded_question.path(), encoded_question.has_query()), ("/#2%3F", false));
+        assert_eq!(OldPath::parse("/a%3Fb?c=%23d").unwrap().path(), "/a%3Fb");
         for control in ["/a%00b", "/a\u{0}b", "/a?b=%0A", "/%7F"] {
             assert!(matches!(OldPath::parse(control), Err(RedirectError::NotAPath(_))), "{control}");
         }
