@@ -136,7 +136,9 @@ impl WriteTx<'_> {
         (self.public_events.len() <= ENTRIES_PER_STATEMENT).then(|| std::mem::take(&mut self.public_events))
     }
 
-    /// Writes the entries of the events noted so far, reading each item as it now stands.
+    /// Writes the entries of the events noted so far, reading each item as it now stands. A
+    /// minor fix that changed nothing the record holds (the same content at the same address)
+    /// adds no entry: re-importing the same folder leaves the log as it was.
     pub(crate) async fn write_log_entries(&mut self) -> Result<()> {
         for chunk in std::mem::take(&mut self.public_events).chunks(ENTRIES_PER_STATEMENT) {
             let entries = entries_for(&mut self.tx, chunk).await?;
@@ -191,9 +193,8 @@ pub(crate) fn append_entries_sql(engine: Engine, count: usize, first: usize) -> 
 }
 
 /// Binds the entries' values, each numbered by its offset from the log's old size, then their
-/// count. Every value is bound, so that a statement's text
-/// depends only on its number of rows: PostgreSQL prepares each distinct text, and keeps a
-/// hundred of them per connection.
+/// count. Every value is bound, so that a statement's text depends only on its number of rows:
+/// PostgreSQL prepares each distinct text, and keeps a hundred of them per connection.
 pub(crate) fn bind_entries<'q>(mut query: AnyQuery<'q>, entries: &'q [(i64, Entry)]) -> AnyQuery<'q> {
     for (i, (article_id, entry)) in entries.iter().enumerate() {
         query = query
@@ -279,12 +280,7 @@ pub(crate) fn placeholders(from: usize, count: usize) -> String {
     (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
-/// `($1, …, $width), ($width+1, …)`: `rows` rows of `width` parameters.
-pub(crate) fn rows_of(rows: usize, width: usize) -> String {
-    rows_from(1, rows, width)
-}
-
-/// `rows` rows of `width` parameters, numbered from `$first`.
+/// `rows` rows of `width` parameters, numbered from `$first`: `($first, …), …`.
 pub(crate) fn rows_from(first: usize, rows: usize, width: usize) -> String {
     (0..rows).map(|r| format!("({})", placeholders(first + r * width, width))).collect::<Vec<_>>().join(", ")
 }
@@ -488,7 +484,7 @@ impl Store {
                 hashes.extend(frontier.append(entry.as_bytes()).map_err(record_error)?);
             }
             for chunk in hashes.chunks(HASHES_PER_STATEMENT) {
-                let sql = format!("INSERT INTO log_hashes (level, n, hash) VALUES {} ON CONFLICT DO NOTHING", rows_of(chunk.len(), 3));
+                let sql = format!("INSERT INTO log_hashes (level, n, hash) VALUES {} ON CONFLICT DO NOTHING", rows_from(1, chunk.len(), 3));
                 let mut query = sqlx::query(&sql);
                 for ((level, n), hash) in chunk {
                     query = query.bind(i64::from(*level)).bind(*n as i64).bind(hex(&hash.0));

@@ -503,7 +503,7 @@ pub(crate) async fn insert_tag_links(tx: &mut Transaction<'static, Any>, links: 
     for chunk in links.chunks(TAG_LINKS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO article_tags (article_id, tag_id, position, lang, status, published_at) VALUES {}",
-            crate::record::rows_of(chunk.len(), 6)
+            crate::record::rows_from(1, chunk.len(), 6)
         );
         let mut query = sqlx::query(&sql);
         for (id, tag, position, draft) in chunk {
