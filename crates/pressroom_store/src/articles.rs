@@ -6,11 +6,8 @@ use pressroom_domain::{
     Article, ArticleId, ArticleSummary, ChangeNote, DocumentFacts, EventFacts, Lang, MediaItem, SectionKey, SiteZone, Slug, Status, Tag,
     TagKey, TagKind, TagRef, TranslationRef, UserId,
 };
-use sqlx::any::{AnyArguments, AnyRow};
-use sqlx::query::Query;
-use sqlx::AnyConnection;
-use sqlx::{Any, Row};
 
+use crate::reads::{Cells, Param, ReadConn};
 use crate::site::parse_lang;
 use crate::{to_time, Result, Store, StoreError};
 
@@ -104,15 +101,12 @@ impl Store {
     /// The latest `limit` published articles in `lang`, of one section or all, whole and with
     /// their tags: what a feed carries.
     pub async fn latest_articles(&self, lang: &Lang, section: Option<&SectionKey>, limit: u32) -> Result<Vec<Article>> {
-        let sql = latest_articles_sql(section.is_some(), limit);
-        let mut query = sqlx::query(&sql).bind(lang.as_str());
-        if let Some(section) = section {
-            query = query.bind(section.as_str());
-        }
-        let rows = query.fetch_all(&self.pool).await?;
-        let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>>>()?;
+        let mut params = vec![Param::Text(lang.as_str().to_owned())];
+        params.extend(section.map(|section| Param::Text(section.as_str().to_owned())));
+        let mut conn = self.read_conn().await?;
+        let mut articles = conn.rows(&latest_articles_sql(section.is_some(), limit), &params, article_from_row).await?;
         let ids: Vec<i64> = articles.iter().map(|a| a.id.0).collect();
-        let mut tags = tags_of(&mut *self.pool.acquire().await?, &ids, lang).await?;
+        let mut tags = tags_of(&mut conn, &ids, lang).await?;
         for article in &mut articles {
             article.tags = tags.remove(&article.id.0).unwrap_or_default();
         }
@@ -129,9 +123,15 @@ impl Store {
     /// other published versions of their items (for `hreflang`; `listed` is false for those),
     /// by translation key. Bounded by the range, however large the site.
     pub async fn sitemap_entries(&self, ids: std::ops::RangeInclusive<i64>) -> Result<Vec<SitemapEntry>> {
-        let rows: Vec<(i64, String, String, String, String, i64, i64)> =
-            sqlx::query_as(SITEMAP_PART_SQL).bind(*ids.start()).bind(*ids.end()).fetch_all(&self.pool).await?;
-        rows.into_iter()
+        // Thousands of rows: read apart from the threads that render pages.
+        let conn = self.read_conn().await?;
+        let params = vec![Param::Int(*ids.start()), Param::Int(*ids.end())];
+        let rows = conn.fold_apart(SITEMAP_PART_SQL.to_owned(), params, Vec::new(), |rows, row| {
+            rows.push((row.int(0)?, row.text(1)?, row.text(2)?, row.text(3)?, row.text(4)?, row.int(5)?, row.int(6)?));
+            Ok(())
+        });
+        rows.await?
+            .into_iter()
             .map(|(id, translation_key, lang, section, slug, published_at, updated_at)| {
                 Ok(SitemapEntry {
                     listed: ids.contains(&id),
@@ -147,20 +147,20 @@ impl Store {
 
     /// Published articles marked as featured, newest first.
     pub async fn featured(&self, lang: &Lang, limit: u32) -> Result<Vec<ArticleSummary>> {
-        let rows = sqlx::query(&featured_sql(limit)).bind(lang.as_str()).bind(1_i64).fetch_all(&self.pool).await?;
-        rows.iter().map(summary_from_row).collect()
+        let params = [Param::Text(lang.as_str().to_owned()), Param::Int(1)];
+        self.read_conn().await?.rows(&featured_sql(limit), &params, summary_from_row).await
     }
 
     /// The article at a public URL, whatever its status; the caller decides what readers see.
     pub async fn article_at(&self, lang: &Lang, section: &SectionKey, slug: &Slug) -> Result<Article> {
-        article_at(&mut *self.pool.acquire().await?, lang, section, slug).await
+        article_at(&mut self.read_conn().await?, lang, section, slug).await
     }
 
     /// Everything an article's public page shows, read on one connection: the article (whatever
     /// its status; the caller decides what readers see), its translations, its media and its
     /// related items.
     pub async fn article_view(&self, lang: &Lang, section: &SectionKey, slug: &Slug, related: u32) -> Result<ArticleView> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.read_conn().await?;
         let article = article_at(&mut conn, lang, section, slug).await?;
         self.view_of(conn, article, related).await
     }
@@ -168,10 +168,10 @@ impl Store {
     /// [`Store::article_view`] of an article by id: what a preview link shows.
     pub async fn article_view_by_id(&self, id: ArticleId, related: u32) -> Result<ArticleView> {
         let article = self.article(id).await?;
-        self.view_of(self.pool.acquire().await?, article, related).await
+        self.view_of(self.read_conn().await?, article, related).await
     }
 
-    async fn view_of(&self, mut conn: sqlx::pool::PoolConnection<sqlx::Any>, article: Article, related: u32) -> Result<ArticleView> {
+    async fn view_of(&self, mut conn: ReadConn, article: Article, related: u32) -> Result<ArticleView> {
         let translations = translations(&mut conn, &article).await?;
         let (gallery, attachments) = crate::media::article_media(&mut conn, article.id).await?;
         let found = crate::listings::related(&mut conn, &article, related).await?;
@@ -186,13 +186,8 @@ impl Store {
     /// The article that once lived at an address and moved (its slug or section changed after
     /// publication), if any.
     pub async fn moved_article(&self, lang: &Lang, section: &SectionKey, slug: &Slug) -> Result<Option<ArticleId>> {
-        let row: Option<(i64,)> = sqlx::query_as(MOVED_ARTICLE_SQL)
-            .bind(lang.as_str())
-            .bind(section.as_str())
-            .bind(slug.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|(id,)| ArticleId(id)))
+        let params = [lang.as_str(), section.as_str(), slug.as_str()].map(|s| Param::Text(s.to_owned()));
+        Ok(self.read_conn().await?.rows(MOVED_ARTICLE_SQL, &params, |row| Ok(ArticleId(row.int(0)?))).await?.pop())
     }
 
     /// The addresses an article has left, newest first: `(lang, section, slug, when)`.
@@ -210,9 +205,9 @@ impl Store {
     /// An article by id, whatever its status, with its tags.
     pub async fn article(&self, id: ArticleId) -> Result<Article> {
         let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = $1");
-        let row = sqlx::query(&sql).bind(id.0).fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
-        let mut article = article_from_row(&row)?;
-        article.tags = self.article_tags(article.id, &article.lang.clone()).await?;
+        let mut conn = self.read_conn().await?;
+        let mut article = conn.rows(&sql, &[Param::Int(id.0)], article_from_row).await?.pop().ok_or(StoreError::NotFound)?;
+        article.tags = article_tags(&mut conn, article.id, &article.lang).await?;
         Ok(article)
     }
 
@@ -225,7 +220,7 @@ impl Store {
              WHERE a.status || '' = 'published' AND a.id > $1 ORDER BY a.id LIMIT $2"
         );
         let rows = sqlx::query(&sql).bind(after.0).bind(limit).fetch_all(&self.pool).await?;
-        rows.iter().map(article_from_row).collect()
+        rows.iter().map(|row| article_from_row(row)).collect()
     }
 
     /// How many published articles there are, for progress bars.
@@ -239,16 +234,17 @@ impl Store {
         let sql =
             format!("SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id ORDER BY a.translation_key, a.lang");
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
-        let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>>>()?;
+        let mut articles = rows.iter().map(|row| article_from_row(row)).collect::<Result<Vec<_>>>()?;
+        let mut conn = self.read_conn().await?;
         for article in &mut articles {
-            article.tags = self.article_tags(article.id, &article.lang.clone()).await?;
+            article.tags = article_tags(&mut conn, article.id, &article.lang).await?;
         }
         Ok(articles)
     }
 
     /// The published versions of the same item in other languages.
     pub async fn translations(&self, article: &Article) -> Result<Vec<TranslationRef>> {
-        translations(&mut *self.pool.acquire().await?, article).await
+        translations(&mut self.read_conn().await?, article).await
     }
 
     /// Years with published articles in `lang`, newest first, with their counts. Years are the
@@ -287,19 +283,21 @@ impl Store {
 
     /// A tag by key, with its names.
     pub async fn tag(&self, key: &TagKey) -> Result<Tag> {
-        let row: Option<(i64, String)> =
-            sqlx::query_as("SELECT id, kind FROM tags WHERE key = $1").bind(key.as_str()).fetch_optional(&self.pool).await?;
-        let (id, kind) = row.ok_or(StoreError::NotFound)?;
-        let names: Vec<(String, String)> = sqlx::query_as(
-            "SELECT n.lang, n.name FROM tag_names n JOIN languages l ON l.code = n.lang WHERE n.tag_id = $1 ORDER BY l.position",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
+        let mut conn = self.read_conn().await?;
+        let key_param = [Param::Text(key.as_str().to_owned())];
+        let found = conn.rows("SELECT id, kind FROM tags WHERE key = $1", &key_param, |row| Ok((row.int(0)?, row.text(1)?))).await?;
+        let (id, kind) = found.into_iter().next().ok_or(StoreError::NotFound)?;
+        let names = conn
+            .rows(
+                "SELECT n.lang, n.name FROM tag_names n JOIN languages l ON l.code = n.lang WHERE n.tag_id = $1 ORDER BY l.position",
+                &[Param::Int(id)],
+                |row| Ok((parse_lang(&row.text(0)?)?, row.text(1)?)),
+            )
+            .await?;
         Ok(Tag {
             key: key.clone(),
             kind: TagKind::parse(&kind).ok_or_else(|| StoreError::Invalid(format!("unknown tag kind {kind:?}")))?,
-            names: names.into_iter().map(|(l, n)| Ok((parse_lang(&l)?, n))).collect::<Result<_>>()?,
+            names,
         })
     }
 
@@ -328,12 +326,11 @@ impl Store {
         }
         Ok(tags)
     }
+}
 
-    async fn article_tags(&self, id: ArticleId, lang: &Lang) -> Result<Vec<TagRef>> {
-        let rows: Vec<(String, Option<String>)> =
-            sqlx::query_as(ARTICLE_TAGS_SQL).bind(lang.as_str()).bind(id.0).fetch_all(&self.pool).await?;
-        rows.into_iter().map(|(key, name)| tag_ref(key, name)).collect()
-    }
+async fn article_tags(conn: &mut ReadConn, id: ArticleId, lang: &Lang) -> Result<Vec<TagRef>> {
+    conn.rows(ARTICLE_TAGS_SQL, &[Param::Text(lang.as_str().to_owned()), Param::Int(id.0)], |row| tag_ref(row.text(0)?, row.opt_text(1)?))
+        .await
 }
 
 /// What an article's public page shows besides the article.
@@ -346,15 +343,23 @@ pub struct ArticleView {
     pub related: Vec<ArticleSummary>,
 }
 
-async fn article_at(conn: &mut AnyConnection, lang: &Lang, section: &SectionKey, slug: &Slug) -> Result<Article> {
-    let rows = sqlx::query(&article_at_sql()).bind(lang.as_str()).bind(section.as_str()).bind(slug.as_str()).fetch_all(conn).await?;
-    let mut article = article_from_row(rows.first().ok_or(StoreError::NotFound)?)?;
-    for row in &rows {
-        // The tag's key and name follow the article's columns.
-        if let Some(key) = row.try_get::<Option<String>, _>(ARTICLE_COLUMN_COUNT)? {
-            article.tags.push(tag_ref(key, row.try_get(ARTICLE_COLUMN_COUNT + 1)?)?);
+async fn article_at(conn: &mut ReadConn, lang: &Lang, section: &SectionKey, slug: &Slug) -> Result<Article> {
+    let params = [lang.as_str(), section.as_str(), slug.as_str()].map(|s| Param::Text(s.to_owned()));
+    let mut article = None;
+    let mut tags = Vec::new();
+    conn.rows(&article_at_sql(), &params, |row| {
+        if article.is_none() {
+            article = Some(article_from_row(row)?);
         }
-    }
+        // The tag's key and name follow the article's columns.
+        if let Some(key) = row.opt_text(ARTICLE_COLUMN_COUNT)? {
+            tags.push(tag_ref(key, row.opt_text(ARTICLE_COLUMN_COUNT + 1)?)?);
+        }
+        Ok(())
+    })
+    .await?;
+    let mut article = article.ok_or(StoreError::NotFound)?;
+    article.tags = tags;
     Ok(article)
 }
 
@@ -364,62 +369,46 @@ fn tag_ref(key: String, name: Option<String>) -> Result<TagRef> {
 }
 
 /// The tags of several articles, named in `lang`, in one query.
-async fn tags_of(conn: &mut AnyConnection, ids: &[i64], lang: &Lang) -> Result<HashMap<i64, Vec<TagRef>>> {
+async fn tags_of(conn: &mut ReadConn, ids: &[i64], lang: &Lang) -> Result<HashMap<i64, Vec<TagRef>>> {
     let mut tags: HashMap<i64, Vec<TagRef>> = HashMap::new();
     if ids.is_empty() {
         return Ok(tags);
     }
-    let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(&tags_of_sql(ids)).bind(lang.as_str()).fetch_all(conn).await?;
-    for (article, key, name) in rows {
-        tags.entry(article).or_default().push(tag_ref(key, name)?);
-    }
+    conn.rows(&tags_of_sql(ids), &[Param::Text(lang.as_str().to_owned())], |row| {
+        tags.entry(row.int(0)?).or_default().push(tag_ref(row.text(1)?, row.opt_text(2)?)?);
+        Ok(())
+    })
+    .await?;
     Ok(tags)
 }
 
-async fn translations(conn: &mut AnyConnection, article: &Article) -> Result<Vec<TranslationRef>> {
-    let rows: Vec<(String, String, String, String)> =
-        sqlx::query_as(TRANSLATIONS_SQL).bind(&article.translation_key).bind(article.lang.as_str()).fetch_all(conn).await?;
-    rows.into_iter()
-        .map(|(lang, section, slug, title)| {
-            Ok(TranslationRef {
-                lang: parse_lang(&lang)?,
-                section: parse_key(SectionKey::parse(&section))?,
-                slug: parse_key(Slug::parse(&slug))?,
-                title,
-            })
+async fn translations(conn: &mut ReadConn, article: &Article) -> Result<Vec<TranslationRef>> {
+    let params = [Param::Text(article.translation_key.clone()), Param::Text(article.lang.as_str().to_owned())];
+    conn.rows(TRANSLATIONS_SQL, &params, |row| {
+        Ok(TranslationRef {
+            lang: parse_lang(&row.text(0)?)?,
+            section: parse_key(SectionKey::parse(&row.text(1)?))?,
+            slug: parse_key(Slug::parse(&row.text(2)?))?,
+            title: row.text(3)?,
         })
-        .collect()
-}
-
-pub(crate) enum Param {
-    Text(String),
-    Int(i64),
-}
-
-pub(crate) fn bind_params<'q>(mut query: Query<'q, Any, AnyArguments<'q>>, params: &[Param]) -> Query<'q, Any, AnyArguments<'q>> {
-    for param in params {
-        query = match param {
-            Param::Text(s) => query.bind(s.clone()),
-            Param::Int(i) => query.bind(*i),
-        };
-    }
-    query
+    })
+    .await
 }
 
 fn parse_key<T>(parsed: std::result::Result<T, pressroom_domain::InvalidKey>) -> Result<T> {
     parsed.map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
-pub(crate) fn summary_from_row(row: &AnyRow) -> Result<ArticleSummary> {
+pub(crate) fn summary_from_row(row: &dyn Cells) -> Result<ArticleSummary> {
     Ok(ArticleSummary {
-        id: ArticleId(row.try_get(0)?),
-        lang: parse_lang(&row.try_get::<String, _>(1)?)?,
-        section: parse_key(SectionKey::parse(&row.try_get::<String, _>(2)?))?,
-        slug: parse_key(Slug::parse(&row.try_get::<String, _>(3)?))?,
-        title: row.try_get(4)?,
-        lead: row.try_get(5)?,
-        cover: row.try_get(6)?,
-        published_at: to_time(row.try_get(7)?),
+        id: ArticleId(row.int(0)?),
+        lang: parse_lang(&row.text(1)?)?,
+        section: parse_key(SectionKey::parse(&row.text(2)?))?,
+        slug: parse_key(Slug::parse(&row.text(3)?))?,
+        title: row.text(4)?,
+        lead: row.text(5)?,
+        cover: row.opt_text(6)?,
+        published_at: to_time(row.int(7)?),
     })
 }
 
@@ -428,33 +417,29 @@ pub(crate) fn change_notes(json: &str) -> Result<Vec<ChangeNote>> {
     serde_json::from_str(json).map_err(|e| StoreError::Invalid(format!("unreadable change notes: {e}")))
 }
 
-fn article_from_row(row: &AnyRow) -> Result<Article> {
+fn article_from_row(row: &dyn Cells) -> Result<Article> {
     let summary = summary_from_row(row)?;
-    let status: String = row.try_get(11)?;
+    let status = row.text(11)?;
     Ok(Article {
         id: summary.id,
-        translation_key: row.try_get(8)?,
+        translation_key: row.text(8)?,
         lang: summary.lang,
         section: summary.section,
         slug: summary.slug,
         title: summary.title,
         lead: summary.lead,
-        body: row.try_get(9)?,
+        body: row.text(9)?,
         cover: summary.cover,
-        featured: row.try_get::<i64, _>(10)? != 0,
+        featured: row.int(10)? != 0,
         status: Status::parse(&status).ok_or_else(|| StoreError::Invalid(format!("unknown status {status:?}")))?,
         published_at: summary.published_at,
-        updated_at: to_time(row.try_get(12)?),
+        updated_at: to_time(row.int(12)?),
         tags: Vec::new(),
-        author: row.try_get::<Option<i64>, _>(13)?.map(UserId),
-        revision: row.try_get(14)?,
-        change_notes: change_notes(&row.try_get::<String, _>(15)?)?,
-        event: row.try_get::<Option<String>, _>(16)?.map(|json| EventFacts::from_json(&json)).transpose().map_err(StoreError::Invalid)?,
-        report_of: row.try_get(17)?,
-        document: row
-            .try_get::<Option<String>, _>(18)?
-            .map(|json| DocumentFacts::from_json(&json))
-            .transpose()
-            .map_err(StoreError::Invalid)?,
+        author: row.opt_int(13)?.map(UserId),
+        revision: row.int(14)?,
+        change_notes: change_notes(&row.text(15)?)?,
+        event: row.opt_text(16)?.map(|json| EventFacts::from_json(&json)).transpose().map_err(StoreError::Invalid)?,
+        report_of: row.opt_text(17)?,
+        document: row.opt_text(18)?.map(|json| DocumentFacts::from_json(&json)).transpose().map_err(StoreError::Invalid)?,
     })
 }

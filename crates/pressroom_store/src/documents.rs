@@ -8,8 +8,9 @@ use pressroom_domain::{
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use crate::articles::{bind_params, summary_from_row, Param, SUMMARY_COLUMNS};
+use crate::articles::{summary_from_row, SUMMARY_COLUMNS};
 use crate::changes::ArticleReach;
+use crate::reads::{bind_params, Param};
 use crate::site::put_setting;
 use crate::{audit, Actor, Result, Store, StoreError, WriteTx};
 

@@ -121,13 +121,13 @@ impl Store {
     /// The published news items in `lang` that report on the event with `event_key`.
     pub async fn reports_of(&self, event_key: &str, lang: &Lang) -> Result<Vec<ArticleSummary>> {
         let rows = sqlx::query(REPORTS_SQL).bind(event_key).bind(lang.as_str()).fetch_all(&self.pool).await?;
-        rows.iter().map(summary_from_row).collect()
+        rows.iter().map(|row| summary_from_row(row)).collect()
     }
 
     /// The published event in `lang` with translation key `key`, if there is one.
     pub async fn event_by_key(&self, key: &str, lang: &Lang) -> Result<Option<ArticleSummary>> {
         let row = sqlx::query(EVENT_BY_KEY_SQL).bind(key).bind(lang.as_str()).fetch_optional(&self.pool).await?;
-        row.as_ref().map(summary_from_row).transpose()
+        row.as_ref().map(|row| summary_from_row(row)).transpose()
     }
 
     /// The published event in `lang` at `slug` of the events section, as the calendar lists it.

@@ -6,12 +6,13 @@ use pressroom_domain::{SectionKey, Status, TagKey};
 use sqlx::Row;
 
 use crate::articles::{
-    article_at_sql, bind_params, featured_sql, latest_articles_sql, tags_of_sql, Param, ARCHIVE_COUNT_SQL, ARCHIVE_SPAN_SQL,
-    ARTICLE_TAGS_SQL, MOVED_ARTICLE_SQL, SITEMAP_PART_SQL, TRANSLATIONS_SQL,
+    article_at_sql, featured_sql, latest_articles_sql, tags_of_sql, ARCHIVE_COUNT_SQL, ARCHIVE_SPAN_SQL, ARTICLE_TAGS_SQL,
+    MOVED_ARTICLE_SQL, SITEMAP_PART_SQL, TRANSLATIONS_SQL,
 };
 use crate::documents::{register_sql, DOCUMENTS_BEARING_ON_SQL, DOCUMENT_BY_KEY_SQL, REGISTER_BODIES_SQL, REGISTER_SPAN_SQL};
 use crate::events::{event_feed_sql, events_between_sql, published_event_sql, EVENT_BY_KEY_SQL, REPORTS_SQL};
 use crate::listings::{related_sql, ListSql};
+use crate::reads::{bind_params, Param};
 use crate::{ArticleQuery, Engine, RegisterQuery, RegisterSort, Result, Store};
 
 /// What the test of query plans looks at.

@@ -19,6 +19,7 @@ mod listings;
 mod media;
 mod migrate;
 mod previews;
+mod reads;
 mod record;
 mod redirects;
 mod schedule;
@@ -95,6 +96,9 @@ pub enum StoreError {
     Unavailable(sqlx::Error),
     #[error("database error: {0}")]
     Database(sqlx::Error),
+    /// A public page's read on SQLite, which does not go through sqlx (see `reads.rs`).
+    #[error("database error: {0}")]
+    Read(#[from] rusqlite::Error),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -155,6 +159,8 @@ pub struct Store {
     /// Whether changes readers can see are logged in the public record: always, except in the
     /// record benchmark's comparison of a change with and without its entry.
     logging: bool,
+    /// On SQLite, the connections public pages read through (see `reads.rs`).
+    readers: Option<Arc<reads::SqliteReaders>>,
 }
 
 /// A write transaction, holding the SQLite writer lock where there is one.
@@ -358,6 +364,10 @@ impl Store {
             .connect_with(options)
             .await?;
         let write_lock = (engine == Engine::Sqlite).then(|| Arc::new(Mutex::new(())));
+        let readers = match engine {
+            Engine::Sqlite => reads::SqliteReaders::of_url(&url),
+            Engine::Postgres => None,
+        };
         Ok(Store {
             pool,
             engine,
@@ -367,6 +377,7 @@ impl Store {
             write_lock,
             lists: Default::default(),
             logging: true,
+            readers,
         })
     }
 
@@ -375,6 +386,14 @@ impl Store {
     #[cfg(feature = "bench")]
     pub fn without_public_record(&self) -> Store {
         Store { logging: false, ..self.clone() }
+    }
+
+    /// A connection for public pages' reads.
+    pub(crate) async fn read_conn(&self) -> Result<reads::ReadConn> {
+        Ok(match &self.readers {
+            Some(readers) => reads::ReadConn::Sqlite(readers.take()?),
+            None => reads::ReadConn::Pool(self.pool.acquire().await?),
+        })
     }
 
     pub fn engine(&self) -> Engine {

@@ -11,10 +11,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use pressroom_domain::{Article, ArticleSummary, Lang, Page, SectionKey, Status, TagKey, PAGE_SIZE};
-use sqlx::AnyConnection;
-use sqlx::Row;
 
-use crate::articles::{bind_params, summary_from_row, Param, SUMMARY_COLUMNS};
+use crate::articles::{summary_from_row, SUMMARY_COLUMNS};
+use crate::reads::{Param, ReadConn};
 use crate::{Result, Store};
 
 /// Articles between two page marks: a deep page steps over at most this many.
@@ -53,16 +52,13 @@ pub(crate) fn related_sql(tags: usize, limit: u32) -> String {
 
 /// The articles sharing most tags with `article` (newest first among equals), or `None` when
 /// none shares any.
-pub(crate) async fn related(conn: &mut AnyConnection, article: &Article, limit: u32) -> Result<Option<Vec<ArticleSummary>>> {
+pub(crate) async fn related(conn: &mut ReadConn, article: &Article, limit: u32) -> Result<Option<Vec<ArticleSummary>>> {
     if article.tags.is_empty() {
         return Ok(None);
     }
-    let sql = related_sql(article.tags.len(), limit);
-    let mut query = sqlx::query(&sql).bind(article.lang.as_str()).bind(article.id.0);
-    for tag in &article.tags {
-        query = query.bind(tag.key.as_str());
-    }
-    let related = query.fetch_all(conn).await?.iter().map(summary_from_row).collect::<Result<Vec<_>>>()?;
+    let mut params = vec![Param::Text(article.lang.as_str().to_owned()), Param::Int(article.id.0)];
+    params.extend(article.tags.iter().map(|tag| Param::Text(tag.key.as_str().to_owned())));
+    let related = conn.rows(&related_sql(article.tags.len(), limit), &params, summary_from_row).await?;
     Ok((!related.is_empty()).then_some(related))
 }
 
@@ -244,8 +240,7 @@ impl Store {
     pub async fn latest_published(&self, lang: &Lang, limit: u32) -> Result<Vec<ArticleSummary>> {
         let sql = ListSql::of(&ArticleQuery { lang: Some(lang.clone()), ..ArticleQuery::default() });
         let list = format!("SELECT {SUMMARY_COLUMNS} {} ORDER BY a.published_at DESC, a.id DESC LIMIT {limit}", sql.from);
-        let rows = bind_params(sqlx::query(&list), &sql.params).fetch_all(&self.pool).await?;
-        rows.iter().map(summary_from_row).collect()
+        self.read_conn().await?.rows(&list, &sql.params, summary_from_row).await
     }
 
     /// `per_page` articles that `query` selects, newest first, from `start`. The page number
@@ -268,8 +263,7 @@ impl Store {
             Start::After { published_at, id } => (0, Some((published_at, id)), 0),
         };
         let list = sql.page(seek, per_page, skip);
-        let rows = bind_params(sqlx::query(&list), &sql.params).fetch_all(&self.pool).await?;
-        let items = rows.iter().map(summary_from_row).collect::<Result<Vec<_>>>()?;
+        let items = self.read_conn().await?.rows(&list, &sql.params, summary_from_row).await?;
         Ok(Page { items, page, total: marks.total })
     }
 
@@ -280,14 +274,15 @@ impl Store {
         if let Some(marks) = self.lists.lock().expect("the list cache is never poisoned").current(latest).marks.get(&key) {
             return Ok(marks.clone());
         }
-        let rows = bind_params(sqlx::query(&sql.walk()), &sql.params).fetch_all(&self.pool).await?;
-        let mut keys = Vec::with_capacity(rows.len() / STRIDE as usize);
-        for (position, row) in rows.iter().enumerate() {
-            if (position as u64 + 1) % STRIDE == 0 {
-                keys.push((row.try_get(0)?, row.try_get(1)?));
-            }
-        }
-        let marks = Arc::new(Marks { total: rows.len() as u64, keys });
+        let walk =
+            self.read_conn().await?.fold_apart(sql.walk(), sql.params.clone(), Marks { total: 0, keys: Vec::new() }, |marks, row| {
+                marks.total += 1;
+                if marks.total % STRIDE == 0 {
+                    marks.keys.push((row.int(0)?, row.int(1)?));
+                }
+                Ok(())
+            });
+        let marks = Arc::new(walk.await?);
         self.lists.lock().expect("the list cache is never poisoned").current(latest).marks.insert(key, marks.clone());
         Ok(marks)
     }
@@ -313,7 +308,7 @@ impl Store {
     /// its number of tags, never by how many articles a tag has: recent items are what readers
     /// of news want related anyway, and a newly published item is a candidate at once.
     pub async fn related(&self, article: &Article, limit: u32) -> Result<Vec<ArticleSummary>> {
-        match related(&mut *self.pool.acquire().await?, article, limit).await? {
+        match related(&mut self.read_conn().await?, article, limit).await? {
             Some(related) => Ok(related),
             None => self.latest_beside(article, limit).await,
         }

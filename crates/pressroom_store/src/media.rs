@@ -4,10 +4,9 @@
 use std::collections::HashMap;
 
 use pressroom_domain::{ArticleId, Lang, MediaItem, MediaKind, Page, PAGE_SIZE};
-use sqlx::any::AnyRow;
-use sqlx::AnyConnection;
 use sqlx::Row;
 
+use crate::reads::{Cells, Param, ReadConn};
 use crate::{audit, now, to_time, Actor, Result, Store, StoreError};
 
 /// What an upload produced, ready to record.
@@ -77,9 +76,8 @@ impl Store {
             .try_get(0)?;
         let offset = u64::from(page.saturating_sub(1)) * u64::from(PAGE_SIZE);
         let sql = format!("SELECT {COLUMNS} FROM media m WHERE {filter} ORDER BY m.id DESC LIMIT {PAGE_SIZE} OFFSET {offset}");
-        let mut conn = self.pool.acquire().await?;
-        let rows = sqlx::query(&sql).bind(first).bind(second).bind(third).fetch_all(&mut *conn).await?;
-        let items = media_items(&mut conn, &rows).await?;
+        let params = patterns.map(Param::Text);
+        let items = media_items(&mut self.read_conn().await?, &sql, &params).await?;
         Ok(Page { items, page, total: total.max(0) as u64 })
     }
 
@@ -91,9 +89,7 @@ impl Store {
         // Integers, so safe to write into the SQL.
         let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
         let sql = format!("SELECT {COLUMNS} FROM media m WHERE m.id IN ({list})");
-        let mut conn = self.pool.acquire().await?;
-        let rows = sqlx::query(&sql).fetch_all(&mut *conn).await?;
-        let mut items = media_items(&mut conn, &rows).await?;
+        let mut items = media_items(&mut self.read_conn().await?, &sql, &[]).await?;
         items.sort_by_key(|item| ids.iter().position(|id| *id == item.id));
         Ok(items)
     }
@@ -101,16 +97,12 @@ impl Store {
     /// The item whose original has this SHA-256, if one has: an import brings a file once.
     pub async fn media_by_sha256(&self, sha256: &str) -> Result<Option<MediaItem>> {
         let sql = format!("SELECT {COLUMNS} FROM media m WHERE m.sha256 = $1 ORDER BY m.id LIMIT 1");
-        let mut conn = self.pool.acquire().await?;
-        let Some(row) = sqlx::query(&sql).bind(sha256).fetch_optional(&mut *conn).await? else { return Ok(None) };
-        Ok(media_items(&mut conn, std::slice::from_ref(&row)).await?.pop())
+        Ok(media_items(&mut self.read_conn().await?, &sql, &[Param::Text(sha256.to_owned())]).await?.pop())
     }
 
     pub async fn media_by_key(&self, storage_key: &str) -> Result<MediaItem> {
         let sql = format!("SELECT {COLUMNS} FROM media m WHERE m.storage_key = $1");
-        let mut conn = self.pool.acquire().await?;
-        let row = sqlx::query(&sql).bind(storage_key).fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
-        Ok(media_items(&mut conn, std::slice::from_ref(&row)).await?.remove(0))
+        media_items(&mut self.read_conn().await?, &sql, &[Param::Text(storage_key.to_owned())]).await?.pop().ok_or(StoreError::NotFound)
     }
 
     pub async fn set_media_alt(&self, id: i64, lang: &Lang, alt: &str, actor: &Actor) -> Result<()> {
@@ -132,18 +124,19 @@ impl Store {
 
     /// An article's gallery and attachments, in order.
     pub async fn article_media(&self, article: ArticleId) -> Result<(Vec<MediaItem>, Vec<MediaItem>)> {
-        article_media(&mut *self.pool.acquire().await?, article).await
+        article_media(&mut self.read_conn().await?, article).await
     }
 }
 
 /// An article's gallery and attachments, in order.
-pub(crate) async fn article_media(conn: &mut AnyConnection, article: ArticleId) -> Result<(Vec<MediaItem>, Vec<MediaItem>)> {
+pub(crate) async fn article_media(conn: &mut ReadConn, article: ArticleId) -> Result<(Vec<MediaItem>, Vec<MediaItem>)> {
     let sql = format!("SELECT {COLUMNS}, x.role FROM article_media x JOIN media m ON m.id = x.media_id WHERE x.article_id = $1 ORDER BY x.role, x.position");
-    let rows = sqlx::query(&sql).bind(article.0).fetch_all(&mut *conn).await?;
+    let rows = conn.rows(&sql, &[Param::Int(article.0)], |row| Ok((row.text(9)? == "gallery", item_from_row(row)?))).await?;
+    let (in_gallery, mut items): (Vec<bool>, Vec<MediaItem>) = rows.into_iter().unzip();
+    add_alts(conn, &mut items).await?;
     let (mut gallery, mut attachments) = (Vec::new(), Vec::new());
-    for (row, item) in rows.iter().zip(media_items(conn, &rows).await?) {
-        let role: String = row.try_get(9)?;
-        if role == "gallery" {
+    for (in_gallery, item) in in_gallery.into_iter().zip(items) {
+        if in_gallery {
             gallery.push(item);
         } else {
             attachments.push(item);
@@ -152,38 +145,48 @@ pub(crate) async fn article_media(conn: &mut AnyConnection, article: ArticleId) 
     Ok((gallery, attachments))
 }
 
-/// Media items from rows of `COLUMNS`, with their alt texts read in one query.
-async fn media_items(conn: &mut AnyConnection, rows: &[AnyRow]) -> Result<Vec<MediaItem>> {
-    let ids = rows.iter().map(|row| row.try_get::<i64, _>(0)).collect::<std::result::Result<Vec<_>, _>>()?;
-    let mut alts: HashMap<i64, Vec<(String, String)>> = HashMap::new();
-    if !ids.is_empty() {
-        // The ids come from the database as integers, so they are safe to write into the SQL.
-        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-        let sql = format!(
-            "SELECT a.media_id, a.lang, a.alt FROM media_alt a JOIN languages l ON l.code = a.lang \
-             WHERE a.media_id IN ({list}) ORDER BY a.media_id, l.position"
-        );
-        let found: Vec<(i64, String, String)> = sqlx::query_as(&sql).fetch_all(conn).await?;
-        for (id, lang, alt) in found {
-            alts.entry(id).or_default().push((lang, alt));
-        }
+/// The media items `sql` selects (its columns are `COLUMNS`), with their alt texts.
+async fn media_items(conn: &mut ReadConn, sql: &str, params: &[Param]) -> Result<Vec<MediaItem>> {
+    let mut items = conn.rows(sql, params, item_from_row).await?;
+    add_alts(conn, &mut items).await?;
+    Ok(items)
+}
+
+/// A media item from a row of `COLUMNS`, its alt texts still to add.
+fn item_from_row(row: &dyn Cells) -> Result<MediaItem> {
+    Ok(MediaItem {
+        id: row.int(0)?,
+        kind: if row.text(1)? == "image" { MediaKind::Image } else { MediaKind::File },
+        storage_key: row.text(2)?,
+        original_name: row.text(3)?,
+        content_type: row.text(4)?,
+        byte_size: row.int(5)?,
+        width: row.opt_int(6)?,
+        height: row.opt_int(7)?,
+        created_at: to_time(row.int(8)?),
+        alt: Vec::new(),
+    })
+}
+
+/// The alt texts of these items, in every language, read in one query.
+async fn add_alts(conn: &mut ReadConn, items: &mut [MediaItem]) -> Result<()> {
+    if items.is_empty() {
+        return Ok(());
     }
-    rows.iter()
-        .map(|row| {
-            let id: i64 = row.try_get(0)?;
-            let kind: String = row.try_get(1)?;
-            Ok(MediaItem {
-                id,
-                kind: if kind == "image" { MediaKind::Image } else { MediaKind::File },
-                storage_key: row.try_get(2)?,
-                original_name: row.try_get(3)?,
-                content_type: row.try_get(4)?,
-                byte_size: row.try_get(5)?,
-                width: row.try_get(6)?,
-                height: row.try_get(7)?,
-                created_at: to_time(row.try_get(8)?),
-                alt: alts.remove(&id).unwrap_or_default(),
-            })
-        })
-        .collect()
+    // The ids come from the database as integers, so they are safe to write into the SQL.
+    let list = items.iter().map(|item| item.id.to_string()).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "SELECT a.media_id, a.lang, a.alt FROM media_alt a JOIN languages l ON l.code = a.lang \
+         WHERE a.media_id IN ({list}) ORDER BY a.media_id, l.position"
+    );
+    let mut alts: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+    conn.rows(&sql, &[], |row| {
+        alts.entry(row.int(0)?).or_default().push((row.text(1)?, row.text(2)?));
+        Ok(())
+    })
+    .await?;
+    for item in items {
+        item.alt = alts.remove(&item.id).unwrap_or_default();
+    }
+    Ok(())
 }

@@ -66,6 +66,10 @@ pub async fn http_caching(State(state): State<AppState>, request: Request, next:
     if let Some(page) = key.as_ref().and_then(|key| state.pages.get(key)) {
         return send(&page, &conditions);
     }
+    let _slot = match &key {
+        Some(_) => Some(state.pages.render_slot().await),
+        None => None,
+    };
     let path = path.to_owned();
     let response = next.run(request).await;
     // Assets and media set their own policy; errors, redirects and cookies are not cached.

@@ -136,6 +136,10 @@ pub struct PageCache {
     entries: Mutex<Entries>,
     /// One request at a time reads the feed to bring the cache up to date; the others wait.
     catching_up: tokio::sync::Mutex<()>,
+    /// Renders of missing pages under way at once. A crawl of cold pages asks for many at a
+    /// time; past this number they wait here, out of the way, so that a page served from the
+    /// cache (the home page, say) is answered at once instead of queueing behind their work.
+    rendering: tokio::sync::Semaphore,
 }
 
 /// The pages kept, weighed by their bytes.
@@ -175,6 +179,10 @@ fn entry_size(key: &PageKey, page: &CachedPage) -> usize {
     page.body.size() + key.path_and_query.len()
 }
 
+/// Renders under way at once per core: two, so that a render waiting on the database (over the
+/// network, on PostgreSQL) leaves its core to another.
+const RENDERS_PER_CORE: usize = 2;
+
 impl PageCache {
     /// A cache of at most `budget` bytes of bodies.
     pub fn new(budget: usize) -> PageCache {
@@ -186,6 +194,7 @@ impl PageCache {
             seen: AtomicI64::new(0),
             entries: Mutex::new(Entries { altered_at: 0, pages }),
             catching_up: tokio::sync::Mutex::new(()),
+            rendering: tokio::sync::Semaphore::new(RENDERS_PER_CORE * std::thread::available_parallelism().map_or(2, |n| n.get())),
         }
     }
 
@@ -252,6 +261,11 @@ impl PageCache {
     pub async fn render_turn(&self, key: &PageKey) -> RenderTurn<'_> {
         let lock = self.renders.lock().expect("the render lock map is never poisoned").entry(key.clone()).or_default().clone();
         RenderTurn { cache: self, key: key.clone(), _guard: lock.lock_owned().await }
+    }
+
+    /// A place among the renders under way, waited for when they are as many as allowed.
+    pub async fn render_slot(&self) -> tokio::sync::SemaphorePermit<'_> {
+        self.rendering.acquire().await.expect("the render semaphore is never closed")
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
