@@ -79,13 +79,15 @@ pub(crate) const SITEMAP_PART_SQL: &str = "SELECT a.id, a.translation_key, a.lan
 pub(crate) const ARTICLE_TAGS_SQL: &str = "SELECT t.key, n.name FROM article_tags x JOIN tags t ON t.id = x.tag_id \
      LEFT JOIN tag_names n ON n.tag_id = t.id AND n.lang = $1 WHERE x.article_id = $2 ORDER BY x.position";
 
-pub(crate) fn tags_of_sql(ids: &[i64]) -> String {
-    // The ids come from the database as integers, so they are safe to write into the SQL.
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+/// The tags of `count` articles, named in a language: `$1` is the language, `$2…` the
+/// articles' ids. Parameters rather than the ids themselves, so that the statement is prepared
+/// once per count, not once per page.
+pub(crate) fn tags_of_sql(count: usize) -> String {
     format!(
         "SELECT x.article_id, t.key, n.name FROM article_tags x JOIN tags t ON t.id = x.tag_id \
          LEFT JOIN tag_names n ON n.tag_id = t.id AND n.lang = $1 \
-         WHERE x.article_id IN ({list}) ORDER BY x.article_id, x.position"
+         WHERE x.article_id IN ({}) ORDER BY x.article_id, x.position",
+        crate::record::placeholders(2, count)
     )
 }
 
@@ -374,7 +376,9 @@ async fn tags_of(conn: &mut ReadConn, ids: &[i64], lang: &Lang) -> Result<HashMa
     if ids.is_empty() {
         return Ok(tags);
     }
-    conn.rows(&tags_of_sql(ids), &[Param::Text(lang.as_str().to_owned())], |row| {
+    let mut params = vec![Param::Text(lang.as_str().to_owned())];
+    params.extend(ids.iter().map(|id| Param::Int(*id)));
+    conn.rows(&tags_of_sql(ids.len()), &params, |row| {
         tags.entry(row.int(0)?).or_default().push(tag_ref(row.text(1)?, row.opt_text(2)?)?);
         Ok(())
     })

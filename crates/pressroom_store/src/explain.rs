@@ -74,7 +74,7 @@ impl Store {
                 related_sql(2, 5),
                 vec![text("en"), Param::Int(1), text("kyrgyzstan"), text("csto")],
             ),
-            case("tags of a page", None, tags_of_sql(&[1, 2, 3]), vec![text("en")]),
+            case("tags of a page", None, tags_of_sql(3), vec![text("en"), Param::Int(1), Param::Int(2), Param::Int(3)]),
             case("tags of an article", None, ARTICLE_TAGS_SQL.to_owned(), vec![text("en"), Param::Int(1)]),
             list("feed", "articles_by_date", latest_articles_sql(false, 50), vec![text("en")]),
             list("section feed", "articles_by_section", latest_articles_sql(true, 50), vec![text("en"), text("news")]),

@@ -173,14 +173,14 @@ async fn add_alts(conn: &mut ReadConn, items: &mut [MediaItem]) -> Result<()> {
     if items.is_empty() {
         return Ok(());
     }
-    // The ids come from the database as integers, so they are safe to write into the SQL.
-    let list = items.iter().map(|item| item.id.to_string()).collect::<Vec<_>>().join(", ");
     let sql = format!(
         "SELECT a.media_id, a.lang, a.alt FROM media_alt a JOIN languages l ON l.code = a.lang \
-         WHERE a.media_id IN ({list}) ORDER BY a.media_id, l.position"
+         WHERE a.media_id IN ({}) ORDER BY a.media_id, l.position",
+        crate::record::placeholders(1, items.len())
     );
+    let params: Vec<Param> = items.iter().map(|item| Param::Int(item.id)).collect();
     let mut alts: HashMap<i64, Vec<(String, String)>> = HashMap::new();
-    conn.rows(&sql, &[], |row| {
+    conn.rows(&sql, &params, |row| {
         alts.entry(row.int(0)?).or_default().push((row.text(1)?, row.text(2)?));
         Ok(())
     })
