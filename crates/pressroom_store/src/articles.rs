@@ -176,7 +176,7 @@ impl Store {
     async fn view_of(&self, mut conn: ReadConn, article: Article, related: u32) -> Result<ArticleView> {
         let translations = translations(&mut conn, &article).await?;
         let (gallery, attachments) = crate::media::article_media(&mut conn, article.id).await?;
-        let found = crate::listings::related(&mut conn, &article, related).await?;
+        let found = self.related_on(&mut conn, &article, related).await?;
         drop(conn);
         let related = match found {
             Some(found) => found,

@@ -11,7 +11,7 @@ use crate::articles::{
 };
 use crate::documents::{register_sql, DOCUMENTS_BEARING_ON_SQL, DOCUMENT_BY_KEY_SQL, REGISTER_BODIES_SQL, REGISTER_SPAN_SQL};
 use crate::events::{event_feed_sql, events_between_sql, published_event_sql, EVENT_BY_KEY_SQL, REPORTS_SQL};
-use crate::listings::{related_sql, ListSql};
+use crate::listings::{related_candidates_sql, summaries_by_id_sql, ListSql};
 use crate::reads::{bind_params, Param};
 use crate::{ArticleQuery, Engine, RegisterQuery, RegisterSort, Result, Store};
 
@@ -68,12 +68,8 @@ impl Store {
             case("article", Some("sqlite_autoindex_articles_1"), article_at_sql(), vec![text("en"), text("news"), text("some-slug")]),
             case("former address", None, MOVED_ARTICLE_SQL.to_owned(), vec![text("en"), text("news"), text("some-slug")]),
             case("translations", Some("articles_sitemap"), TRANSLATIONS_SQL.to_owned(), vec![text("2025-key"), text("en")]),
-            case(
-                "related items",
-                Some("article_tags_by_language"),
-                related_sql(2, 5),
-                vec![text("en"), Param::Int(1), text("kyrgyzstan"), text("csto")],
-            ),
+            list("related items' candidates", "article_tags_by_language", related_candidates_sql(), vec![text("en"), text("kyrgyzstan")]),
+            case("related items", None, summaries_by_id_sql(3), vec![Param::Int(1), Param::Int(2), Param::Int(3)]),
             case("tags of a page", None, tags_of_sql(3), vec![text("en"), Param::Int(1), Param::Int(2), Param::Int(3)]),
             case("tags of an article", None, ARTICLE_TAGS_SQL.to_owned(), vec![text("en"), Param::Int(1)]),
             list("feed", "articles_by_date", latest_articles_sql(false, 50), vec![text("en")]),

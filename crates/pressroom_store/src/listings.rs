@@ -26,40 +26,40 @@ const MAX_LISTS: usize = 10_000;
 /// article page bounded however common its tags are.
 const RELATED_CANDIDATES: u32 = 50;
 
-/// Related items in one statement: the newest candidates of each tag (one index range per
-/// tag), ranked by how many of the article's tags they share, then by date, with their
-/// summaries. `$1` is the language, `$2` the article's id, `$3…` its tag keys (at least one).
-pub(crate) fn related_sql(tags: usize, limit: u32) -> String {
-    let candidates = (0..tags)
-        .map(|i| {
-            format!(
-                "SELECT * FROM (SELECT article_id, published_at FROM article_tags \
-                 WHERE tag_id = (SELECT id FROM tags WHERE key = ${}) AND lang = $1 AND status = 'published' \
-                 ORDER BY published_at DESC, article_id DESC LIMIT {RELATED_CANDIDATES}) t{i}",
-                i + 3
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" UNION ALL ");
+/// One tag's candidates for related items, newest first: `(date, id)` of its newest published
+/// articles in a language (one index range). `$1` is the language, `$2` the tag's key.
+pub(crate) fn related_candidates_sql() -> String {
     format!(
-        "SELECT {SUMMARY_COLUMNS} FROM (SELECT c.article_id AS id, COUNT(*) AS shared, MAX(c.published_at) AS newest \
-         FROM ({candidates}) c WHERE c.article_id <> $2 GROUP BY c.article_id \
-         ORDER BY shared DESC, newest DESC, c.article_id DESC LIMIT {limit}) r \
-         JOIN articles a ON a.id = r.id JOIN sections s ON s.id = a.section_id \
-         ORDER BY r.shared DESC, r.newest DESC, a.id DESC"
+        "SELECT x.published_at, x.article_id FROM article_tags x \
+         WHERE x.tag_id = (SELECT id FROM tags WHERE key = $2) AND x.lang = $1 AND x.status = 'published' \
+         ORDER BY x.published_at DESC, x.article_id DESC LIMIT {RELATED_CANDIDATES}"
     )
 }
 
-/// The articles sharing most tags with `article` (newest first among equals), or `None` when
-/// none shares any.
-pub(crate) async fn related(conn: &mut ReadConn, article: &Article, limit: u32) -> Result<Option<Vec<ArticleSummary>>> {
-    if article.tags.is_empty() {
-        return Ok(None);
+/// The summaries of the published articles among `count` ids, `$1…`, in no order.
+pub(crate) fn summaries_by_id_sql(count: usize) -> String {
+    format!(
+        "SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
+         WHERE a.id IN ({}) AND a.status = 'published'",
+        crate::record::placeholders(1, count)
+    )
+}
+
+/// One tag's candidates: `(date, id)`, newest first.
+type Candidates = Arc<[(i64, i64)]>;
+
+/// The ids of the `limit` candidates sharing most of `tags` lists, newest first among equals,
+/// leaving out `own`.
+fn rank_related(lists: &[Candidates], own: i64, limit: u32) -> Vec<i64> {
+    let mut shared: HashMap<i64, (u32, i64)> = HashMap::new();
+    for &(date, id) in lists.iter().flat_map(|list| list.iter()).filter(|(_, id)| *id != own) {
+        let entry = shared.entry(id).or_insert((0, date));
+        entry.0 += 1;
+        entry.1 = entry.1.max(date);
     }
-    let mut params = vec![Param::Text(article.lang.as_str().to_owned()), Param::Int(article.id.0)];
-    params.extend(article.tags.iter().map(|tag| Param::Text(tag.key.as_str().to_owned())));
-    let related = conn.rows(&related_sql(article.tags.len(), limit), &params, summary_from_row).await?;
-    Ok((!related.is_empty()).then_some(related))
+    let mut ranked: Vec<(u32, i64, i64)> = shared.into_iter().map(|(id, (count, date))| (count, date, id)).collect();
+    ranked.sort_unstable_by(|a, b| b.cmp(a));
+    ranked.into_iter().take(limit as usize).map(|(_, _, id)| id).collect()
 }
 
 /// Which published articles of one language a list shows.
@@ -114,12 +114,14 @@ pub(crate) struct ListCache {
     change: i64,
     marks: HashMap<String, Arc<Marks>>,
     periods: HashMap<String, Arc<Vec<(i32, u64)>>>,
+    /// Related items' candidates by (language, tag).
+    candidates: HashMap<(String, String), Candidates>,
 }
 
 impl ListCache {
     /// The cache as of change `latest`: emptied when a change came since it was filled.
     fn current(&mut self, latest: i64) -> &mut ListCache {
-        if self.change != latest || self.marks.len() + self.periods.len() > MAX_LISTS {
+        if self.change != latest || self.marks.len() + self.periods.len() + self.candidates.len() > MAX_LISTS {
             *self = ListCache { change: latest, ..ListCache::default() };
         }
         self
@@ -308,10 +310,42 @@ impl Store {
     /// its number of tags, never by how many articles a tag has: recent items are what readers
     /// of news want related anyway, and a newly published item is a candidate at once.
     pub async fn related(&self, article: &Article, limit: u32) -> Result<Vec<ArticleSummary>> {
-        match related(&mut self.read_conn().await?, article, limit).await? {
+        match self.related_on(&mut self.read_conn().await?, article, limit).await? {
             Some(related) => Ok(related),
             None => self.latest_beside(article, limit).await,
         }
+    }
+
+    /// [`Store::related`] read on `conn`, or `None` when no article shares a tag. Each tag's
+    /// candidates are kept until the next change, like page marks: a crawl of article pages
+    /// then reads only the few summaries it shows.
+    pub(crate) async fn related_on(&self, conn: &mut ReadConn, article: &Article, limit: u32) -> Result<Option<Vec<ArticleSummary>>> {
+        let latest = *self.changes.borrow();
+        let lang = article.lang.as_str();
+        let mut lists = Vec::with_capacity(article.tags.len());
+        for tag in &article.tags {
+            let key = (lang.to_owned(), tag.key.as_str().to_owned());
+            let cached = self.lists.lock().expect("the list cache is never poisoned").current(latest).candidates.get(&key).cloned();
+            let list = match cached {
+                Some(list) => list,
+                None => {
+                    let params = [Param::Text(key.0.clone()), Param::Text(key.1.clone())];
+                    let read = conn.rows(&related_candidates_sql(), &params, |row| Ok((row.int(0)?, row.int(1)?))).await?;
+                    let list: Candidates = read.into();
+                    self.lists.lock().expect("the list cache is never poisoned").current(latest).candidates.insert(key, list.clone());
+                    list
+                }
+            };
+            lists.push(list);
+        }
+        let ranked = rank_related(&lists, article.id.0, limit);
+        if ranked.is_empty() {
+            return Ok(None);
+        }
+        let params: Vec<Param> = ranked.iter().map(|id| Param::Int(*id)).collect();
+        let mut found = conn.rows(&summaries_by_id_sql(ranked.len()), &params, summary_from_row).await?;
+        found.sort_by_key(|summary| ranked.iter().position(|id| *id == summary.id.0));
+        Ok((!found.is_empty()).then_some(found))
     }
 
     /// The newest published articles of an article's language and section, without it: what

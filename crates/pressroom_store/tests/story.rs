@@ -30,11 +30,15 @@ fn draft(key: &str, l: &str, section: &str, slug: &str, date: &str, tags: &[&str
     }
 }
 
-async fn sqlite_store(dir: &tempfile::TempDir) -> Store {
-    let url = format!("sqlite://{}", dir.path().join("site.db").display());
-    let store = Store::connect(&url).await.unwrap();
+/// A store at `url` with the current schema.
+async fn migrated(url: &str) -> Store {
+    let store = Store::connect(url).await.unwrap();
     store.migrate().await.unwrap();
     store
+}
+
+async fn sqlite_store(dir: &tempfile::TempDir) -> Store {
+    migrated(&format!("sqlite://{}", dir.path().join("site.db").display())).await
 }
 
 #[tokio::test]
@@ -191,12 +195,50 @@ async fn a_newer_schema_is_refused() {
     assert!(err.to_string().contains("newer Pressroom"));
 }
 
+/// Related items: most shared tags first, the newest among equals, never the article itself;
+/// and an article published later is among them at once, though each tag's candidates are
+/// kept between reads.
+async fn related_story(store: &Store) {
+    store.ensure_site(&Site::standard()).await.unwrap();
+    let drafts = vec![
+        draft("base", "en", "news", "base", "2025-01-10", &["Armenia", "Belarus"]),
+        draft("both", "en", "news", "both", "2025-01-01", &["Armenia", "Belarus"]),
+        draft("one-new", "en", "news", "one-new", "2025-01-05", &["Belarus"]),
+        draft("one-old", "en", "news", "one-old", "2024-12-01", &["Armenia"]),
+        draft("other", "en", "news", "other", "2025-01-09", &["Kazakhstan"]),
+    ];
+    store.import(&[], &drafts, &Actor::system("test"), &|| {}).await.unwrap();
+    let article = store.article_at(&lang("en"), &SectionKey::parse("news").unwrap(), &Slug::parse("base").unwrap()).await.unwrap();
+    let article = &article;
+    let related =
+        |limit| async move { store.related(article, limit).await.unwrap().iter().map(|a| a.slug.as_str().to_owned()).collect::<Vec<_>>() };
+    assert_eq!(related(5).await, ["both", "one-new", "one-old"]);
+    assert_eq!(related(2).await, ["both", "one-new"]);
+    let later = draft("later", "en", "news", "later", "2025-02-01", &["Armenia"]);
+    store.import(&[], &[later], &Actor::system("test"), &|| {}).await.unwrap();
+    assert_eq!(related(5).await, ["both", "later", "one-new", "one-old"]);
+}
+
+#[tokio::test]
+async fn related_items_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    related_story(&sqlite_store(&dir).await).await;
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: set PRESSROOM_TEST_POSTGRES and pass --include-ignored (.ci/run does)"]
+async fn related_items_on_postgres() {
+    let db = TempPostgres::required().await;
+    let store = migrated(db.url()).await;
+    related_story(&store).await;
+    store.close().await;
+}
+
 #[tokio::test]
 #[ignore = "needs PostgreSQL: set PRESSROOM_TEST_POSTGRES and pass --include-ignored (.ci/run does)"]
 async fn story_on_postgres() {
     let db = TempPostgres::required().await;
-    let store = Store::connect(db.url()).await.unwrap();
-    store.migrate().await.unwrap();
+    let store = migrated(db.url()).await;
     story(&store).await;
     store.close().await;
 }
@@ -218,8 +260,7 @@ async fn both_engines_have_the_same_schema() {
     let dir = tempfile::tempdir().unwrap();
     let sqlite = sqlite_store(&dir).await.describe_schema().await.unwrap();
     let db = TempPostgres::required().await;
-    let store = Store::connect(db.url()).await.unwrap();
-    store.migrate().await.unwrap();
+    let store = migrated(db.url()).await;
     let postgres = store.describe_schema().await.unwrap();
     for ((table, a), (_, b)) in sqlite.iter().zip(&postgres) {
         assert_eq!(a, b, "columns of {table} differ between SQLite and PostgreSQL");
@@ -235,8 +276,7 @@ async fn a_site_moves_to_postgres_and_back_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let source = sqlite_store(&dir).await;
     story(&source).await;
-    let postgres = Store::connect(db.url()).await.unwrap();
-    postgres.migrate().await.unwrap();
+    let postgres = migrated(db.url()).await;
     let rows = std::sync::atomic::AtomicU64::new(0);
     let count = |p: CopyProgress| {
         if let CopyProgress::Row = p {
@@ -313,8 +353,7 @@ async fn no_public_query_scans_the_archive_on_sqlite() {
 #[ignore = "needs PostgreSQL: set PRESSROOM_TEST_POSTGRES and pass --include-ignored (.ci/run does)"]
 async fn no_public_query_scans_the_archive_on_postgres() {
     let db = TempPostgres::required().await;
-    let store = Store::connect(db.url()).await.unwrap();
-    store.migrate().await.unwrap();
+    let store = migrated(db.url()).await;
     story(&store).await;
     no_public_query_scans_the_archive(&store).await;
     store.close().await;
