@@ -33,6 +33,14 @@ async fn health_and_metrics_for_the_operations_team() {
     let (server, _) = served(dir.path(), metrics_port).await;
     let get = |path: &str| reqwest::get(format!("{}{path}", server.base));
 
+    // What the server holds resident is what it uses: it keeps its memory out of transparent
+    // huge pages (see main.rs).
+    #[cfg(target_os = "linux")]
+    {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", server.pid())).expect("the server's status");
+        assert!(status.lines().any(|line| line.split_whitespace().eq(["THP_enabled:", "0"])), "{status}");
+    }
+
     let live = get("/livez").await.unwrap();
     assert_eq!((live.status(), live.headers()["cache-control"].clone()), (StatusCode::OK, "no-store".parse().unwrap()));
     let ready = get("/readyz").await.unwrap();

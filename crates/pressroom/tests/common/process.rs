@@ -115,6 +115,11 @@ impl Server {
         panic!("the server at {} did not start:\n{}", self.base, self.log_text());
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Kills the process at once (SIGKILL): no shutdown, no flushing, as in a crash.
     pub fn kill_hard(mut self) {
         self.child.kill().expect("the server can be killed");
