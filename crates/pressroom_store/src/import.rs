@@ -213,20 +213,14 @@ impl ImportSession<'_> {
             return Ok(());
         }
         let (author, at) = (self.actor.user.map(|u| u.0), now());
-        let rows: Vec<String> = (0..new.len())
-            .map(|r| {
-                let p = |i: usize| format!("${}", r * 16 + i);
-                format!("({}, {}, 1)", (1..=16).map(p).collect::<Vec<_>>().join(", "), p(16))
-            })
-            .collect();
         let sql = format!(
             "INSERT INTO articles (translation_key, lang, section_id, slug, title, lead, body, cover, featured, status, \
              published_at, event, report_of, document, author_id, created_at, updated_at, revision) VALUES {} RETURNING id, translation_key, lang",
-            rows.join(", ")
+            record::value_rows(self.w.engine, new.len(), 18)
         );
         let mut query = sqlx::query(&sql);
         for (section_id, draft, _) in new {
-            query = bind_fields(query, draft, *section_id).bind(author).bind(at);
+            query = bind_fields(query, draft, *section_id).bind(author).bind(at).bind(at).bind(1_i64);
         }
         let mut ids: HashMap<(String, String), i64> = HashMap::new();
         for row in query.fetch_all(&mut *self.w.tx).await? {
@@ -251,14 +245,15 @@ impl ImportSession<'_> {
             }
             tag_keys.push(tags.into_iter().map(|(_, key)| key).collect());
         }
-        insert_tag_links(&mut self.w.tx, &links).await?;
+        insert_tag_links(&mut self.w.tx, self.w.engine, &links).await?;
 
-        let rows: Vec<String> =
-            (0..new.len()).map(|r| format!("(${}, 1, ${}, ${}, ${})", r * 4 + 1, r * 4 + 2, r * 4 + 3, r * 4 + 4)).collect();
-        let sql = format!("INSERT INTO revisions (article_id, number, snapshot, author_id, created_at) VALUES {}", rows.join(", "));
+        let sql = format!(
+            "INSERT INTO revisions (article_id, number, snapshot, author_id, created_at) VALUES {}",
+            record::value_rows(self.w.engine, new.len(), 5)
+        );
         let mut query = sqlx::query(&sql);
         for (id, (_, draft, _)) in ids.iter().zip(new) {
-            query = query.bind(*id).bind(Snapshot::json(draft)?).bind(author).bind(at);
+            query = query.bind(*id).bind(1_i64).bind(Snapshot::json(draft)?).bind(author).bind(at);
         }
         query.execute(&mut *self.w.tx).await?;
 

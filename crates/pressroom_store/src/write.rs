@@ -19,7 +19,7 @@ use crate::changes::ArticleReach;
 use crate::documents::{follow_document_group, set_document_facts};
 use crate::record::KnownItem;
 use crate::site::{stored_zone, TIME_ZONE_SETTING};
-use crate::{now, Result, StoreError, WriteTx};
+use crate::{now, Engine, Result, StoreError, WriteTx};
 
 /// A tag as a content folder defines it: key, kind and names per language.
 #[derive(Debug, Clone, PartialEq)]
@@ -237,7 +237,7 @@ pub(crate) async fn save_version(
             (row.try_get(0)?, 1)
         }
     };
-    let tag_keys = set_article_tags(&mut w.tx, keys, id, existing.is_some(), draft).await?;
+    let tag_keys = set_article_tags(&mut w.tx, w.engine, keys, id, existing.is_some(), draft).await?;
     set_event_dates(&mut w.tx, &keys.zone, id, draft, rescheduled).await?;
     follow_event_group(w, &keys.zone, id, draft).await?;
     set_document_facts(&mut w.tx, id, draft).await?;
@@ -471,6 +471,7 @@ pub(crate) async fn save_tag(tx: &mut Transaction<'static, Any>, tag: &TagDef) -
 /// in that language. The links are written in one statement. Returns the tags' keys, in order.
 async fn set_article_tags(
     tx: &mut Transaction<'static, Any>,
+    engine: Engine,
     keys: &SiteKeys,
     article_id: i64,
     replace: bool,
@@ -481,7 +482,7 @@ async fn set_article_tags(
     }
     let tags = resolve_tags(tx, keys, draft).await?;
     let links: Vec<TagLink> = tags.iter().enumerate().map(|(position, (tag, _))| (article_id, *tag, position, draft)).collect();
-    insert_tag_links(tx, &links).await?;
+    insert_tag_links(tx, engine, &links).await?;
     Ok(tags.into_iter().map(|(_, key)| key).collect())
 }
 
@@ -493,7 +494,7 @@ pub(crate) type TagLink<'a> = (i64, i64, usize, &'a ArticleDraft);
 /// Tag links in one INSERT: 6,000 parameters, under SQLite's 32,766 and PostgreSQL's 65,535.
 const TAG_LINKS_PER_STATEMENT: usize = 1_000;
 
-pub(crate) async fn insert_tag_links(tx: &mut Transaction<'static, Any>, links: &[TagLink<'_>]) -> Result<()> {
+pub(crate) async fn insert_tag_links(tx: &mut Transaction<'static, Any>, engine: Engine, links: &[TagLink<'_>]) -> Result<()> {
     if links.is_empty() {
         return Ok(());
     }
@@ -503,7 +504,7 @@ pub(crate) async fn insert_tag_links(tx: &mut Transaction<'static, Any>, links: 
     for chunk in links.chunks(TAG_LINKS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO article_tags (article_id, tag_id, position, lang, status, published_at) VALUES {}",
-            crate::record::rows_from(1, chunk.len(), 6)
+            crate::record::value_rows(engine, chunk.len(), 6)
         );
         let mut query = sqlx::query(&sql);
         for (id, tag, position, draft) in chunk {
