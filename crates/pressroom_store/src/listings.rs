@@ -48,8 +48,8 @@ pub(crate) fn summaries_by_id_sql(count: usize) -> String {
 /// One tag's candidates: `(date, id)`, newest first.
 type Candidates = Arc<[(i64, i64)]>;
 
-/// The ids of the `limit` candidates sharing most of `tags` lists, newest first among equals,
-/// leaving out `own`.
+/// The ids of the `limit` candidates found in most of `lists` (the article's tags), newest
+/// first among equals, leaving out `own`, the article itself.
 fn rank_related(lists: &[Candidates], own: i64, limit: u32) -> Vec<i64> {
     let mut shared: HashMap<i64, (u32, i64)> = HashMap::new();
     for &(date, id) in lists.iter().flat_map(|list| list.iter()).filter(|(_, id)| *id != own) {
