@@ -1,6 +1,7 @@
-//! The index's fields and analyzers. Each language with a stemmer gets its own title and body
-//! fields, analysed with that language's stemmer; other languages share plain, case-folded
-//! fields.
+//! The index's fields and analyzers. Each language with a stemmer gets its own fields, analysed
+//! with that language's stemmer; other languages share plain, case-folded fields. A query must
+//! match a language's `words` field, which holds the title as well as the text, so that each of
+//! its words is one list of documents to read; the `title` field only adds to the score.
 
 use pressroom_domain::{Article, Lang};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING};
@@ -13,6 +14,9 @@ use crate::{normalise, stored_text, SearchHit};
 /// Languages with a stemmer, and the analyzer name of each.
 const STEMMED: &[(&str, Language)] = &[("ru", Language::Russian), ("en", Language::English)];
 
+/// How many times a title's words count.
+const TITLE_WEIGHT: usize = 3;
+
 pub(crate) struct Fields {
     pub id: Field,
     pub lang: Field,
@@ -21,10 +25,12 @@ pub(crate) struct Fields {
     pub translation: Field,
     pub published_at: Field,
     pub title_stored: Field,
+    /// The text a snippet is taken from: lead, body and the text of attached files.
+    pub body: Field,
     /// A document's number as readers look it up (`12`, `12/2025`), lower-cased, whole.
     pub number: Field,
-    /// (language code or "other", title field, body field)
-    by_lang: Vec<(String, Field, Field)>,
+    /// (language code or "other", words field)
+    by_lang: Vec<(String, Field)>,
 }
 
 pub(crate) fn build() -> (Schema, Fields) {
@@ -37,28 +43,21 @@ pub(crate) fn build() -> (Schema, Fields) {
     let published_at = builder.add_i64_field("published_at", INDEXED | STORED | FAST);
     let title_stored = builder.add_text_field("title", STORED);
     let number = builder.add_text_field("number", STRING);
+    let body = builder.add_text_field("body", STORED);
     let mut by_lang = Vec::new();
     for name in STEMMED.iter().map(|(code, _)| *code).chain(["other"]) {
         let analyzer = if name == "other" { "plain" } else { name };
-        let title = builder.add_text_field(&format!("title_{name}"), text(analyzer, false));
-        // The body is stored in its language's field, so that snippets find the passage by the
-        // same stemmed words the query matched.
-        let body = builder.add_text_field(&format!("body_{name}"), text(analyzer, true));
-        by_lang.push((name.to_owned(), title, body));
+        let words = builder.add_text_field(&format!("words_{name}"), text(analyzer));
+        by_lang.push((name.to_owned(), words));
     }
-    let fields = Fields { id, lang, section, slug, translation, published_at, title_stored, number, by_lang };
+    let fields = Fields { id, lang, section, slug, translation, published_at, title_stored, body, number, by_lang };
     (builder.build(), fields)
 }
 
-fn text(analyzer: &str, stored: bool) -> TextOptions {
-    let options = TextOptions::default().set_indexing_options(
+fn text(analyzer: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
         TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
-    if stored {
-        options.set_stored()
-    } else {
-        options
-    }
+    )
 }
 
 pub(crate) fn register_analyzers(index: &tantivy::Index) {
@@ -70,36 +69,29 @@ pub(crate) fn register_analyzers(index: &tantivy::Index) {
 }
 
 impl Fields {
-    fn of_lang(&self, lang: &str) -> &(String, Field, Field) {
+    fn of_lang(&self, lang: &str) -> &(String, Field) {
         self.by_lang
             .iter()
-            .find(|(name, _, _)| name == lang)
+            .find(|(name, _)| name == lang)
             .unwrap_or_else(|| self.by_lang.last().expect("the schema has an `other` language"))
     }
 
     /// The fields a query searches: the language's own, or every language's.
-    pub fn text_fields(&self, lang: Option<&Lang>) -> Vec<Field> {
+    pub fn words_fields(&self, lang: Option<&Lang>) -> Vec<Field> {
         match lang {
-            Some(lang) => {
-                let (_, title, body) = self.of_lang(lang.as_str());
-                vec![*title, *body]
-            }
-            None => self.by_lang.iter().flat_map(|(_, title, body)| [*title, *body]).collect(),
+            Some(lang) => vec![self.words_field(lang.as_str())],
+            None => self.by_lang.iter().map(|(_, words)| *words).collect(),
         }
     }
 
-    /// The field holding the body of a document in `lang`.
-    pub fn body_field(&self, lang: &str) -> Field {
-        self.of_lang(lang).2
-    }
-
-    pub fn title_fields(&self) -> Vec<Field> {
-        self.by_lang.iter().map(|(_, title, _)| *title).collect()
+    /// The field with the words of a document in `lang`, analysed as that language.
+    pub fn words_field(&self, lang: &str) -> Field {
+        self.of_lang(lang).1
     }
 
     /// The index's document for `article`, with `attached`, the text of its files.
     pub fn document(&self, article: &Article, attached: &str) -> TantivyDocument {
-        let (_, title, body) = self.of_lang(article.lang.as_str());
+        let words = self.words_field(article.lang.as_str());
         let mut text = normalise(&format!("{}\n\n{}", article.lead, article.body));
         if !attached.is_empty() {
             text.push_str("\n\n");
@@ -113,28 +105,31 @@ impl Fields {
         doc.add_text(self.translation, &article.translation_key);
         doc.add_i64(self.published_at, article.published_at.unix_timestamp());
         doc.add_text(self.title_stored, &article.title);
-        doc.add_text(*title, normalise(&article.title));
-        doc.add_text(*body, &text);
+        // The title is counted as often as a word in the text TITLE_WEIGHT times over, so that
+        // relevance ranks a title match first. Each is a value of its own: tantivy leaves a gap
+        // in the positions between values, so a phrase never runs from the text into a title.
+        doc.add_text(words, &text);
+        let title = normalise(&article.title);
+        for _ in 0..TITLE_WEIGHT {
+            doc.add_text(words, &title);
+        }
+        doc.add_text(self.body, text);
         for number in article.document.iter().flat_map(|d| d.number_forms()) {
             doc.add_text(self.number, number);
         }
         doc
     }
 
-    pub fn text_of(&self, doc: &TantivyDocument, field: Field) -> String {
-        stored_text(doc, field)
-    }
-
     pub fn hit(&self, doc: &TantivyDocument, score: f32, snippet_html: Option<String>) -> SearchHit {
         let published = doc.get_first(self.published_at).and_then(|v| v.as_i64()).unwrap_or(0);
-        let lang = stored_text(doc, self.lang);
-        let body = stored_text(doc, self.body_field(&lang));
+        let lang = stored_text(doc, self.lang).to_owned();
+        let body = stored_text(doc, self.body);
         SearchHit {
             id: doc.get_first(self.id).and_then(|v| v.as_u64()).unwrap_or(0) as i64,
             lang,
-            section: stored_text(doc, self.section),
-            slug: stored_text(doc, self.slug),
-            title: stored_text(doc, self.title_stored),
+            section: stored_text(doc, self.section).to_owned(),
+            slug: stored_text(doc, self.slug).to_owned(),
+            title: stored_text(doc, self.title_stored).to_owned(),
             snippet_html,
             excerpt: body.chars().take(200).collect(),
             published_at: OffsetDateTime::from_unix_timestamp(published).unwrap_or(OffsetDateTime::UNIX_EPOCH),

@@ -78,6 +78,18 @@ fn phrases_and_exclusions() {
 }
 
 #[test]
+fn a_query_matches_title_and_text_together_but_no_phrase_across_them() {
+    let index = index(&[
+        article(1, "en", "a", "Summit in Minsk", "The leaders signed a declaration.", "2025-06-01"),
+        article(2, "en", "b", "Another day", "The summit opened.", "2025-06-02"),
+    ]);
+    assert_eq!(ids(&index, Some("en"), "minsk declaration"), [1], "one word in the title, one in the text");
+    assert_eq!(ids(&index, Some("en"), "\"summit in minsk\""), [1], "a phrase of the title");
+    assert!(ids(&index, Some("en"), "\"declaration summit\"").is_empty(), "the text's last word and the title's first are not a phrase");
+    assert_eq!(ids(&index, Some("en"), "summit -minsk"), [2], "an excluded title word excludes the item");
+}
+
+#[test]
 fn titles_outrank_bodies_and_newer_wins_a_tie() {
     let index = index(&[
         article(1, "en", "a", "Something else", "A word about the summit.", "2025-06-01"),
@@ -103,7 +115,7 @@ fn filters_languages_grouping_and_hidden_items() {
     assert!(!found.contains(&7) && !found.contains(&8), "drafts and archived items are never found: {found:?}");
     assert!(!found.is_empty());
     assert_eq!(ids(&index, Some("en"), "встреча"), Vec::<i64>::new(), "a language's search finds none of another's");
-    assert_eq!(ids(&index, Some("en"), "body_ru:встреча OR title_ru:встреча"), Vec::<i64>::new(), "even naming its fields");
+    assert_eq!(ids(&index, Some("en"), "words_ru:встреча OR title_ru:встреча"), Vec::<i64>::new(), "even naming its fields");
     let request = |section: Option<&str>, from: Option<&str>, to: Option<&str>| SearchRequest {
         text: "встреча".into(),
         lang: Some(Lang::parse("ru").unwrap()),
@@ -221,4 +233,17 @@ fn a_set_query_with_an_unusual_space_is_answered() {
         let found = answer.recv_timeout(std::time::Duration::from_secs(30));
         assert!(found.is_ok(), "IN[ followed by {space:?} was not answered");
     }
+}
+
+#[test]
+fn an_index_of_an_earlier_layout_is_not_opened_but_made_anew() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut earlier = tantivy::schema::Schema::builder();
+    earlier.add_text_field("body_en", tantivy::schema::TEXT | tantivy::schema::STORED);
+    drop(tantivy::Index::create_in_dir(dir.path(), earlier.build()).unwrap());
+    assert!(SearchIndex::open(dir.path()).is_err(), "its caller rebuilds an index it cannot open");
+    let index = SearchIndex::recreate(dir.path()).unwrap();
+    index.update(&corpus()[3], "").unwrap();
+    index.commit().unwrap();
+    assert_eq!(ids(&index, Some("en"), "meeting"), [4]);
 }

@@ -63,6 +63,7 @@ impl Indexer {
             }
         }
         self.index.commit().map_err(|e| e.to_string())?;
+        self.index.merge_segments().map_err(|e| e.to_string())?;
         self.set_position(start).map_err(|e| e.to_string())?;
         Ok(count)
     }
