@@ -8,6 +8,7 @@
 
 mod pdf;
 mod schema;
+mod words;
 
 use std::ops::Bound;
 use std::path::Path;

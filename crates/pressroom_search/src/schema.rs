@@ -5,10 +5,11 @@
 
 use pressroom_domain::{Article, Lang};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING};
-use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
+use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer};
 use tantivy::TantivyDocument;
 use time::OffsetDateTime;
 
+use crate::words::WordTokenizer;
 use crate::{normalise, stored_text, SearchHit};
 
 /// Languages with a stemmer, and the analyzer name of each.
@@ -61,7 +62,7 @@ fn text(analyzer: &str) -> TextOptions {
 }
 
 pub(crate) fn register_analyzers(index: &tantivy::Index) {
-    let base = || TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(40)).filter(LowerCaser);
+    let base = || TextAnalyzer::builder(WordTokenizer::default()).filter(RemoveLongFilter::limit(40)).filter(LowerCaser);
     index.tokenizers().register("plain", base().build());
     for (name, language) in STEMMED {
         index.tokenizers().register(name, base().filter(Stemmer::new(*language)).build());
