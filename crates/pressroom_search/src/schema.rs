@@ -5,7 +5,7 @@
 
 use pressroom_domain::{Article, Lang};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING};
-use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer};
+use tantivy::tokenizer::{Language, RemoveLongFilter, Stemmer, TextAnalyzer};
 use tantivy::TantivyDocument;
 use time::OffsetDateTime;
 
@@ -62,7 +62,7 @@ fn text(analyzer: &str) -> TextOptions {
 }
 
 pub(crate) fn register_analyzers(index: &tantivy::Index) {
-    let base = || TextAnalyzer::builder(WordTokenizer::default()).filter(RemoveLongFilter::limit(40)).filter(LowerCaser);
+    let base = || TextAnalyzer::builder(WordTokenizer::default()).filter(RemoveLongFilter::limit(40));
     index.tokenizers().register("plain", base().build());
     for (name, language) in STEMMED {
         index.tokenizers().register(name, base().filter(Stemmer::new(*language)).build());
