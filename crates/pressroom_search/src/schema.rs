@@ -1,7 +1,7 @@
-//! The index's fields and analyzers. Each language with a stemmer gets its own fields, analysed
-//! with that language's stemmer; other languages share plain, case-folded fields. A query must
-//! match a language's `words` field, which holds the title as well as the text, so that each of
-//! its words is one list of documents to read; the `title` field only adds to the score.
+//! The index's fields and analyzers. Each language with a stemmer gets its own `words` field,
+//! analysed with that language's stemmer; other languages share a plain, case-folded one. It
+//! holds the title as well as the text, so that each word of a query is one list of documents to
+//! read (asked of a title field and a body field, each word was a union of two).
 
 use pressroom_domain::{Article, Lang};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING};
@@ -106,9 +106,9 @@ impl Fields {
         doc.add_text(self.translation, &article.translation_key);
         doc.add_i64(self.published_at, article.published_at.unix_timestamp());
         doc.add_text(self.title_stored, &article.title);
-        // The title is counted as often as a word in the text TITLE_WEIGHT times over, so that
-        // relevance ranks a title match first. Each is a value of its own: tantivy leaves a gap
-        // in the positions between values, so a phrase never runs from the text into a title.
+        // The title goes in TITLE_WEIGHT times, so that relevance ranks a title match first. Each
+        // copy is a value of its own: tantivy leaves a gap in the positions between values, so a
+        // phrase never runs from the text into a title.
         doc.add_text(words, &text);
         let title = normalise(&article.title);
         for _ in 0..TITLE_WEIGHT {
