@@ -186,6 +186,24 @@ fn snippets_come_from_where_the_word_is_even_deep_in_a_long_text() {
 }
 
 #[test]
+fn a_snippet_begins_and_ends_with_whole_words() {
+    let text = format!(
+        "{}Стороны обсудили вопросы военно-технического сотрудничества и подписали протокол. {}",
+        "Заседание Совета коллективной безопасности. ".repeat(20),
+        "Участники подчеркнули важность взаимодействия. ".repeat(20)
+    );
+    let index = index(&[article(1, "ru", "a", "Отчёт", &text, "2025-01-01")]);
+    let request = SearchRequest {
+        text: "сотрудничество".into(), lang: Some(Lang::parse("ru").unwrap()), page: 1, ..Default::default()
+    };
+    let snippet = index.search(&request).unwrap().hits[0].snippet_html.clone().unwrap_or_default();
+    assert!(snippet.contains("<b>сотрудничества</b>"), "{snippet}");
+    let words_of = |text: &str| text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect::<Vec<_>>();
+    let (shown, all) = (words_of(&snippet.replace("<b>", "").replace("</b>", "")), words_of(&text));
+    assert!(all.contains(&shown[0]) && all.contains(&shown[shown.len() - 1]), "{snippet}");
+}
+
+#[test]
 fn a_document_is_found_by_its_number_and_by_the_words_of_its_pdf_in_either_language() {
     let facts = |number: &str| {
         DocumentInput { kind: "decision".into(), number: number.into(), adopted_on: "2025-06-30".into(), ..Default::default() }
