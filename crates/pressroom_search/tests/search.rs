@@ -43,6 +43,12 @@ fn ids(index: &SearchIndex, lang: Option<&str>, text: &str) -> Vec<i64> {
     index.search(&request).unwrap().hits.iter().map(|h| h.id).collect()
 }
 
+/// The highlighted passage of the best match for `text` in `lang`; empty when it has none.
+fn first_snippet(index: &SearchIndex, lang: &str, text: &str) -> String {
+    let request = SearchRequest { text: text.into(), lang: Some(Lang::parse(lang).unwrap()), page: 1, ..Default::default() };
+    index.search(&request).unwrap().hits[0].snippet_html.clone().unwrap_or_default()
+}
+
 fn corpus() -> Vec<Article> {
     vec![
         article(1, "ru", "a", "Итоги встречи министров", "Министры провели встречу в Чолпон-Ате.", "2025-06-30"),
@@ -163,11 +169,7 @@ fn any_query_is_answered_and_snippets_are_escaped() {
         let request = SearchRequest { text: query.into(), lang: Some(Lang::parse("en").unwrap()), page: 1, ..Default::default() };
         assert!(index.search(&request).is_ok(), "{query:?}");
     }
-    let hit = &index
-        .search(&SearchRequest { text: "meeting".into(), lang: Some(Lang::parse("en").unwrap()), page: 1, ..Default::default() })
-        .unwrap()
-        .hits[0];
-    let snippet = hit.snippet_html.as_deref().unwrap();
+    let snippet = first_snippet(&index, "en", "meeting");
     assert!(snippet.contains("<b>meeting</b>") && !snippet.contains("<script>") && snippet.contains("&lt;script&gt;"), "{snippet}");
 }
 
@@ -179,9 +181,7 @@ fn snippets_come_from_where_the_word_is_even_deep_in_a_long_text() {
         "Closing words. ".repeat(100)
     );
     let index = index(&[article(1, "en", "a", "Annual report", &long, "2025-01-01")]);
-    let request = SearchRequest { text: "protocols".into(), lang: Some(Lang::parse("en").unwrap()), page: 1, ..Default::default() };
-    let hit = &index.search(&request).unwrap().hits[0];
-    let snippet = hit.snippet_html.as_deref().unwrap_or_default();
+    let snippet = first_snippet(&index, "en", "protocols");
     assert!(snippet.contains("<b>protocol</b>"), "{snippet}");
 }
 
@@ -193,10 +193,7 @@ fn a_snippet_begins_and_ends_with_whole_words() {
         "Участники подчеркнули важность взаимодействия. ".repeat(20)
     );
     let index = index(&[article(1, "ru", "a", "Отчёт", &text, "2025-01-01")]);
-    let request = SearchRequest {
-        text: "сотрудничество".into(), lang: Some(Lang::parse("ru").unwrap()), page: 1, ..Default::default()
-    };
-    let snippet = index.search(&request).unwrap().hits[0].snippet_html.clone().unwrap_or_default();
+    let snippet = first_snippet(&index, "ru", "сотрудничество");
     assert!(snippet.contains("<b>сотрудничества</b>"), "{snippet}");
     let words_of = |text: &str| text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect::<Vec<_>>();
     let (shown, all) = (words_of(&snippet.replace("<b>", "").replace("</b>", "")), words_of(&text));
