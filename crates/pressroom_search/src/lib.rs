@@ -328,13 +328,14 @@ fn snippet_window<'a>(body: &'a str, stems: &[String]) -> &'a str {
     let end = found.map_or(BEFORE + AFTER, |at| at + AFTER).min(body.len());
     let start = (0..=start).rev().find(|i| body.is_char_boundary(*i)).unwrap_or(0);
     let end = (end..=body.len()).find(|i| body.is_char_boundary(*i)).unwrap_or(body.len());
-    // Whole words only: a window cut inside a word would show a piece of it as a word.
+    // Whole words, as the tokenizer reads them: a window cut inside a word would show a piece of
+    // it as a word.
     let start = match body[..start].chars().next_back() {
-        Some(before) if before.is_alphanumeric() => body[start..end].find(|c: char| !c.is_alphanumeric()).map_or(end, |at| start + at),
+        Some(before) if words::is_word_char(before) => body[start..end].find(|c| !words::is_word_char(c)).map_or(end, |at| start + at),
         _ => start,
     };
     let end = match body[end..].chars().next() {
-        Some(after) if after.is_alphanumeric() => body[start..end].rfind(|c: char| !c.is_alphanumeric()).map_or(start, |at| start + at),
+        Some(after) if words::is_word_char(after) => body[start..end].rfind(|c| !words::is_word_char(c)).map_or(start, |at| start + at),
         _ => end,
     };
     &body[start..end]

@@ -54,7 +54,8 @@ impl TokenStream for WordStream<'_> {
     }
 }
 
-fn is_word_char(c: char) -> bool {
+/// Whether `c` belongs to a word: exactly `char::is_alphanumeric`.
+pub(crate) fn is_word_char(c: char) -> bool {
     match c {
         'a'..='z' | 'A'..='Z' | '0'..='9' | 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' => true,
         _ => !c.is_ascii() && c.is_alphanumeric(),
