@@ -6,8 +6,10 @@
 //! The index is derived data: it can always be rebuilt from the database, and is kept current
 //! from the change feed by whoever owns it (see the web layer).
 
+mod pairs;
 mod pdf;
 mod schema;
+mod stems;
 mod words;
 
 use std::ops::Bound;
@@ -17,6 +19,7 @@ use std::sync::Mutex;
 use pressroom_domain::{number_query, Article, Lang, SectionKey, Slug, Status};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::query_grammar::{UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TokenStream;
@@ -191,7 +194,10 @@ impl SearchIndex {
         let text = normalise(&request.text.chars().take(MAX_QUERY_CHARS).collect::<String>());
         let mut parser = QueryParser::for_index(&self.index, self.fields.words_fields(request.lang.as_ref()));
         parser.set_conjunction_by_default();
-        let (text_query, _unread) = parser.parse_query_lenient(&text);
+        let (asked, _unread) = tantivy::query_grammar::parse_query_lenient(&text);
+        let (text_query, _) = parser.build_query_from_user_input_ast_lenient(self.with_pairs(asked.clone(), request.lang.as_ref()));
+        // Snippets highlight a phrase's words, which its pair does not name.
+        let (highlighted, _) = parser.build_query_from_user_input_ast_lenient(asked);
         let exact = |field, value: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
         };
@@ -251,7 +257,7 @@ impl SearchIndex {
             let words = self.fields.words_field(stored_text(&doc, self.fields.lang));
             if !generators.iter().any(|(field, _, _)| *field == words) {
                 let stems = self.stems(words, &text);
-                generators.push((words, SnippetGenerator::create(&searcher, &query, words).ok(), stems));
+                generators.push((words, SnippetGenerator::create(&searcher, &highlighted, words).ok(), stems));
             }
             let (_, generator, stems) = generators.iter().find(|(field, _, _)| *field == words).expect("pushed above");
             let body = stored_text(&doc, self.fields.body);
@@ -259,6 +265,51 @@ impl SearchIndex {
             hits.push(self.fields.hit(&doc, score, snippet_html));
         }
         Ok(SearchResults { hits, total, page })
+    }
+
+    /// `asked` with each phrase of two words (`"коллективной безопасности"`, or `COVID-19`,
+    /// which the parser reads as a phrase too) looked up as one pair (see [`pairs`]) in the
+    /// fields searched. A phrase named in a field of its own, with slop (`"a b"~2`) or as a
+    /// prefix (`"a b"*`) stays a phrase.
+    fn with_pairs(&self, asked: UserInputAst, lang: Option<&Lang>) -> UserInputAst {
+        match asked {
+            UserInputAst::Clause(clauses) => {
+                UserInputAst::Clause(clauses.into_iter().map(|(occur, ast)| (occur, self.with_pairs(ast, lang))).collect())
+            }
+            UserInputAst::Boost(ast, boost) => UserInputAst::Boost(Box::new(self.with_pairs(*ast, lang)), boost),
+            UserInputAst::Leaf(leaf) => match *leaf {
+                UserInputLeaf::Literal(literal)
+                    if literal.field_name.is_none() && literal.slop == 0 && !literal.prefix && self.is_word_pair(&literal.phrase) =>
+                {
+                    let mut pairs: Vec<_> = self
+                        .fields
+                        .pairs_field_names(lang)
+                        .into_iter()
+                        .map(|field| {
+                            let literal = UserInputLiteral { field_name: Some(field), ..literal.clone() };
+                            (Some(Occur::Should), UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(literal))))
+                        })
+                        .collect();
+                    if pairs.len() == 1 {
+                        pairs.remove(0).1
+                    } else {
+                        UserInputAst::Clause(pairs)
+                    }
+                }
+                leaf => UserInputAst::Leaf(Box::new(leaf)),
+            },
+        }
+    }
+
+    /// Whether `phrase` is two words next to each other, as every analyzer reads it.
+    fn is_word_pair(&self, phrase: &str) -> bool {
+        let Some(mut plain) = self.index.tokenizers().get("plain") else { return false };
+        let mut stream = plain.token_stream(phrase);
+        let mut positions = Vec::new();
+        while let Some(token) = stream.next() {
+            positions.push(token.position);
+        }
+        matches!(positions[..], [first, second] if second == first + 1)
     }
 
     /// The words of `text` as `field`'s analyzer reduces them (lower case, stemmed).
@@ -389,4 +440,33 @@ pub fn hit_address(hit: &SearchHit) -> Option<(Lang, SectionKey, Slug)> {
 /// Used by fields to read stored values.
 pub(crate) fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> &str {
     doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_pairs(text: &str) -> String {
+        let index = SearchIndex::in_memory().expect("an index in memory");
+        let (asked, _) = tantivy::query_grammar::parse_query_lenient(text);
+        format!("{:?}", index.with_pairs(asked, Some(&Lang::parse("ru").expect("a language"))))
+    }
+
+    #[test]
+    fn two_word_phrases_are_looked_up_as_pairs_and_other_phrases_stay_phrases() {
+        for pair in ["\"коллективной безопасности\"", "Чолпон-Ата", "-\"коллективной безопасности\" совет"]
+        {
+            assert!(with_pairs(pair).contains("\"pairs_ru\":"), "{pair}: {}", with_pairs(pair));
+        }
+        for phrase in [
+            "\"совет коллективной безопасности\"",
+            "\"коллективной безопасности\"~1",
+            "\"коллективной безопасности\"*",
+            "words_ru:\"коллективной безопасности\"",
+            "\"безопасности\"",
+            "коллективной безопасности",
+        ] {
+            assert!(!with_pairs(phrase).contains("pairs_"), "{phrase}: {}", with_pairs(phrase));
+        }
+    }
 }

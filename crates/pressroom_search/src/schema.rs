@@ -1,19 +1,24 @@
 //! The index's fields and analyzers. Each language with a stemmer gets its own `words` field,
 //! analysed with that language's stemmer; other languages share a plain, case-folded one. It
 //! holds the title as well as the text, so that each word of a query is one list of documents to
-//! read (asked of a title field and a body field, each word was a union of two).
+//! read (asked of a title field and a body field, each word was a union of two). Beside it, a
+//! `pairs` field holds the same words as neighbouring pairs, for quoted two-word phrases (see
+//! [`crate::pairs`]).
 
 use pressroom_domain::{Article, Lang};
+use rust_stemmers::Algorithm;
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING};
-use tantivy::tokenizer::{Language, RemoveLongFilter, Stemmer, TextAnalyzer};
+use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer};
 use tantivy::TantivyDocument;
 use time::OffsetDateTime;
 
+use crate::pairs::PairFilter;
+use crate::stems::RememberingStemmer;
 use crate::words::WordTokenizer;
 use crate::{normalise, stored_text, SearchHit};
 
 /// Languages with a stemmer, and the analyzer name of each.
-const STEMMED: &[(&str, Language)] = &[("ru", Language::Russian), ("en", Language::English)];
+const STEMMED: &[(&str, Algorithm)] = &[("ru", Algorithm::Russian), ("en", Algorithm::English)];
 
 /// How many times a title's words count.
 const TITLE_WEIGHT: usize = 3;
@@ -30,8 +35,14 @@ pub(crate) struct Fields {
     pub body: Field,
     /// A document's number as readers look it up (`12`, `12/2025`), lower-cased, whole.
     pub number: Field,
-    /// (language code or "other", words field)
-    by_lang: Vec<(String, Field)>,
+    by_lang: Vec<LangFields>,
+}
+
+/// The fields of one language (a code, or "other").
+struct LangFields {
+    code: &'static str,
+    words: Field,
+    pairs: Field,
 }
 
 pub(crate) fn build() -> (Schema, Fields) {
@@ -48,51 +59,64 @@ pub(crate) fn build() -> (Schema, Fields) {
     let mut by_lang = Vec::new();
     for name in STEMMED.iter().map(|(code, _)| *code).chain(["other"]) {
         let analyzer = if name == "other" { "plain" } else { name };
-        let words = builder.add_text_field(&format!("words_{name}"), text(analyzer));
-        by_lang.push((name.to_owned(), words));
+        let words = builder.add_text_field(&format!("words_{name}"), text(analyzer, IndexRecordOption::WithFreqsAndPositions));
+        // A pair is matched whole, so it needs no positions.
+        let pairs = builder.add_text_field(&pairs_name(name), text(&format!("{analyzer}_pairs"), IndexRecordOption::WithFreqs));
+        by_lang.push(LangFields { code: name, words, pairs });
     }
     let fields = Fields { id, lang, section, slug, translation, published_at, title_stored, body, number, by_lang };
     (builder.build(), fields)
 }
 
-fn text(analyzer: &str) -> TextOptions {
-    TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    )
+fn pairs_name(code: &str) -> String {
+    format!("pairs_{code}")
+}
+
+fn text(analyzer: &str, record: IndexRecordOption) -> TextOptions {
+    TextOptions::default().set_indexing_options(TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(record))
 }
 
 pub(crate) fn register_analyzers(index: &tantivy::Index) {
     let base = || TextAnalyzer::builder(WordTokenizer::default()).filter(RemoveLongFilter::limit(40));
     index.tokenizers().register("plain", base().build());
+    index.tokenizers().register("plain_pairs", base().filter(PairFilter).build());
     for (name, language) in STEMMED {
-        index.tokenizers().register(name, base().filter(Stemmer::new(*language)).build());
+        index.tokenizers().register(name, base().filter(RememberingStemmer(*language)).build());
+        index.tokenizers().register(&format!("{name}_pairs"), base().filter(RememberingStemmer(*language)).filter(PairFilter).build());
     }
 }
 
 impl Fields {
-    fn of_lang(&self, lang: &str) -> &(String, Field) {
+    fn of_lang(&self, lang: &str) -> &LangFields {
         self.by_lang
             .iter()
-            .find(|(name, _)| name == lang)
+            .find(|fields| fields.code == lang)
             .unwrap_or_else(|| self.by_lang.last().expect("the schema has an `other` language"))
+    }
+
+    fn searched(&self, lang: Option<&Lang>) -> impl Iterator<Item = &LangFields> {
+        let one = lang.map(|lang| self.of_lang(lang.as_str()));
+        self.by_lang.iter().filter(move |fields| one.is_none_or(|one| one.code == fields.code))
     }
 
     /// The fields a query searches: the language's own, or every language's.
     pub fn words_fields(&self, lang: Option<&Lang>) -> Vec<Field> {
-        match lang {
-            Some(lang) => vec![self.words_field(lang.as_str())],
-            None => self.by_lang.iter().map(|(_, words)| *words).collect(),
-        }
+        self.searched(lang).map(|fields| fields.words).collect()
+    }
+
+    /// The names of the fields a two-word phrase is looked up in, as [`Fields::words_fields`].
+    pub fn pairs_field_names(&self, lang: Option<&Lang>) -> Vec<String> {
+        self.searched(lang).map(|fields| pairs_name(fields.code)).collect()
     }
 
     /// The field with the words of a document in `lang`, analysed as that language.
     pub fn words_field(&self, lang: &str) -> Field {
-        self.of_lang(lang).1
+        self.of_lang(lang).words
     }
 
     /// The index's document for `article`, with `attached`, the text of its files.
     pub fn document(&self, article: &Article, attached: &str) -> TantivyDocument {
-        let words = self.words_field(article.lang.as_str());
+        let LangFields { words, pairs, .. } = *self.of_lang(article.lang.as_str());
         let mut text = normalise(&format!("{}\n\n{}", article.lead, article.body));
         if !attached.is_empty() {
             text.push_str("\n\n");
@@ -110,9 +134,11 @@ impl Fields {
         // copy is a value of its own: tantivy leaves a gap in the positions between values, so a
         // phrase never runs from the text into a title.
         doc.add_text(words, &text);
+        doc.add_text(pairs, &text);
         let title = normalise(&article.title);
         for _ in 0..TITLE_WEIGHT {
             doc.add_text(words, &title);
+            doc.add_text(pairs, &title);
         }
         doc.add_text(self.body, text);
         for number in article.document.iter().flat_map(|d| d.number_forms()) {

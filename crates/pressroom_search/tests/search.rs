@@ -262,3 +262,26 @@ fn an_index_of_an_earlier_layout_is_not_opened_but_made_anew() {
     index.commit().unwrap();
     assert_eq!(ids(&index, Some("en"), "meeting"), [4]);
 }
+
+#[test]
+fn a_two_word_phrase_is_found_in_any_form_but_only_where_its_words_are_neighbours() {
+    let index = index(&[
+        article(1, "ru", "a", "Заседание", "Совет коллективной безопасности провёл заседание.", "2025-06-01"),
+        article(2, "ru", "b", "Заседание", "Коллективной была встреча, безопасности ради.", "2025-06-02"),
+        article(3, "ru", "c", "Обзор", "Коллективная безопасность в регионе.", "2025-06-03"),
+        article(4, "en", "d", "Collective security", "Security is collective or it is not.", "2025-06-04"),
+    ]);
+    let sorted = |mut found: Vec<i64>| {
+        found.sort();
+        found
+    };
+    assert_eq!(sorted(ids(&index, Some("ru"), "\"коллективной безопасности\"")), [1, 3]);
+    assert_eq!(sorted(ids(&index, None, "\"коллективная безопасность\"")), [1, 3], "every language's pairs");
+    assert_eq!(ids(&index, None, "\"collective security\""), [4], "a title's pair");
+    assert!(ids(&index, Some("en"), "\"security collective\"").is_empty(), "a pair has an order");
+    assert_eq!(ids(&index, Some("ru"), "заседание -\"коллективной безопасности\""), [2], "an excluded pair");
+    assert_eq!(sorted(ids(&index, Some("ru"), "\"коллективной безопасности\"~2")), [1, 2, 3], "with slop it is a phrase");
+    assert_eq!(sorted(ids(&index, Some("ru"), "\"совет коллективной безопасности\"")), [1], "three words are a phrase");
+    let snippet = first_snippet(&index, "ru", "\"совет коллективной\"");
+    assert!(snippet.contains("<b>Совет</b> <b>коллективной</b>"), "a pair's words are highlighted: {snippet}");
+}
