@@ -9,6 +9,7 @@
 mod pairs;
 mod pdf;
 mod schema;
+mod snippets;
 mod stems;
 mod words;
 
@@ -21,13 +22,13 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::query_grammar::{UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TokenStream;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, TantivyDocument, Term};
 use time::OffsetDateTime;
 
 pub use pdf::{pdf_text, text_pdf};
 use schema::Fields;
+use snippets::Highlighter;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -248,20 +249,19 @@ impl SearchIndex {
             let total = grouped.len();
             (total, grouped.into_iter().skip((page - 1) * RESULTS_PER_PAGE).take(RESULTS_PER_PAGE).collect())
         };
-        // One snippet generator per language's words field in the results, made when first
-        // needed, with the query's stems in that field's analysis to find where in a body to look.
-        let mut generators: Vec<(tantivy::schema::Field, Option<SnippetGenerator>, Vec<String>)> = Vec::new();
+        // One highlighter per language's words field in the results, made when first needed.
+        let mut highlighters: Vec<(tantivy::schema::Field, Option<Highlighter>)> = Vec::new();
         let mut hits = Vec::with_capacity(found.len());
         for (score, address) in found {
             let doc: TantivyDocument = searcher.doc(address)?;
             let words = self.fields.words_field(stored_text(&doc, self.fields.lang));
-            if !generators.iter().any(|(field, _, _)| *field == words) {
-                let stems = self.stems(words, &text);
-                generators.push((words, SnippetGenerator::create(&searcher, &highlighted, words).ok(), stems));
+            if !highlighters.iter().any(|(field, _)| *field == words) {
+                let highlighter =
+                    Highlighter::new(&searcher, &highlighted, words, |initials| self.fields.highlighting_analyzer(words, initials));
+                highlighters.push((words, highlighter));
             }
-            let (_, generator, stems) = generators.iter().find(|(field, _, _)| *field == words).expect("pushed above");
-            let body = stored_text(&doc, self.fields.body);
-            let snippet_html = generator.as_ref().map(|g| g.snippet(snippet_window(body, stems)).to_html()).filter(|s| !s.is_empty());
+            let (_, highlighter) = highlighters.iter().find(|(field, _)| *field == words).expect("pushed above");
+            let snippet_html = highlighter.as_ref().and_then(|h| h.snippet_html(stored_text(&doc, self.fields.body)));
             hits.push(self.fields.hit(&doc, score, snippet_html));
         }
         Ok(SearchResults { hits, total, page })
@@ -312,19 +312,6 @@ impl SearchIndex {
         matches!(positions[..], [first, second] if second == first + 1)
     }
 
-    /// The words of `text` as `field`'s analyzer reduces them (lower case, stemmed).
-    fn stems(&self, field: tantivy::schema::Field, text: &str) -> Vec<String> {
-        let Ok(mut analyzer) = self.index.tokenizer_for_field(field) else { return Vec::new() };
-        let mut stream = analyzer.token_stream(text);
-        let mut stems = Vec::new();
-        while let Some(token) = stream.next() {
-            if token.text.chars().count() >= 2 {
-                stems.push(token.text.clone());
-            }
-        }
-        stems
-    }
-
     fn group_by_item(
         &self,
         searcher: &tantivy::Searcher,
@@ -356,40 +343,6 @@ impl SearchIndex {
 /// half larger store).
 fn settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings { docstore_blocksize: 4096, ..tantivy::IndexSettings::default() }
-}
-
-/// The stretch of a body a highlighted passage is looked for in: around the first place where a
-/// query word's stem occurs, or the opening when none does. The snippet generator stems every
-/// word it reads, so reading a window instead of a whole long body keeps searches fast.
-fn snippet_window<'a>(body: &'a str, stems: &[String]) -> &'a str {
-    // tantivy's passages are at most 150 bytes (it counts bytes, as these bounds do): the window
-    // holds one from a little before the first match, and a choice among matches close after.
-    const BEFORE: usize = 40;
-    const AFTER: usize = 160;
-    // Stems are lower case; a word in a text is too, or starts a sentence or a name.
-    let found = stems
-        .iter()
-        .flat_map(|stem| {
-            let capitalised: String = stem.chars().take(1).flat_map(char::to_uppercase).chain(stem.chars().skip(1)).collect();
-            [body.find(stem.as_str()), body.find(capitalised.as_str())]
-        })
-        .flatten()
-        .min();
-    let start = found.map_or(0, |at| at.saturating_sub(BEFORE));
-    let end = found.map_or(BEFORE + AFTER, |at| at + AFTER).min(body.len());
-    let start = (0..=start).rev().find(|i| body.is_char_boundary(*i)).unwrap_or(0);
-    let end = (end..=body.len()).find(|i| body.is_char_boundary(*i)).unwrap_or(body.len());
-    // Whole words, as the tokenizer reads them: a window cut inside a word would show a piece of
-    // it as a word.
-    let start = match body[..start].chars().next_back() {
-        Some(before) if words::is_word_char(before) => body[start..end].find(|c| !words::is_word_char(c)).map_or(end, |at| start + at),
-        _ => start,
-    };
-    let end = match body[end..].chars().next() {
-        Some(after) if words::is_word_char(after) => body[start..end].rfind(|c| !words::is_word_char(c)).map_or(start, |at| start + at),
-        _ => end,
-    };
-    &body[start..end]
 }
 
 /// Matches re-ranked by relevance blended with recency.

@@ -8,12 +8,12 @@
 use pressroom_domain::{Article, Lang};
 use rust_stemmers::Algorithm;
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING};
-use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer};
+use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer};
 use tantivy::TantivyDocument;
 use time::OffsetDateTime;
 
 use crate::pairs::PairFilter;
-use crate::stems::RememberingStemmer;
+use crate::stems::{InitialsStemmer, RememberingStemmer};
 use crate::words::WordTokenizer;
 use crate::{normalise, stored_text, SearchHit};
 
@@ -76,8 +76,12 @@ fn text(analyzer: &str, record: IndexRecordOption) -> TextOptions {
     TextOptions::default().set_indexing_options(TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(record))
 }
 
+/// Words in lower case, without those too long to be words.
+fn base() -> TextAnalyzerBuilder<impl Tokenizer> {
+    TextAnalyzer::builder(WordTokenizer::default()).filter(RemoveLongFilter::limit(40))
+}
+
 pub(crate) fn register_analyzers(index: &tantivy::Index) {
-    let base = || TextAnalyzer::builder(WordTokenizer::default()).filter(RemoveLongFilter::limit(40));
     index.tokenizers().register("plain", base().build());
     index.tokenizers().register("plain_pairs", base().filter(PairFilter).build());
     for (name, language) in STEMMED {
@@ -107,6 +111,16 @@ impl Fields {
     /// The names of the fields a two-word phrase is looked up in, as [`Fields::words_fields`].
     pub fn pairs_field_names(&self, lang: Option<&Lang>) -> Vec<String> {
         self.searched(lang).map(|fields| pairs_name(fields.code)).collect()
+    }
+
+    /// How highlighting reads a text of `words`: as the field's analyzer does, except that only
+    /// words beginning with one of `initials` are stemmed (see [`InitialsStemmer`]).
+    pub fn highlighting_analyzer(&self, words: Field, initials: Vec<char>) -> TextAnalyzer {
+        let code = self.by_lang.iter().find(|fields| fields.words == words).map_or("other", |fields| fields.code);
+        match STEMMED.iter().find(|(name, _)| *name == code) {
+            Some((_, algorithm)) => base().filter(InitialsStemmer { algorithm: *algorithm, initials }).build(),
+            None => base().build(),
+        }
     }
 
     /// The field with the words of a document in `lang`, analysed as that language.

@@ -95,6 +95,69 @@ impl<S: TokenStream> TokenStream for RememberingStemmerStream<'_, S> {
     }
 }
 
+/// Stems only the words that begin with one of `initials` and gives the others as they are, for
+/// finding a query's stems in a passage. Snowball changes only a word's ending, so a word stems
+/// to a query's stem only if it begins with the same letter; stemming every word of every
+/// result's passage was a fifth of the time of a search.
+#[derive(Clone)]
+pub(crate) struct InitialsStemmer {
+    pub algorithm: Algorithm,
+    pub initials: Vec<char>,
+}
+
+impl TokenFilter for InitialsStemmer {
+    type Tokenizer<T: Tokenizer> = InitialsStemmerTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> InitialsStemmerTokenizer<T> {
+        InitialsStemmerTokenizer { inner, filter: self }
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct InitialsStemmerTokenizer<T> {
+    inner: T,
+    filter: InitialsStemmer,
+}
+
+impl<T: Tokenizer> Tokenizer for InitialsStemmerTokenizer<T> {
+    type TokenStream<'a> = InitialsStemmerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        InitialsStemmerStream {
+            words: self.inner.token_stream(text),
+            stemmer: Stemmer::create(self.filter.algorithm),
+            initials: &self.filter.initials,
+        }
+    }
+}
+
+pub(crate) struct InitialsStemmerStream<'a, S> {
+    words: S,
+    stemmer: Stemmer,
+    initials: &'a [char],
+}
+
+impl<S: TokenStream> TokenStream for InitialsStemmerStream<'_, S> {
+    fn advance(&mut self) -> bool {
+        if !self.words.advance() {
+            return false;
+        }
+        let token = self.words.token_mut();
+        if token.text.chars().next().is_some_and(|initial| self.initials.contains(&initial)) {
+            token.text = self.stemmer.stem(&token.text).into_owned();
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.words.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.words.token_mut()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use tantivy::tokenizer::{Language, Stemmer as TantivyStemmer, TextAnalyzer};
@@ -122,6 +185,37 @@ mod tests {
             // then found among those remembered.
             let again = format!("{text} ").repeat(UNREMEMBERED / 20);
             assert_eq!(tokens(remembering, &again), tokens(snowball, &again));
+        }
+    }
+
+    /// What [`InitialsStemmer`] relies on: every word of up to four Latin letters or three
+    /// Russian ones, and the words Snowball's English treats as exceptions, keep their first letter.
+    #[test]
+    fn snowball_keeps_a_words_first_letter() {
+        fn words(alphabet: &[char], longest: usize) -> Vec<String> {
+            let mut all = vec![String::new()];
+            let mut last = vec![String::new()];
+            for _ in 0..longest {
+                last = last.iter().flat_map(|word| alphabet.iter().map(move |c| format!("{word}{c}"))).collect();
+                all.extend(last.iter().cloned());
+            }
+            all
+        }
+        let latin: Vec<char> = ('a'..='z').collect();
+        let russian: Vec<char> = ('а'..='я').chain(['ё']).collect();
+        let exceptions = [
+            "skis", "skies", "dying", "lying", "tying", "idly", "gently", "ugly", "early", "only", "singly", "sky", "news", "yes", "youth",
+            "yearly",
+        ];
+        for (algorithm, words) in [
+            (Algorithm::English, words(&latin, 4).into_iter().chain(exceptions.map(String::from)).collect::<Vec<_>>()),
+            (Algorithm::Russian, words(&russian, 3)),
+        ] {
+            let stemmer = Stemmer::create(algorithm);
+            for word in words.iter().filter(|w| !w.is_empty()) {
+                let stem = stemmer.stem(word);
+                assert_eq!(stem.chars().next(), word.chars().next(), "{word} stems to {stem}");
+            }
         }
     }
 }
