@@ -19,6 +19,7 @@ use std::sync::Mutex;
 
 use pressroom_domain::{number_query, Article, Lang, SectionKey, Slug, Status};
 use tantivy::collector::{Count, TopDocs};
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::query_grammar::{UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{IndexRecordOption, Value};
@@ -161,9 +162,13 @@ impl SearchIndex {
         writer.delete_term(Term::from_field_u64(self.fields.id, id as u64));
     }
 
-    /// Empties the index (before a rebuild).
+    /// Empties the index before a rebuild, and merges no segments in the background until
+    /// [`SearchIndex::merge_segments`] merges them all: a background merge that took segments the
+    /// final merge also asked for made it fail ("could not be found in the SegmentManager").
     pub fn clear(&self) -> Result<()> {
-        self.writer.lock().expect("the index writer lock is never poisoned").delete_all_documents()?;
+        let writer = self.writer.lock().expect("the index writer lock is never poisoned");
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        writer.delete_all_documents()?;
         Ok(())
     }
 
@@ -183,6 +188,7 @@ impl SearchIndex {
         if segments.len() > 1 {
             writer.merge(&segments).wait()?;
         }
+        writer.set_merge_policy(Box::new(LogMergePolicy::default()));
         drop(writer);
         self.reader.reload()?;
         Ok(())

@@ -285,3 +285,22 @@ fn a_two_word_phrase_is_found_in_any_form_but_only_where_its_words_are_neighbour
     let snippet = first_snippet(&index, "ru", "\"совет коллективной\"");
     assert!(snippet.contains("<b>Совет</b> <b>коллективной</b>"), "a pair's words are highlighted: {snippet}");
 }
+
+#[test]
+fn a_rebuild_merges_its_segments_itself_and_none_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open(dir.path()).unwrap();
+    let segments = || std::fs::read_to_string(dir.path().join("meta.json")).unwrap().matches("\"segment_id\"").count();
+    index.clear().unwrap();
+    // A commit per article makes a segment each. Merged in the background as well, some of them
+    // were gone when the rebuild's own merge asked for them, and the rebuild failed.
+    for id in 1..=20 {
+        index.update(&article(id, "en", &id.to_string(), "Council", "The council met.", "2025-01-01"), "").unwrap();
+        index.commit().unwrap();
+    }
+    assert_eq!(segments(), 20, "no background merges during a rebuild");
+    index.merge_segments().unwrap();
+    assert_eq!(segments(), 1);
+    assert_eq!(index.len(), 20);
+    assert_eq!(ids(&index, Some("en"), "council").len(), 20);
+}
