@@ -69,17 +69,14 @@ impl<S: TokenStream> TokenStream for RememberingStemmerStream<'_, S> {
         }
         let token = self.words.token_mut();
         *self.stemmed += 1;
-        if *self.stemmed <= UNREMEMBERED {
-            token.text = self.stemmer.stem(&token.text).into_owned();
-            return true;
-        }
-        if let Some(stem) = self.stems.get(token.text.as_str()) {
+        let remembering = *self.stemmed > UNREMEMBERED;
+        if let Some(stem) = remembering.then(|| self.stems.get(token.text.as_str())).flatten() {
             token.text.clear();
             token.text.push_str(stem);
             return true;
         }
         let stem = self.stemmer.stem(&token.text).into_owned();
-        if self.stems.len() < REMEMBERED {
+        if remembering && self.stems.len() < REMEMBERED {
             self.stems.insert(std::mem::take(&mut token.text), stem.clone());
         }
         token.text = stem;
